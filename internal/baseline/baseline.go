@@ -1,0 +1,191 @@
+// Package baseline is the domain of the parse ratchet: the status code table,
+// the parse_baseline.json document, failure fingerprints and suppressions.
+// It reads baselines strictly (every problem names the file and the field),
+// writes them deterministically, and imports nothing else of this project.
+package baseline
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+)
+
+// Baseline is one parse_baseline.json document. The first five fields are
+// the specification's shape; the rest are additions that older readers
+// ignore. Unknown top-level fields are kept in Extra and written back.
+type Baseline struct {
+	Timestamp   string         `json:"timestamp"`
+	Total       int            `json:"total"`
+	ByCode      map[string]int `json:"by_code"`
+	FailureRate float64        `json:"failure_rate"`
+	Files       []File         `json:"files"`
+
+	ByCategory          map[string]int             `json:"by_category,omitempty"`
+	SuppressedFailures  int                        `json:"suppressed_failures"`
+	SuppressedByCode    map[string]int             `json:"suppressed_by_code,omitempty"`
+	ExpiredSuppressions []string                   `json:"expired_suppressions,omitempty"`
+	UnusedSuppressions  []string                   `json:"unused_suppressions,omitempty"`
+	Checker             string                     `json:"checker,omitempty"`
+	DurationSec         float64                    `json:"duration_sec,omitempty"`
+	Extra               map[string]json.RawMessage `json:"-"`
+}
+
+// File is the status of one checked file; baselines list failing files
+// (and successes only when asked to).
+type File struct {
+	Path        string `json:"path"`
+	CodeName    string `json:"code_name"`
+	Line        int    `json:"line"`
+	Message     string `json:"message"`
+	Fingerprint string `json:"fingerprint,omitempty"`
+	Category    string `json:"category,omitempty"`
+	Phase       string `json:"phase,omitempty"`
+	Suppressed  bool   `json:"suppressed,omitempty"`
+	// Extra keeps fields this version does not know, so that a rewrite
+	// (a shard merge, say) loses nothing.
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// FieldError is a baseline that does not have the expected shape. Read wraps
+// it with the file name.
+type FieldError struct {
+	Field   string
+	Problem string
+}
+
+func (e *FieldError) Error() string { return "field " + e.Field + ": " + e.Problem }
+
+func fieldErr(field, format string, args ...any) error {
+	return &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)}
+}
+
+// Read reads and validates the baseline at path.
+func Read(path string) (*Baseline, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read baseline: %w", err)
+	}
+	b, err := Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("baseline %s: %w", path, err)
+	}
+	return b, nil
+}
+
+// Failing reports whether a file's code is a failure (anything but SUCCESS).
+func (f File) Failing() bool { return f.CodeName != Success }
+
+// GatedCounts returns the failure counts per code that a ratchet should gate
+// on: by_code less the suppressed failures. It prefers suppressed_by_code and
+// falls back to counting files marked suppressed.
+func (b *Baseline) GatedCounts() map[string]int {
+	out := make(map[string]int, len(b.ByCode))
+	for c, n := range b.ByCode {
+		out[c] = n
+	}
+	supp := b.SuppressedByCode
+	if len(supp) == 0 {
+		supp = map[string]int{}
+		for _, f := range b.Files {
+			if f.Suppressed {
+				supp[f.CodeName]++
+			}
+		}
+	}
+	for c, n := range supp {
+		out[c] = max(0, out[c]-n)
+	}
+	return out
+}
+
+// Normalize sorts the files and fills derived fields (total, failure rate)
+// so that two equal baselines serialise to equal bytes.
+func (b *Baseline) Normalize() {
+	SortFiles(b.Files)
+	total, failed := 0, 0
+	for c, n := range b.ByCode {
+		total += n
+		if c != Success {
+			failed += n
+		}
+	}
+	b.Total = total
+	b.FailureRate = Rate(failed, total)
+}
+
+// Rate is failed/total rounded to four places, 0 for an empty run, as the
+// specification shows (0.6667).
+func Rate(failed, total int) float64 {
+	if total == 0 {
+		return 0
+	}
+	return float64(int64(float64(failed)/float64(total)*10000+0.5)) / 10000
+}
+
+// SortFiles orders files by path, then code, then line.
+func SortFiles(files []File) {
+	slices.SortFunc(files, func(a, b File) int {
+		if c := strings.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		if c := CompareCodes(a.CodeName, b.CodeName); c != 0 {
+			return c
+		}
+		return a.Line - b.Line
+	})
+}
+
+// Encode renders b as indented, deterministic JSON with a final newline.
+// The caller normalises first when it built b itself.
+func Encode(b *Baseline) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(b); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Write writes b to path atomically (a temporary file renamed into place),
+// so a reader never sees half a baseline.
+func Write(path string, b *Baseline) error {
+	data, err := Encode(b)
+	if err != nil {
+		return fmt.Errorf("encode baseline: %w", err)
+	}
+	return WriteFileAtomic(path, data)
+}
+
+// WriteFileAtomic writes data to a temporary file beside path and renames
+// it into place.
+func WriteFileAtomic(path string, data []byte) error {
+	dir, base := ".", path
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		dir, base = path[:i+1], path[i+1:]
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp.Name(), 0o644)
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("write %s: %w", path, werr)
+	}
+	return nil
+}

@@ -1,0 +1,238 @@
+// Package compare is the parse ratchet's judgement: given a reference
+// baseline, a new one and a policy, which codes regressed, which files
+// started or stopped failing, and how files moved between codes. It is pure:
+// no I/O, no clock.
+package compare
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/org/gonogo-action/internal/baseline"
+)
+
+// Defaults of the specification's regression gate.
+const (
+	DefaultAbsThreshold = 5
+	DefaultRelThreshold = 0.10
+)
+
+// DefaultCodes are the codes gated when the policy names none.
+var DefaultCodes = []string{baseline.ParseError, baseline.ValidationError}
+
+// Policy says what counts as a regression.
+type Policy struct {
+	// AbsThreshold and RelThreshold must both be exceeded for a code to
+	// regress: delta > AbsThreshold and delta/old > RelThreshold.
+	AbsThreshold int
+	RelThreshold float64
+	// Codes are gated by the thresholds; others are reported only.
+	Codes []string
+	// FailOnNew codes regress on any increase, whatever the thresholds.
+	FailOnNew []string
+	// IncludeSuppressed gates on raw counts instead of excluding
+	// suppressed failures.
+	IncludeSuppressed bool
+}
+
+// DefaultPolicy is the specification's policy.
+func DefaultPolicy() Policy {
+	return Policy{AbsThreshold: DefaultAbsThreshold, RelThreshold: DefaultRelThreshold, Codes: slices.Clone(DefaultCodes)}
+}
+
+// Regression is one code that grew past the policy, in the specification's
+// shape. RelativeIncrease is nil when the reference count was 0 (unbounded).
+type Regression struct {
+	Code             string   `json:"code"`
+	Old              int      `json:"old"`
+	New              int      `json:"new"`
+	Delta            int      `json:"delta"`
+	RelativeIncrease *float64 `json:"relative_increase"`
+	// Rule is "threshold" or "fail_on_new".
+	Rule string `json:"rule"`
+}
+
+// CodeRow is one code's comparison, gated or not.
+type CodeRow struct {
+	Code             string   `json:"code"`
+	Old              int      `json:"old"`
+	New              int      `json:"new"`
+	Delta            int      `json:"delta"`
+	RelativeIncrease *float64 `json:"relative_increase"`
+	Gated            bool     `json:"gated"`
+	Regressed        bool     `json:"regressed"`
+}
+
+// Result is the comparison. Its JSON is the regression report without the
+// timestamp, which the caller stamps.
+type Result struct {
+	OK           bool           `json:"ok"`
+	NewCounts    map[string]int `json:"new_counts"`
+	RefCounts    map[string]int `json:"ref_counts"`
+	AbsThreshold int            `json:"abs_threshold"`
+	RelThreshold float64        `json:"rel_threshold"`
+	Regressions  []Regression   `json:"regressions"`
+	// Codes has a row per failure code present in either baseline or
+	// targeted by the policy, in code table order.
+	Codes []CodeRow `json:"codes"`
+	// NewFailures fail in new and did not fail with that code in ref
+	// (matched by path and code, so a moved line is not new).
+	NewFailures []baseline.File `json:"new_failures"`
+	// Fixed failed with a code in ref and no longer fail with it in new.
+	Fixed []baseline.File `json:"fixed"`
+	// Transitions counts files per "FROM→TO" change of code.
+	Transitions map[string]int `json:"transitions"`
+}
+
+// Compare judges next against ref under p.
+func Compare(ref, next *baseline.Baseline, p Policy) Result {
+	refCounts, newCounts := counts(ref, p), counts(next, p)
+	gated := set(p.Codes)
+	failOnNew := set(p.FailOnNew)
+	res := Result{
+		OK:           true,
+		NewCounts:    map[string]int{},
+		RefCounts:    map[string]int{},
+		AbsThreshold: p.AbsThreshold,
+		RelThreshold: p.RelThreshold,
+		Regressions:  []Regression{},
+	}
+	for _, c := range p.Codes {
+		res.NewCounts[c] = newCounts[c]
+		res.RefCounts[c] = refCounts[c]
+	}
+	codes := map[string]bool{}
+	for c := range refCounts {
+		codes[c] = true
+	}
+	for c := range newCounts {
+		codes[c] = true
+	}
+	for _, c := range p.Codes {
+		codes[c] = true
+	}
+	for _, c := range p.FailOnNew {
+		codes[c] = true
+	}
+	delete(codes, baseline.Success)
+	order := slices.Collect(maps.Keys(codes))
+	baseline.SortCodes(order)
+	for _, c := range order {
+		old, cur := refCounts[c], newCounts[c]
+		row := CodeRow{Code: c, Old: old, New: cur, Delta: cur - old, RelativeIncrease: relative(old, cur), Gated: gated[c] || failOnNew[c]}
+		rule := ""
+		switch {
+		case failOnNew[c] && row.Delta > 0:
+			rule = "fail_on_new"
+		case gated[c] && exceeds(old, cur, p):
+			rule = "threshold"
+		}
+		if rule != "" {
+			row.Regressed = true
+			res.OK = false
+			res.Regressions = append(res.Regressions, Regression{
+				Code: c, Old: old, New: cur, Delta: row.Delta, RelativeIncrease: row.RelativeIncrease, Rule: rule,
+			})
+		}
+		res.Codes = append(res.Codes, row)
+	}
+	res.NewFailures, res.Fixed, res.Transitions = files(ref, next)
+	return res
+}
+
+// exceeds is the specification's rule: both thresholds exceeded; with no
+// reference failures the relative increase is unbounded, so only the
+// absolute test applies.
+func exceeds(old, cur int, p Policy) bool {
+	delta := cur - old
+	if delta <= p.AbsThreshold {
+		return false
+	}
+	return old == 0 || float64(delta)/float64(old) > p.RelThreshold
+}
+
+func relative(old, cur int) *float64 {
+	if old == 0 {
+		return nil
+	}
+	r := float64(cur-old) / float64(old)
+	return &r
+}
+
+func counts(b *baseline.Baseline, p Policy) map[string]int {
+	if p.IncludeSuppressed {
+		return b.ByCode
+	}
+	return b.GatedCounts()
+}
+
+func set(xs []string) map[string]bool {
+	m := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
+}
+
+type key struct{ path, code string }
+
+// files matches failures by path and code, and counts code transitions by
+// path. A path a baseline does not list counts as SUCCESS there, since
+// baselines list failing files only.
+func files(ref, next *baseline.Baseline) (added, fixed []baseline.File, transitions map[string]int) {
+	refFail := make(map[key]bool, len(ref.Files))
+	refCode := make(map[string]string, len(ref.Files))
+	for _, f := range ref.Files {
+		if f.Failing() {
+			refFail[key{f.Path, f.CodeName}] = true
+		}
+		if _, seen := refCode[f.Path]; !seen {
+			refCode[f.Path] = f.CodeName
+		}
+	}
+	newFail := make(map[key]bool, len(next.Files))
+	newCode := make(map[string]string, len(next.Files))
+	added = []baseline.File{}
+	for _, f := range next.Files {
+		if f.Failing() {
+			newFail[key{f.Path, f.CodeName}] = true
+			if !refFail[key{f.Path, f.CodeName}] {
+				added = append(added, f)
+			}
+		}
+		if _, seen := newCode[f.Path]; !seen {
+			newCode[f.Path] = f.CodeName
+		}
+	}
+	fixed = []baseline.File{}
+	for _, f := range ref.Files {
+		if f.Failing() && !newFail[key{f.Path, f.CodeName}] {
+			fixed = append(fixed, f)
+		}
+	}
+	transitions = map[string]int{}
+	for p, from := range refCode {
+		to, ok := newCode[p]
+		if !ok {
+			to = baseline.Success
+		}
+		if from != to {
+			transitions[from+"→"+to]++
+		}
+	}
+	for p, to := range newCode {
+		if _, ok := refCode[p]; !ok && to != baseline.Success {
+			transitions[baseline.Success+"→"+to]++
+		}
+	}
+	baseline.SortFiles(added)
+	baseline.SortFiles(fixed)
+	return added, fixed, transitions
+}
+
+// SplitList splits a comma- or space-separated flag value into trimmed,
+// non-empty items.
+func SplitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+}

@@ -1,0 +1,81 @@
+// Package report renders results for people: markdown for PR comments, job
+// summaries and sign-off files, and the JSON reports. Everything that comes
+// from outside (checker messages, file names, command output, PR data) goes
+// through Cell or Inline before it reaches markdown, so it can never open a
+// table column, a code span, an HTML tag, a link, an @mention or a #reference.
+package report
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// zwsp is a zero-width space, written as an entity so it survives editors;
+// GitHub then sees "@&#8203;name", which links no one.
+const zwsp = "&#8203;"
+
+// Inline makes untrusted text safe as inline markdown: one line, markdown and
+// HTML punctuation escaped, mentions and issue references defused, invalid
+// UTF-8 replaced, at most max runes (0: no limit), an ellipsis where cut.
+func Inline(s string, max int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if max > 0 && utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max-1]) + "…"
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t' || r == '\v' || r == '\f':
+			b.WriteByte(' ')
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029':
+			b.WriteRune('\uFFFD')
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '@':
+			b.WriteString("@" + zwsp)
+		case r == '#':
+			b.WriteString("\\#" + zwsp)
+		case strings.ContainsRune("\\`*_{}[]()+-.!|~=:", r):
+			// ':' stops autolinks (http:) and emoji codes; '=' and '-'
+			// stop setext headings; the rest are markdown syntax.
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Cell is Inline for a table cell; an empty value shows as a dash so the
+// table keeps its shape.
+func Cell(s string, max int) string {
+	if strings.TrimSpace(s) == "" {
+		return "–"
+	}
+	return Inline(s, max)
+}
+
+// Code renders untrusted text inside a fenced code block body: the text
+// cannot close the fence because the fence is longer than any backtick run
+// it contains, and HTML comments (the sticky-comment marker) are broken up.
+func Code(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", max(3, longest+1))
+	s = strings.ReplaceAll(s, "<!--", "<!\u200b--")
+	return fence + "text\n" + strings.TrimRight(s, "\n") + "\n" + fence + "\n"
+}

@@ -70,20 +70,20 @@ func TestCompareThresholds(t *testing.T) {
 			ref:  map[string]int{"RUNTIME_ERROR": 1}, new: map[string]int{"RUNTIME_ERROR": 500},
 		},
 		{
-			name:   "codes option targets other codes",
-			ref:    map[string]int{"RUNTIME_ERROR": 1, "PARSE_ERROR": 1}, new: map[string]int{"RUNTIME_ERROR": 500, "PARSE_ERROR": 500},
+			name: "codes option targets other codes",
+			ref:  map[string]int{"RUNTIME_ERROR": 1, "PARSE_ERROR": 1}, new: map[string]int{"RUNTIME_ERROR": 500, "PARSE_ERROR": 500},
 			policy: compare.Policy{AbsThreshold: 5, RelThreshold: 0.1, Codes: []string{"RUNTIME_ERROR"}},
 			want:   []compare.Regression{{Code: "RUNTIME_ERROR", Old: 1, New: 500, Delta: 499, RelativeIncrease: ptr(499), Rule: "threshold"}},
 		},
 		{
-			name:   "fail-on-new fails on any increase",
-			ref:    map[string]int{"INTERNAL_ERROR": 3}, new: map[string]int{"INTERNAL_ERROR": 4},
+			name: "fail-on-new fails on any increase",
+			ref:  map[string]int{"INTERNAL_ERROR": 3}, new: map[string]int{"INTERNAL_ERROR": 4},
 			policy: compare.Policy{AbsThreshold: 5, RelThreshold: 0.1, Codes: def.Codes, FailOnNew: []string{"INTERNAL_ERROR"}},
 			want:   []compare.Regression{{Code: "INTERNAL_ERROR", Old: 3, New: 4, Delta: 1, RelativeIncrease: ptr(1.0 / 3), Rule: "fail_on_new"}},
 		},
 		{
-			name:   "fail-on-new passes when steady",
-			ref:    map[string]int{"INTERNAL_ERROR": 3}, new: map[string]int{"INTERNAL_ERROR": 3},
+			name: "fail-on-new passes when steady",
+			ref:  map[string]int{"INTERNAL_ERROR": 3}, new: map[string]int{"INTERNAL_ERROR": 3},
 			policy: compare.Policy{AbsThreshold: 5, RelThreshold: 0.1, Codes: def.Codes, FailOnNew: []string{"INTERNAL_ERROR"}},
 		},
 	}

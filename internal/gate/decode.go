@@ -82,7 +82,10 @@ func asTypeError(err error, te **yaml.TypeError) bool {
 	return ok
 }
 
-var unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
+var (
+	unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
+	nodeType        = reflect.TypeFor[yaml.Node]()
+)
 
 func (d *Decoder) checkKeys(node *yaml.Node, t reflect.Type) error {
 	if node == nil {
@@ -100,7 +103,7 @@ func (d *Decoder) checkKeys(node *yaml.Node, t reflect.Type) error {
 		}
 		t = t.Elem()
 	}
-	if reflect.PointerTo(t).Implements(unmarshalerType) {
+	if t == nodeType || reflect.PointerTo(t).Implements(unmarshalerType) {
 		return nil
 	}
 	switch t.Kind() {

@@ -74,3 +74,28 @@ func childEnv(parent []string, layers ...map[string]string) []string {
 	}
 	return out
 }
+
+// goEnv are the Go toolchain's settings, so a `go run` service or gate
+// finds its caches and module settings.
+var goEnv = []string{
+	"GOPATH", "GOROOT", "GOCACHE", "GOMODCACHE", "GOFLAGS", "GOPROXY", "GOSUMDB", "GONOSUMDB", "GOPRIVATE",
+	"GONOPROXY", "GOINSECURE", "GOTOOLCHAIN", "GOENV", "GOTMPDIR", "GOWORK", "GODEBUG", "GOMAXPROCS",
+	"GOOS", "GOARCH", "GOAMD64", "CGO_ENABLED",
+}
+
+var localeEnv = []string{"LC_ALL", "LC_CTYPE", "LC_MESSAGES", "LC_NUMERIC", "LC_TIME", "LANGUAGE"}
+
+// InheritedEnv reads the allow-listed variables through getenv (a CLI's
+// injected os.Getenv) and returns them as KEY=VALUE pairs for
+// Options.Environ.
+func InheritedEnv(getenv func(string) string) []string {
+	var out []string
+	for _, list := range [][]string{allowedEnv, goEnv, localeEnv} {
+		for _, k := range list {
+			if v := getenv(k); v != "" && inheritable(k) {
+				out = append(out, k+"="+v)
+			}
+		}
+	}
+	return out
+}

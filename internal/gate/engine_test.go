@@ -186,12 +186,18 @@ gates:
 		t.Fatal(err)
 	}
 	pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
-	// SIGKILL is delivered before Run returns; the init process may not
-	// have reaped the zombie yet, so a zombie counts as dead.
+	waitDead(t, "grandchild", pid)
+}
+
+// waitDead waits until pid is gone. SIGKILL is delivered before Run
+// returns, but the init process may not have reaped the zombie yet, so a
+// zombie counts as dead.
+func waitDead(t *testing.T, what string, pid int) {
+	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for alive(pid) {
 		if time.Now().After(deadline) {
-			t.Fatalf("grandchild %d survived the timeout", pid)
+			t.Fatalf("%s %d survived the run", what, pid)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -314,14 +320,19 @@ gates:
 // stopped with its whole group after the gates.
 func TestServiceLifecycle(t *testing.T) {
 	t.Parallel()
-	ready := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
-	t.Cleanup(ready.Close)
 	dir := t.TempDir()
+	// Ready once the service has written its pid: the probe is polled.
+	ready := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if data, err := os.ReadFile(filepath.Join(dir, "svc.pid")); err != nil || len(data) == 0 {
+			http.Error(w, "starting", http.StatusServiceUnavailable)
+		}
+	}))
+	t.Cleanup(ready.Close)
 	res := runConfig(t, `version: 1
 env: {FROM_CONFIG: "yes"}
 services:
   - name: api
-    run: "echo $FROM_CONFIG $SVC > svc.env; sleep 300 & echo $! > svc.pid; wait"
+    run: "echo $FROM_CONFIG $SVC > svc.env; sleep 300 & echo $! > svc.tmp; mv svc.tmp svc.pid; wait"
     ready: `+ready.URL+`
     env: {SVC: "1"}
 gates:
@@ -336,13 +347,7 @@ gates:
 		t.Fatal(err)
 	}
 	pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
-	deadline := time.Now().Add(5 * time.Second)
-	for alive(pid) {
-		if time.Now().After(deadline) {
-			t.Fatalf("service child %d survived the run", pid)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitDead(t, "service child", pid)
 }
 
 func TestServiceNotReady(t *testing.T) {

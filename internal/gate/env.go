@@ -4,6 +4,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/org/gonogo-action/internal/checker"
 )
 
 // allowedEnv are inherited variables gate and service processes may see;
@@ -22,25 +24,12 @@ var allowedEnv = []string{
 // `go run` services work; locales).
 var allowedPrefixes = []string{"LC_", "GO", "CGO_"}
 
-// secretMarkers name variables that hold credentials; they are dropped even
-// when a prefix would admit them.
-var secretMarkers = []string{"TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE_KEY", "AUTH"}
-
-// deniedPrefixes are never inherited.
-var deniedPrefixes = []string{"ACTIONS_", "INPUT_"}
-
-// inheritable reports whether a parent variable may reach gate processes.
+// inheritable reports whether a parent variable may reach gate processes:
+// allow-listed and not a credential by checker.Secret's rules (the same
+// ones that scrub checker processes).
 func inheritable(name string) bool {
-	upper := strings.ToUpper(name)
-	for _, p := range deniedPrefixes {
-		if strings.HasPrefix(upper, p) {
-			return false
-		}
-	}
-	for _, m := range secretMarkers {
-		if strings.Contains(upper, m) {
-			return false
-		}
+	if checker.Secret(name) {
+		return false
 	}
 	if slices.Contains(allowedEnv, name) {
 		return true

@@ -60,7 +60,11 @@ func (c *runCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 		return Outcome{Status: StatusError, Summary: "could not run: " + res.Err.Error(), Details: details}
 	}
 	if res.ExitCode != 0 {
-		return Failed(fmt.Sprintf("exit %d: %s", res.ExitCode, lastLine(res.Stderr.String(), stdout)), details)
+		summary := fmt.Sprintf("exit %d", res.ExitCode)
+		if l := lastLine(res.Stderr.String(), stdout); l != "" {
+			summary += ": " + l
+		}
+		return Failed(summary, details)
 	}
 	var problems []string
 	for _, want := range c.Expect.StdoutContains {

@@ -132,7 +132,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&opt.config, "config", gate.DefaultConfigPath, "gates configuration `file`")
 	fs.BoolVar(&opt.all, "all", false, "run every gate (the default)")
 	fs.Func("gates", "run only these gate `ids` (space or comma separated) and what they need", func(s string) error {
-		opt.gates = append(opt.gates, strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })...)
+		ids := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
+		if len(ids) == 0 {
+			return errors.New("--gates needs at least one gate id")
+		}
+		opt.gates = append(opt.gates, ids...)
 		return nil
 	})
 	fs.BoolVar(&opt.strictManual, "strict-manual", false, "fail manual gates that are not approved")

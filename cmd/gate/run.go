@@ -128,7 +128,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	opt := &options{}
 	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	// Errors are reported as one line by run; the flag list only on -help.
+	fs.SetOutput(io.Discard)
 	fs.StringVar(&opt.config, "config", gate.DefaultConfigPath, "gates configuration `file`")
 	fs.BoolVar(&opt.all, "all", false, "run every gate (the default)")
 	fs.Func("gates", "run only these gate `ids` (space or comma separated) and what they need", func(s string) error {
@@ -153,6 +154,9 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.BoolVar(&opt.validate, "validate", false, "validate the configuration and exit")
 	if err := fs.Parse(spreadGates(args)); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fmt.Fprintln(stderr, "usage: gate [flags]   (gate sign|verify ... for the subcommands; see docs/gate.md)")
+			fs.PrintDefaults()
 			return nil, err
 		}
 		return nil, &usageError{msg: strings.TrimPrefix(err.Error(), "flag provided but not defined: ")}

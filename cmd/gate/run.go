@@ -159,7 +159,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 			fs.PrintDefaults()
 			return nil, err
 		}
-		return nil, &usageError{msg: strings.TrimPrefix(err.Error(), "flag provided but not defined: ")}
+		if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: "); ok {
+			return nil, &usageError{msg: "unknown flag " + name}
+		}
+		return nil, &usageError{msg: err.Error()}
 	}
 	if fs.NArg() > 0 {
 		return nil, &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}

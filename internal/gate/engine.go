@@ -158,8 +158,9 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Results, error) {
 	res := &Results{Meta: Meta{Profile: profile, TS: unixSeconds(started), Interrupted: ctx.Err() != nil}}
 	seen := map[string]bool{}
 	for _, id := range ids {
-		r := e.results[id]
-		res.Gates = append(res.Gates, *r)
+		r := *e.results[id]
+		r.imported = nil
+		res.Gates = append(res.Gates, r)
 		seen[id] = true
 	}
 	// Imported gates (results kind) follow, unless a configured gate has
@@ -191,10 +192,14 @@ type engine struct {
 }
 
 func (e *engine) record(g *Gate, r GateResult, imported []GateResult) {
+	for i := range imported {
+		// Imported gates weigh what the gate importing them weighs.
+		imported[i].Mandatory = imported[i].Mandatory && g.Mandatory
+	}
 	e.mu.Lock()
+	defer e.mu.Unlock()
 	r.imported = imported
 	e.results[g.ID] = &r
-	e.mu.Unlock()
 	close(e.done[g.ID])
 	if e.opt.Log != nil {
 		mark := "FAIL"

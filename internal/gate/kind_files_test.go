@@ -113,6 +113,11 @@ func TestResultsGate(t *testing.T) {
 	if g := res.Gate("host"); g.OK || g.Summary != "failed: memory" {
 		t.Errorf("host %+v", g)
 	}
+	// An optional results gate makes its imports optional too.
+	res = runConfig(t, "version: 1\ngates:\n  - id: host\n    mandatory: false\n    results: host.json\n", Options{Dir: dir})
+	if !res.Meta.AllPassed || res.Gate("memory").Mandatory {
+		t.Errorf("optional import: meta %+v", res.Meta)
+	}
 	res = runConfig(t, strings.Replace(cfg, "%s", "none.json", 1), Options{Dir: dir})
 	if g := res.Gate("host"); g.OK || g.Status() != StatusMissing {
 		t.Errorf("host %+v", g)

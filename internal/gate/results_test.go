@@ -1,0 +1,69 @@
+package gate
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// TestResultsGolden pins gate_results.json: a run with a fixed clock over
+// kinds whose details do not depend on the machine.
+func TestResultsGolden(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "audit.jsonl", `{"event":"HMR_PREPARE"}`+"\n"+`{"event":"HMR_SWAP"}`+"\n")
+	cov, _ := filepath.Abs("testdata/coverage/lcov.info")
+	writeFile(t, dir, "base.txt", "70\n")
+	clock := time.Date(2024, 10, 27, 3, 33, 20, 123e6, time.UTC)
+	res := runConfig(t, `version: 1
+profile: test
+gates:
+  - id: launcher_smoke
+    title: Launcher smoke
+    run: |
+      echo '{"services": ["aetherra_engine"], "missing": []}'
+    expect: {stdout_json: {missing: []}}
+  - id: hmr_quiesce
+    title: HMR swap + audit
+    manual: true
+    audit: {file: audit.jsonl, sequence: [HMR_PREPARE, [HMR_SWAP, HMR_ROLLBACK]]}
+  - id: spec_tests_coverage
+    coverage: {profile: `+cov+`, baseline: base.txt, max_drop: 1}
+  - id: optional
+    mandatory: false
+    run: exit 3
+  - id: after
+    needs: [optional]
+    run: "true"
+`, Options{Dir: dir, Now: func() time.Time { return clock }})
+	data, err := res.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The profile's absolute path differs per machine.
+	got := string(data)
+	got = strings.ReplaceAll(got, cov, "testdata/coverage/lcov.info")
+	path := filepath.Join("testdata", "golden", "results.json")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(string(want), got); d != "" {
+		t.Errorf("results.json (-want +got):\n%s", d)
+	}
+}

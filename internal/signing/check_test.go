@@ -107,9 +107,11 @@ func TestCheck(t *testing.T) {
 			want: map[string]Status{"scripts/a.sh": Signed, "scripts/b.sh": Signed}, ok: true,
 		},
 		{
-			name:  "tampered file",
-			setup: func(t *testing.T, dir string) { writeFiles(t, dir, map[string]string{"scripts/a.sh": "#!/bin/sh\necho pwned\n"}) },
-			want:  map[string]Status{"scripts/a.sh": Invalid, "scripts/b.sh": Signed}, reason: "does not match the file",
+			name: "tampered file",
+			setup: func(t *testing.T, dir string) {
+				writeFiles(t, dir, map[string]string{"scripts/a.sh": "#!/bin/sh\necho pwned\n"})
+			},
+			want: map[string]Status{"scripts/a.sh": Invalid, "scripts/b.sh": Signed}, reason: "does not match the file",
 		},
 		{
 			name: "tampered trusted comment",
@@ -125,16 +127,20 @@ func TestCheck(t *testing.T) {
 			want:  map[string]Status{"scripts/a.sh": Signed, "scripts/b.sh": Invalid}, reason: "untrusted key " + stranger.pub.ID.String(),
 		},
 		{
-			name:  "revoked key id",
-			spec:  func(s *Spec, dir string) { s.Revoked = "revoked.txt" },
-			setup: func(t *testing.T, dir string) { writeFiles(t, dir, map[string]string{"revoked.txt": "# leaked\n" + trusted.pub.ID.String() + " # 2026-11\n"}) },
-			want:  map[string]Status{"scripts/a.sh": Revoked, "scripts/b.sh": Revoked},
+			name: "revoked key id",
+			spec: func(s *Spec, dir string) { s.Revoked = "revoked.txt" },
+			setup: func(t *testing.T, dir string) {
+				writeFiles(t, dir, map[string]string{"revoked.txt": "# leaked\n" + trusted.pub.ID.String() + " # 2026-11\n"})
+			},
+			want: map[string]Status{"scripts/a.sh": Revoked, "scripts/b.sh": Revoked},
 		},
 		{
-			name:  "revoked public key",
-			spec:  func(s *Spec, dir string) { s.Revoked = "revoked.txt" },
-			setup: func(t *testing.T, dir string) { writeFiles(t, dir, map[string]string{"revoked.txt": trusted.inline + "\n"}) },
-			want:  map[string]Status{"scripts/a.sh": Revoked, "scripts/b.sh": Revoked},
+			name: "revoked public key",
+			spec: func(s *Spec, dir string) { s.Revoked = "revoked.txt" },
+			setup: func(t *testing.T, dir string) {
+				writeFiles(t, dir, map[string]string{"revoked.txt": trusted.inline + "\n"})
+			},
+			want: map[string]Status{"scripts/a.sh": Revoked, "scripts/b.sh": Revoked},
 		},
 		{
 			name: "revoked signature file",
@@ -161,7 +167,7 @@ func TestCheck(t *testing.T) {
 				// Same bytes, so the signature itself verifies: only the
 				// trusted comment's path tells the two files apart.
 				writeFiles(t, dir, map[string]string{
-					"scripts/b.sh":        base["scripts/a.sh"],
+					"scripts/b.sh":         base["scripts/a.sh"],
 					"scripts/b.sh.minisig": readFile(t, filepath.Join(dir, "scripts/a.sh.minisig")),
 				})
 			},
@@ -173,19 +179,25 @@ func TestCheck(t *testing.T) {
 			want:  map[string]Status{"scripts/a.sh": Invalid, "scripts/b.sh": Signed}, reason: "names no file",
 		},
 		{
-			name:  "wrong sha256 in trusted comment",
-			setup: func(t *testing.T, dir string) { resign(t, dir, "scripts/a.sh", trusted, "file:scripts/a.sh\tsha256:00", false) },
-			want:  map[string]Status{"scripts/a.sh": Invalid, "scripts/b.sh": Signed}, reason: "sha256",
+			name: "wrong sha256 in trusted comment",
+			setup: func(t *testing.T, dir string) {
+				resign(t, dir, "scripts/a.sh", trusted, "file:scripts/a.sh\tsha256:00", false)
+			},
+			want: map[string]Status{"scripts/a.sh": Invalid, "scripts/b.sh": Signed}, reason: "sha256",
 		},
 		{
-			name:  "minisign-style comment without sha256",
-			setup: func(t *testing.T, dir string) { resign(t, dir, "scripts/a.sh", trusted, "timestamp:1\tfile:scripts/a.sh\thashed", false) },
-			want:  map[string]Status{"scripts/a.sh": Signed, "scripts/b.sh": Signed}, ok: true,
+			name: "minisign-style comment without sha256",
+			setup: func(t *testing.T, dir string) {
+				resign(t, dir, "scripts/a.sh", trusted, "timestamp:1\tfile:scripts/a.sh\thashed", false)
+			},
+			want: map[string]Status{"scripts/a.sh": Signed, "scripts/b.sh": Signed}, ok: true,
 		},
 		{
-			name:  "malformed signature",
-			setup: func(t *testing.T, dir string) { writeFiles(t, dir, map[string]string{"scripts/a.sh.minisig": "untrusted comment: x\ngarbage\n"}) },
-			want:  map[string]Status{"scripts/a.sh": Invalid, "scripts/b.sh": Signed}, reason: "malformed signature",
+			name: "malformed signature",
+			setup: func(t *testing.T, dir string) {
+				writeFiles(t, dir, map[string]string{"scripts/a.sh.minisig": "untrusted comment: x\ngarbage\n"})
+			},
+			want: map[string]Status{"scripts/a.sh": Invalid, "scripts/b.sh": Signed}, reason: "malformed signature",
 		},
 		{
 			name:  "signature is a directory",

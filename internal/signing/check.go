@@ -156,6 +156,12 @@ func Check(ctx context.Context, root string, spec Spec) (Report, error) {
 			continue
 		}
 		seen[f] = true
+		if spec.Files != nil {
+			// A file named explicitly must exist: a typo is no verdict.
+			if st, err := r.Stat(filepath.FromSlash(f)); err != nil || st.IsDir() {
+				return rep, fmt.Errorf("file %s: not a file in the root", f)
+			}
+		}
 		res := c.check(f)
 		rep.Results = append(rep.Results, res)
 		rep.Files++

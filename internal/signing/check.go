@@ -110,18 +110,27 @@ func (r Report) Offending(max int) []FileResult {
 	return out
 }
 
+// Validate checks what can be checked without reading files: patterns,
+// and that there are files to check and keys to trust.
+func (s Spec) Validate() error {
+	if len(s.Include) == 0 && len(s.Files) == 0 {
+		return errors.New("no include patterns: say which files must be signed")
+	}
+	if len(s.Keys) == 0 {
+		return errors.New("no trusted keys: give at least one public key")
+	}
+	if err := checkGlobs("include", s.Include); err != nil {
+		return err
+	}
+	return checkGlobs("exclude", s.Exclude)
+}
+
 // Check applies spec to the files under root. The error is for problems with
 // the spec or its inputs (bad pattern, unreadable key or revocation list);
 // problems with a file or its signature are verdicts in the report.
 func Check(ctx context.Context, root string, spec Spec) (Report, error) {
 	rep := Report{Strict: spec.Strict}
-	if len(spec.Include) == 0 && len(spec.Files) == 0 {
-		return rep, errors.New("no include patterns: say which files must be signed")
-	}
-	if err := checkGlobs("include", spec.Include); err != nil {
-		return rep, err
-	}
-	if err := checkGlobs("exclude", spec.Exclude); err != nil {
+	if err := spec.Validate(); err != nil {
 		return rep, err
 	}
 	ring, err := loadKeys(root, spec.Keys)

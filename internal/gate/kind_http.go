@@ -83,7 +83,11 @@ func (c *httpCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 	}
 	details := map[string]any{"steps": steps}
 	if ok {
-		return Passed(fmt.Sprintf("%d request(s) as expected", len(steps)), details)
+		codes := make([]string, len(steps))
+		for i, st := range steps {
+			codes[i] = fmt.Sprint(st["status"])
+		}
+		return Passed(fmt.Sprintf("%d request(s) as expected (status %s)", len(steps), strings.Join(codes, ", ")), details)
 	}
 	return Failed(summary, details)
 }

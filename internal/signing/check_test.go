@@ -348,7 +348,8 @@ func TestGlob(t *testing.T) {
 		want       bool
 	}{
 		{"*.sh", "a.sh", true},
-		{"*.sh", "d/a.sh", false},
+		{"*.sh", "d/a.sh", true},
+		{"d/*.sh", "d/e/a.sh", false},
 		{"**/*.sh", "a.sh", true},
 		{"**/*.sh", "d/e/a.sh", true},
 		{"d/**", "d/e/a.sh", true},

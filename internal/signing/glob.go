@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/org/gonogo-action/internal/scan"
 )
 
 // Globs are slash-separated and relative to the repository root. Within a
 // segment they are path.Match patterns (*, ?, [a-z]); a "**" segment matches
-// any number of directories, none included. "*.sh" matches only at the top;
-// "**/*.sh" matches at any depth.
+// any number of directories, none included. A pattern without "/" matches the
+// base name at any depth, as in .gitignore: "*.sh" is every shell script.
 
 // checkGlobs rejects malformed patterns up front, so a typo is an error
 // instead of a pattern that silently matches nothing.
@@ -30,34 +32,14 @@ func checkGlobs(kind string, globs []string) error {
 	return nil
 }
 
-// matchAny reports whether rel matches one of globs.
+// matchAny reports whether rel matches one of globs, with the same rules
+// as parse-baseline's --include (scan.Match), so one gonogo.yml speaks one
+// glob language.
 func matchAny(globs []string, rel string) bool {
-	segs := strings.Split(rel, "/")
 	for _, g := range globs {
-		if match(strings.Split(g, "/"), segs) {
+		if scan.Match(g, rel) {
 			return true
 		}
 	}
 	return false
-}
-
-func match(pat, segs []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			for i := 0; i <= len(segs); i++ {
-				if match(pat[1:], segs[i:]) {
-					return true
-				}
-			}
-			return false
-		}
-		if len(segs) == 0 {
-			return false
-		}
-		if ok, _ := path.Match(pat[0], segs[0]); !ok {
-			return false
-		}
-		pat, segs = pat[1:], segs[1:]
-	}
-	return len(segs) == 0
 }

@@ -386,3 +386,17 @@ func TestTrustedComment(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseRevocations: any input either fails or yields entries that all
+// came from its lines; it never panics.
+func FuzzParseRevocations(f *testing.F) {
+	f.Add("# c\n624DD95BABB23CFB # old\nsha256:" + strings.Repeat("0", 64) + "\n")
+	f.Add("RWT7PLKrW9lNYozFf0wr7Z0Mx5AKKio0JgfaF9PlK2YmKwm5rOrxgpPm\n")
+	f.Add("untrusted comment: x\n\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		rev, err := ParseRevocations(strings.NewReader(in), "f")
+		if err == nil && rev.Len() > 2*(strings.Count(in, "\n")+1) {
+			t.Fatalf("%d entries from %d lines", rev.Len(), strings.Count(in, "\n")+1)
+		}
+	})
+}

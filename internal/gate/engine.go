@@ -204,7 +204,7 @@ func (e *engine) record(g *Gate, r GateResult, imported []GateResult) {
 		case r.OK:
 			mark = "PASS"
 		}
-		fmt.Fprintf(e.opt.Log, "%-6s %s (%.2fs) %s\n", mark, g.ID, r.DurationSec, firstLine(r.Summary))
+		fmt.Fprintf(e.opt.Log, "%-6s %s (%.2fs) %s\n", mark, g.ID, r.DurationSec, logSafe(r.Summary))
 	}
 }
 
@@ -331,9 +331,17 @@ func (e *engine) finalize(g *Gate, r GateResult, out Outcome, dur time.Duration)
 	return r
 }
 
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	return s
+// logSafe makes a summary (which may quote gate output) one printable line:
+// the log may be read by a CI runner that acts on lines starting with "::",
+// so no control character may start a new line.
+func logSafe(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' || (r >= 0x80 && r < 0xa0) {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	return truncate(s, 200)
 }
 
 func isURL(s string) bool {

@@ -296,3 +296,73 @@ func TestResultsJSONRoundTrip(t *testing.T) {
 		t.Errorf("round trip (-want +got):\n%s", d)
 	}
 }
+
+func TestLogLinesAreSingleLines(t *testing.T) {
+	t.Parallel()
+	var log strings.Builder
+	runConfig(t, `version: 1
+gates:
+  - id: evil
+    run: printf 'x\r\n::set-output name=a::b\n' >&2; exit 1
+`, Options{Log: &log})
+	if strings.Count(log.String(), "\n") != 1 || strings.Contains(log.String(), "\n::") {
+		t.Errorf("log %q", log.String())
+	}
+}
+
+// TestServiceLifecycle: a service is started, polled until ready, and
+// stopped with its whole group after the gates.
+func TestServiceLifecycle(t *testing.T) {
+	t.Parallel()
+	ready := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(ready.Close)
+	dir := t.TempDir()
+	res := runConfig(t, `version: 1
+env: {FROM_CONFIG: "yes"}
+services:
+  - name: api
+    run: "echo $FROM_CONFIG $SVC > svc.env; sleep 300 & echo $! > svc.pid; wait"
+    ready: `+ready.URL+`
+    env: {SVC: "1"}
+gates:
+  - id: running
+    run: test -s svc.pid && grep -q 'yes 1' svc.env
+`, Options{Dir: dir})
+	if g := res.Gate("running"); !g.OK {
+		t.Fatalf("gate %+v", g)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "svc.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
+	deadline := time.Now().Add(5 * time.Second)
+	for alive(pid) {
+		if time.Now().After(deadline) {
+			t.Fatalf("service child %d survived the run", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestServiceNotReady(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "starting", http.StatusServiceUnavailable)
+	}))
+	t.Cleanup(srv.Close)
+	res := runConfig(t, `version: 1
+services:
+  - name: api
+    run: sleep 300
+    ready: `+srv.URL+`
+    ready_timeout: 300ms
+gates:
+  - id: a
+    run: "true"
+`, Options{})
+	g := res.Gate("a")
+	if g.OK || g.Status() != StatusError || !strings.Contains(g.Summary, "not ready") || !strings.Contains(g.Summary, "503") {
+		t.Errorf("gate %+v", g)
+	}
+}

@@ -73,9 +73,11 @@ func (rs *runningService) waitReady(ctx context.Context, client *http.Client) er
 	defer tick.Stop()
 	lastErr := "no answer yet"
 	for {
-		if msg, ok := probe(ctx, client, rs.svc.Ready); ok {
+		msg, ok := probe(ctx, client, rs.svc.Ready)
+		if ok {
 			return nil
-		} else {
+		}
+		if ctx.Err() == nil { // a probe cut by the deadline says nothing new
 			lastErr = msg
 		}
 		select {

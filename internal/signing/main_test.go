@@ -93,6 +93,9 @@ func TestScripts(t *testing.T) {
 		UpdateScripts: *update,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SOURCE_DATE_EPOCH", "1764160000")
+			// A -race binary sleeps 1 s at exit by default (atexit_sleep_ms):
+			// the scripts exec it dozens of times.
+			env.Setenv("GORACE", "atexit_sleep_ms=0")
 			return nil
 		},
 	})

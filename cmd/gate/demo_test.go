@@ -28,7 +28,7 @@ func TestDemoFromRepoRoot(t *testing.T) {
 	if err != nil {
 		t.Fatalf("demo: %v\n%s", err, b)
 	}
-	if !strings.Contains(string(b), "GO (8/8 gates passed, 1 manual follow-up)") {
+	if !strings.Contains(string(b), "GO (9/9 gates passed, 1 manual follow-up)") {
 		t.Errorf("output:\n%s", b)
 	}
 	data, err := os.ReadFile(results)
@@ -39,7 +39,7 @@ func TestDemoFromRepoRoot(t *testing.T) {
 	if err := json.Unmarshal(data, &res); err != nil {
 		t.Fatal(err)
 	}
-	if res["_meta"]["all_passed"] != true || len(res) != 9 {
+	if res["_meta"]["all_passed"] != true || len(res) != 10 {
 		t.Errorf("results: %s", data)
 	}
 	hmr := res["hmr_quiesce"]

@@ -1,0 +1,102 @@
+package signing
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/org/gonogo-action/internal/minisign"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected files inside testdata/script/*.txtar")
+
+// gate dispatches like cmd/gate does for its sign and verify subcommands.
+func gate(args []string) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "sign":
+			return SignCommand(context.Background(), args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+		case "verify":
+			return VerifyCommand(context.Background(), args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+		}
+	}
+	fmt.Fprintln(os.Stderr, "usage: gate sign|verify ...")
+	return ExitUsage
+}
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"gate": func() { os.Exit(gate(os.Args[1:])) },
+		// exits N gate ARGS... succeeds only when gate exits with N, so
+		// scripts assert exact exit codes, not just "non-zero".
+		"exits": func() {
+			want, err := strconv.Atoi(os.Args[1])
+			if err != nil || len(os.Args) < 3 {
+				fmt.Fprintln(os.Stderr, "usage: exits N gate ARGS...")
+				os.Exit(3)
+			}
+			if got := gate(os.Args[3:]); got != want {
+				fmt.Fprintf(os.Stderr, "exit code %d, want %d\n", got, want)
+				os.Exit(1)
+			}
+			os.Exit(0)
+		},
+		// keygen NAME [PASSWORD] writes NAME.pub and NAME.key (encrypted,
+		// with cheap scrypt limits, when a password is given).
+		"keygen": func() {
+			if err := keygen(os.Args[1:]); err != nil {
+				fmt.Fprintln(os.Stderr, "keygen:", err)
+				os.Exit(1)
+			}
+			os.Exit(0)
+		},
+	})
+}
+
+func keygen(args []string) error {
+	if len(args) < 1 || len(args) > 2 {
+		return fmt.Errorf("usage: keygen NAME [PASSWORD]")
+	}
+	pk, sk, err := minisign.GenerateKey(nil)
+	if err != nil {
+		return err
+	}
+	var pw []byte
+	if len(args) == 2 {
+		pw = []byte(args[1])
+	}
+	sec, err := sk.MarshalText(pw, minisign.KDF{OpsLimit: 32768, MemLimit: 16 << 20})
+	if err != nil {
+		return err
+	}
+	pub, err := pk.MarshalText()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(args[0]+".key", sec, 0o600); err != nil {
+		return err
+	}
+	if err := os.WriteFile(args[0]+".id", []byte(pk.ID.String()+"\n"), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(args[0]+".pub", pub, 0o644)
+}
+
+func TestScripts(t *testing.T) {
+	t.Parallel()
+	testscript.Run(t, testscript.Params{
+		Dir:           "testdata/script",
+		UpdateScripts: *update,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("SOURCE_DATE_EPOCH", "1764160000")
+			// A -race binary sleeps 1 s at exit by default (atexit_sleep_ms):
+			// the scripts exec it dozens of times.
+			env.Setenv("GORACE", "atexit_sleep_ms=0")
+			return nil
+		},
+	})
+}

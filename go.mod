@@ -3,7 +3,8 @@ module github.com/org/gonogo-action
 go 1.26.0
 
 require (
-	github.com/google/go-cmp v0.7.0 // indirect
-	github.com/rogpeppe/go-internal v1.16.0 // indirect
-	gopkg.in/yaml.v3 v3.0.1 // indirect
+	github.com/google/go-cmp v0.7.0
+	github.com/google/go-github/v62 v62.0.0
 )
+
+require github.com/google/go-querystring v1.1.0 // indirect

@@ -114,10 +114,20 @@ func Decode(data []byte) (*Baseline, error) {
 			if b.Extra == nil {
 				b.Extra = map[string]json.RawMessage{}
 			}
-			b.Extra[k] = v
+			b.Extra[k] = compact(v)
 		}
 	}
 	return b, nil
+}
+
+// compact strips insignificant space from a kept unknown value, so that
+// reading a rewritten baseline gives the same value back.
+func compact(raw json.RawMessage) json.RawMessage {
+	var buf bytes.Buffer
+	if json.Compact(&buf, raw) != nil {
+		return raw
+	}
+	return buf.Bytes()
 }
 
 func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
@@ -125,7 +135,7 @@ func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "
 // count decodes a non-negative integer.
 func count(field string, raw json.RawMessage) (int, error) {
 	var n json.Number
-	if err := json.Unmarshal(raw, &n); err != nil {
+	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] == '"' || json.Unmarshal(t, &n) != nil {
 		return 0, fieldErr(field, "want a non-negative integer, got %s", describe(raw))
 	}
 	i, err := strconv.ParseInt(string(n), 10, 64)
@@ -229,7 +239,7 @@ func decodeFile(elem json.RawMessage) (File, error) {
 				if extra == nil {
 					extra = map[string]json.RawMessage{}
 				}
-				extra[k] = v
+				extra[k] = compact(v)
 				continue
 			}
 			if err := decodeFileField(&w, k, v); err != nil {

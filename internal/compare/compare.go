@@ -7,7 +7,6 @@ package compare
 import (
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/org/gonogo-action/internal/baseline"
 )
@@ -67,7 +66,9 @@ type CodeRow struct {
 // Result is the comparison. Its JSON is the regression report without the
 // timestamp, which the caller stamps.
 type Result struct {
-	OK           bool           `json:"ok"`
+	OK bool `json:"ok"`
+	// Timestamp is left for the caller to stamp, keeping Compare pure.
+	Timestamp    string         `json:"timestamp"`
 	NewCounts    map[string]int `json:"new_counts"`
 	RefCounts    map[string]int `json:"ref_counts"`
 	AbsThreshold int            `json:"abs_threshold"`
@@ -229,10 +230,4 @@ func files(ref, next *baseline.Baseline) (added, fixed []baseline.File, transiti
 	baseline.SortFiles(added)
 	baseline.SortFiles(fixed)
 	return added, fixed, transitions
-}
-
-// SplitList splits a comma- or space-separated flag value into trimmed,
-// non-empty items.
-func SplitList(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 }

@@ -24,7 +24,8 @@ func Inline(s string, max int) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 8)
-	for _, r := range s {
+	lead := leadingDigits(s)
+	for i, r := range s {
 		switch {
 		case r == '\n' || r == '\r' || r == '\t' || r == '\v' || r == '\f':
 			b.WriteByte(' ')
@@ -40,9 +41,11 @@ func Inline(s string, max int) string {
 			b.WriteString("@" + zwsp)
 		case r == '#':
 			b.WriteString("\\#" + zwsp)
-		case strings.ContainsRune("\\`*_{}[]()+-.!|~=:", r):
-			// ':' stops autolinks (http:) and emoji codes; '=' and '-'
-			// stop setext headings; the rest are markdown syntax.
+		case strings.ContainsRune("\\`*_{}[]|~:", r),
+			i == 0 && strings.ContainsRune("-+=!", r),
+			(r == '.' || r == ')') && lead > 0 && i == lead:
+			// ':' stops autolinks (http:) and emoji codes; a leading
+			// -, +, = or "1." would start a list or a heading.
 			b.WriteByte('\\')
 			b.WriteRune(r)
 		default:
@@ -78,4 +81,13 @@ func Code(s string) string {
 	fence := strings.Repeat("`", max(3, longest+1))
 	s = strings.ReplaceAll(s, "<!--", "<!\u200b--")
 	return fence + "text\n" + strings.TrimRight(s, "\n") + "\n" + fence + "\n"
+}
+
+// leadingDigits is the length of the run of ASCII digits s starts with.
+func leadingDigits(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
 }

@@ -1,0 +1,31 @@
+// Command regression is the parse ratchet: it compares a new parse baseline
+// with a reference (main's) and fails when a gated status code grew by more
+// than an absolute AND a relative threshold.
+//
+//	regression --new FILE --ref FILE [--abs-threshold 5] [--rel-threshold 0.10]
+//	           [--codes PARSE_ERROR,VALIDATION_ERROR] [--fail-on-new CODE,...]
+//	           [--include-suppressed] [--output FILE] [--markdown FILE]
+//
+// A code regresses when delta = new - old > abs-threshold and
+// delta/old > rel-threshold; with old = 0 only the absolute test applies.
+// --fail-on-new codes fail on any increase. Suppressed failures are left out
+// of the counts unless --include-suppressed. The JSON report goes to stdout
+// (and --output); --markdown writes a table for a PR comment.
+//
+// Exit codes: 0 no regression, 1 regression, 2 usage or input error.
+// SOURCE_DATE_EPOCH, when set, fixes the report's timestamp.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,247 @@
+package baseline_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/org/gonogo-action/internal/baseline"
+)
+
+// seedBaseline is the specification's parse_baseline.json example.
+const seedBaseline = `{
+  "timestamp": "2025-09-12T10:15:00Z",
+  "total": 2700,
+  "by_code": {"SUCCESS": 900, "PARSE_ERROR": 1800},
+  "failure_rate": 0.6667,
+  "files": [ {"path": "wf/a.aether", "code_name": "PARSE_ERROR", "line": 12, "message": "Parse error (assignment)..." } ]
+}`
+
+func TestDecodeSeed(t *testing.T) {
+	t.Parallel()
+	b, err := baseline.Decode([]byte(seedBaseline))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &baseline.Baseline{
+		Timestamp: "2025-09-12T10:15:00Z", Total: 2700, FailureRate: 0.6667,
+		ByCode: map[string]int{"SUCCESS": 900, "PARSE_ERROR": 1800},
+		Files:  []baseline.File{{Path: "wf/a.aether", CodeName: "PARSE_ERROR", Line: 12, Message: "Parse error (assignment)..."}},
+	}
+	if diff := cmp.Diff(want, b); diff != "" {
+		t.Errorf("Decode (-want +got):\n%s", diff)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, doc, field, problem string
+	}{
+		{"total missing", `{"by_code": {}}`, "total", "missing"},
+		{"total string", `{"total": "3", "by_code": {}}`, "total", "want a non-negative integer, got a string"},
+		{"total fraction", `{"total": 2.5, "by_code": {}}`, "total", "non-negative integer"},
+		{"total negative", `{"total": -1, "by_code": {}}`, "total", "negative count -1"},
+		{"by_code missing", `{"total": 0}`, "by_code", "missing"},
+		{"by_code list", `{"total": 0, "by_code": []}`, "by_code", "want an object"},
+		{"unknown code", `{"total": 1, "by_code": {"PARSE_EROR": 1}}`, "by_code.PARSE_EROR", `unknown code name "PARSE_EROR"`},
+		{"negative code count", `{"total": 0, "by_code": {"PARSE_ERROR": -2, "SUCCESS": 2}}`, "by_code.PARSE_ERROR", "negative count"},
+		{"sum mismatch", `{"total": 5, "by_code": {"PARSE_ERROR": 3}}`, "by_code", "counts sum to 3, but total is 5"},
+		{"rate above one", `{"total": 0, "by_code": {}, "failure_rate": 1.5}`, "failure_rate", "from 0 to 1"},
+		{"timestamp number", `{"timestamp": 5, "total": 0, "by_code": {}}`, "timestamp", "want a string"},
+		{"files object", `{"total": 0, "by_code": {}, "files": {}}`, "files", "want a list"},
+		{"file without path", `{"total": 0, "by_code": {}, "files": [{"code_name": "PARSE_ERROR"}]}`, "files[0].path", "missing"},
+		{"file line string", `{"total": 0, "by_code": {}, "files": [{"path": "a", "code_name": "PARSE_ERROR"}, {"path": "b", "code_name": "PARSE_ERROR", "line": "7"}]}`, "files[1].line", "want an integer or null, got a string"},
+		{"file negative line", `{"total": 0, "by_code": {}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "line": -3}]}`, "files[0].line", "negative line"},
+		{"file unknown code", `{"total": 0, "by_code": {}, "files": [{"path": "a", "code_name": "OOPS"}]}`, "files[0].code_name", `unknown code name "OOPS"`},
+		{"suppressed above count", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "suppressed_by_code": {"PARSE_ERROR": 2}}`, "suppressed_by_code.PARSE_ERROR", "2 suppressed, but by_code has 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := baseline.Decode([]byte(tt.doc))
+			var fe *baseline.FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("Decode error = %v, want a FieldError", err)
+			}
+			if fe.Field != tt.field || !strings.Contains(fe.Problem, tt.problem) {
+				t.Errorf("Decode error = field %q problem %q, want field %q problem containing %q", fe.Field, fe.Problem, tt.field, tt.problem)
+			}
+		})
+	}
+}
+
+func TestReadNamesFileAndLine(t *testing.T) {
+	t.Parallel()
+	p := filepath.Join(t.TempDir(), "broken.json")
+	if err := os.WriteFile(p, []byte("{\n\"total\": 1,\n,}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := baseline.Read(p)
+	if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("Read error = %v, want the path and line 3", err)
+	}
+}
+
+func TestRoundTripKeepsUnknownFields(t *testing.T) {
+	t.Parallel()
+	doc := `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "zeta": [1, 2], "alpha": {"k": "v"},
+	  "files": [{"path": "a", "code_name": "PARSE_ERROR", "line": null, "message": "m", "owner": "team-x"}]}`
+	b, err := baseline.Decode([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := baseline.Encode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := baseline.Decode(out)
+	if err != nil {
+		t.Fatalf("re-decode: %v\n%s", err, out)
+	}
+	if diff := cmp.Diff(b, again); diff != "" {
+		t.Errorf("round trip (-first +second):\n%s", diff)
+	}
+	flat := strings.Join(strings.Fields(string(out)), "")
+	for _, s := range []string{`"zeta":[1,2]`, `"alpha":{"k":"v"}`, `"owner":"team-x"`} {
+		if !strings.Contains(flat, s) {
+			t.Errorf("encoded baseline lacks %s:\n%s", s, out)
+		}
+	}
+	// Deterministic: the unknown keys come sorted after the known ones.
+	if strings.Index(string(out), `"alpha"`) > strings.Index(string(out), `"zeta"`) {
+		t.Errorf("unknown fields not sorted:\n%s", out)
+	}
+}
+
+func TestNormalizeSortsAndDerives(t *testing.T) {
+	t.Parallel()
+	b := &baseline.Baseline{
+		ByCode: map[string]int{"SUCCESS": 1, "PARSE_ERROR": 1, "VALIDATION_ERROR": 1},
+		Files: []baseline.File{
+			{Path: "b", CodeName: "PARSE_ERROR"},
+			{Path: "a", CodeName: "VALIDATION_ERROR"},
+			{Path: "a", CodeName: "PARSE_ERROR", Line: 2},
+		},
+	}
+	b.Normalize()
+	var got []string
+	for _, f := range b.Files {
+		got = append(got, f.Path+":"+f.CodeName)
+	}
+	if diff := cmp.Diff([]string{"a:PARSE_ERROR", "a:VALIDATION_ERROR", "b:PARSE_ERROR"}, got); diff != "" {
+		t.Errorf("order (-want +got):\n%s", diff)
+	}
+	if b.Total != 3 || b.FailureRate != 0.6667 {
+		t.Errorf("total, rate = %d, %v; want 3, 0.6667", b.Total, b.FailureRate)
+	}
+}
+
+func TestGatedCounts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		b    baseline.Baseline
+		want map[string]int
+	}{
+		{"by suppressed_by_code", baseline.Baseline{ByCode: map[string]int{"PARSE_ERROR": 5}, SuppressedByCode: map[string]int{"PARSE_ERROR": 2}}, map[string]int{"PARSE_ERROR": 3}},
+		{"by flagged files", baseline.Baseline{ByCode: map[string]int{"PARSE_ERROR": 5}, Files: []baseline.File{{CodeName: "PARSE_ERROR", Suppressed: true}, {CodeName: "PARSE_ERROR"}}}, map[string]int{"PARSE_ERROR": 4}},
+		{"nothing suppressed", baseline.Baseline{ByCode: map[string]int{"PARSE_ERROR": 5}}, map[string]int{"PARSE_ERROR": 5}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if diff := cmp.Diff(tt.want, tt.b.GatedCounts()); diff != "" {
+				t.Errorf("GatedCounts (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestFingerprintMatchesSpecificationFormula(t *testing.T) {
+	t.Parallel()
+	// Expected values computed independently: sha256(...).hexdigest()[:16].
+	tests := []struct {
+		code    string
+		line    int
+		message string
+		want    string
+	}{
+		{"PARSE_ERROR", 12, "Parse error (assignment) line 12: goal", "5c93e1c62ffe177c"},
+		{"PARSE_ERROR", 12, "Parse error (assignment) line 12: goal\nsecond line", "5c93e1c62ffe177c"},
+		{"VALIDATION_ERROR", 0, "x\r\nmore", "4ce502f55cddde32"},
+	}
+	for _, tt := range tests {
+		if got := baseline.Fingerprint(tt.code, tt.line, tt.message); got != tt.want {
+			t.Errorf("Fingerprint(%q, %d, %q) = %s, want %s", tt.code, tt.line, tt.message, got, tt.want)
+		}
+	}
+}
+
+func TestParseSuppressions(t *testing.T) {
+	t.Parallel()
+	in := `# Experimental quantum workflows under redesign
+a1b2c3d4e5f67890 # deprecated goal syntax
+DEADBEEFCAFE1234	# awaiting plugin migration expires=2025-10-01
+
+0123456789abcdef
+`
+	got, err := baseline.ParseSuppressions(strings.NewReader(in), "supp.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []baseline.Suppression{
+		{Fingerprint: "a1b2c3d4e5f67890", Comment: "deprecated goal syntax", Line: 2},
+		{Fingerprint: "deadbeefcafe1234", Comment: "awaiting plugin migration expires=2025-10-01", Line: 3, Expires: time.Date(2025, 10, 2, 0, 0, 0, 0, time.UTC)},
+		{Fingerprint: "0123456789abcdef", Line: 5},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ParseSuppressions (-want +got):\n%s", diff)
+	}
+	if !got[1].Active(time.Date(2025, 10, 1, 23, 59, 0, 0, time.UTC)) || got[1].Active(time.Date(2025, 10, 2, 0, 0, 0, 0, time.UTC)) {
+		t.Error("an entry must suppress through its expiry day and stop the day after")
+	}
+	if !got[0].Active(time.Now()) {
+		t.Error("an entry without expiry must stay active")
+	}
+}
+
+func TestParseSuppressionsErrors(t *testing.T) {
+	t.Parallel()
+	for _, in := range []string{"nothex0123456789\n", "a1b2c3d4e5f6789 # 15 chars\n", "a1b2c3d4e5f67890 expires=2025-13-01\n"} {
+		_, err := baseline.ParseSuppressions(strings.NewReader(in), "supp.txt")
+		if err == nil || !strings.HasPrefix(err.Error(), "supp.txt:1: ") {
+			t.Errorf("ParseSuppressions(%q) error = %v, want one naming supp.txt:1", in, err)
+		}
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte(seedBaseline))
+	f.Add([]byte(`{"total": 0, "by_code": {}, "files": null}`))
+	f.Add([]byte(`{"total": 1, "by_code": {"PARSE_ERROR": 1}, "suppressed_by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "x": 1}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := baseline.Decode(data)
+		if err != nil {
+			return
+		}
+		// Whatever decodes must encode and decode again to the same value.
+		out, err := baseline.Encode(b)
+		if err != nil {
+			t.Fatalf("Encode: %v", err)
+		}
+		again, err := baseline.Decode(out)
+		if err != nil {
+			t.Fatalf("re-decode of encoded baseline: %v\n%s", err, out)
+		}
+		if diff := cmp.Diff(b, again, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("round trip (-first +second):\n%s", diff)
+		}
+	})
+}

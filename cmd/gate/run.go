@@ -1,0 +1,267 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/gate"
+	"github.com/org/gonogo-action/internal/report"
+)
+
+// Exit codes are API.
+const (
+	exitPass  = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+const prog = "gate"
+
+// command is a subcommand's entry point, with the same contract as run.
+type command func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int
+
+// subcommands are dispatched on the first argument ("gate sign ...").
+// Register one by adding it here.
+var subcommands = map[string]command{}
+
+// usageError is reported as one line and exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+type options struct {
+	config, profile, results, signOff, approvals string
+	gates, approve                               []string
+	all, strictManual, list, validate            bool
+	jobs                                         int
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) > 0 {
+		if sub, ok := subcommands[args[0]]; ok {
+			return sub(ctx, args[1:], stdin, stdout, stderr, getenv)
+		}
+	}
+	opt, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitPass
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v (see gate --help)\n", prog, err)
+		return exitUsage
+	}
+	cfg, err := gate.LoadConfig(opt.config)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return exitUsage
+	}
+	if opt.validate {
+		fmt.Fprintf(stdout, "%s: valid, %d gate(s), %d service(s)\n", opt.config, len(cfg.Gates), len(cfg.Services))
+		return exitPass
+	}
+	if opt.list {
+		list(stdout, cfg)
+		return exitPass
+	}
+	approvals, err := loadApprovals(opt)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return exitUsage
+	}
+	for id := range approvals {
+		if cfg.Gate(id) == nil {
+			fmt.Fprintf(stderr, "%s: approval for unknown gate %q\n", prog, id)
+			return exitUsage
+		}
+	}
+	gates := opt.gates
+	if opt.all {
+		gates = nil
+	}
+	res, err := gate.Run(ctx, cfg, gate.Options{
+		Gates: gates, StrictManual: opt.strictManual, Profile: opt.profile, Jobs: opt.jobs,
+		Approvals: approvals, Environ: gate.InheritedEnv(getenv), Log: stderr,
+	})
+	var ue *gate.UsageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return exitUsage
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return exitFail
+	}
+	if err := writeOutputs(opt, res); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return exitUsage
+	}
+	passed, manual := 0, 0
+	for _, g := range res.Gates {
+		if g.OK {
+			passed++
+		}
+		if g.ManualFollowup() {
+			manual++
+		}
+	}
+	verdict := "GO"
+	if !res.Meta.AllPassed {
+		verdict = "NO-GO: failed " + strings.Join(res.Meta.Failed, ", ")
+	}
+	fmt.Fprintf(stdout, "%s (%d/%d gates passed, %d manual follow-up)\n", verdict, passed, len(res.Gates), manual)
+	if res.Meta.Interrupted {
+		fmt.Fprintf(stderr, "%s: interrupted; results written with unfinished gates marked\n", prog)
+	}
+	if !res.Meta.AllPassed {
+		return exitFail
+	}
+	return exitPass
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	opt := &options{}
+	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&opt.config, "config", gate.DefaultConfigPath, "gates configuration `file`")
+	fs.BoolVar(&opt.all, "all", false, "run every gate (the default)")
+	fs.Func("gates", "run only these gate `ids` (space or comma separated) and what they need", func(s string) error {
+		for _, id := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+			opt.gates = append(opt.gates, id)
+		}
+		return nil
+	})
+	fs.BoolVar(&opt.strictManual, "strict-manual", false, "fail manual gates that are not approved")
+	fs.StringVar(&opt.profile, "profile", "", "profile recorded in _meta and exported as GONOGO_PROFILE (overrides the config)")
+	fs.IntVar(&opt.jobs, "jobs", 0, "gates run at once (default max(8, CPUs))")
+	fs.StringVar(&opt.results, "results", "gate_results.json", "write the JSON results to `file` (empty: do not)")
+	fs.StringVar(&opt.signOff, "sign-off", "gate_sign_off.md", "write the markdown sign-off to `file` (empty: do not)")
+	fs.Func("approve", "approve a manual gate: `ID=NAME` (repeatable)", func(s string) error {
+		opt.approve = append(opt.approve, s)
+		return nil
+	})
+	fs.StringVar(&opt.approvals, "approvals", "", "approvals `file`: lines \"ID NAME [SHA]\"")
+	fs.BoolVar(&opt.list, "list", false, "list the gates and exit")
+	fs.BoolVar(&opt.validate, "validate", false, "validate the configuration and exit")
+	if err := fs.Parse(spreadGates(args)); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, &usageError{msg: strings.TrimPrefix(err.Error(), "flag provided but not defined: ")}
+	}
+	if fs.NArg() > 0 {
+		return nil, &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if opt.jobs < 0 {
+		return nil, &usageError{msg: "--jobs must be positive"}
+	}
+	if opt.all && len(opt.gates) > 0 {
+		return nil, &usageError{msg: "--all and --gates exclude each other"}
+	}
+	return opt, nil
+}
+
+// spreadGates joins the space-separated ids after --gates (the original
+// tool's form: --gates launcher_smoke chat_sse_resume) into one value.
+func spreadGates(args []string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if a != "--gates" && a != "-gates" {
+			out = append(out, a)
+			continue
+		}
+		var ids []string
+		for i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") {
+			i++
+			ids = append(ids, args[i])
+		}
+		out = append(out, "--gates="+strings.Join(ids, ","))
+	}
+	return out
+}
+
+func loadApprovals(opt *options) (map[string]gate.Approval, error) {
+	out := map[string]gate.Approval{}
+	for _, a := range opt.approve {
+		id, name, ok := strings.Cut(a, "=")
+		if !ok || id == "" || name == "" {
+			return nil, &usageError{msg: fmt.Sprintf("--approve %q: want ID=NAME", a)}
+		}
+		out[id] = gate.Approval{By: name, Source: "--approve"}
+	}
+	if opt.approvals == "" {
+		return out, nil
+	}
+	f, err := os.Open(opt.approvals)
+	if err != nil {
+		return nil, fmt.Errorf("read approvals: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	n := 0
+	for sc.Scan() {
+		n++
+		line, _, _ := strings.Cut(sc.Text(), "#")
+		fields := strings.Fields(line)
+		if len(fields) == 0 {
+			continue
+		}
+		if len(fields) < 2 || len(fields) > 3 {
+			return nil, fmt.Errorf("%s:%d: want \"ID NAME [SHA]\"", opt.approvals, n)
+		}
+		a := gate.Approval{By: fields[1], Source: opt.approvals}
+		if len(fields) == 3 {
+			a.SHA = fields[2]
+		}
+		out[fields[0]] = a
+	}
+	return out, sc.Err()
+}
+
+func writeOutputs(opt *options, res *gate.Results) error {
+	if opt.results != "" {
+		if err := gate.WriteResults(opt.results, res); err != nil {
+			return err
+		}
+	}
+	if opt.signOff != "" {
+		if err := baseline.WriteFileAtomic(opt.signOff, []byte(report.SignOff(res))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func list(w io.Writer, cfg *gate.Config) {
+	for _, g := range cfg.Gates {
+		var flags []string
+		if g.Manual {
+			flags = append(flags, "manual")
+		}
+		if !g.Mandatory {
+			flags = append(flags, "optional")
+		}
+		if len(g.Needs) > 0 {
+			flags = append(flags, "needs "+strings.Join(g.Needs, ","))
+		}
+		kind := g.Kind
+		if kind == "" {
+			kind = "-"
+		}
+		fmt.Fprintf(w, "%-24s %-16s %s", g.ID, kind, g.Title)
+		if len(flags) > 0 {
+			fmt.Fprintf(w, " (%s)", strings.Join(flags, "; "))
+		}
+		fmt.Fprintln(w)
+	}
+}

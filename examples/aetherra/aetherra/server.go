@@ -1,0 +1,242 @@
+// Package aetherra is the demo service of the gate examples: a tiny
+// stand-in for the Aetherra OS that speaks the endpoints the
+// specification's eight go/no-go gates probe. Each Fault makes one gate's
+// check fail, so the tests can show that every gate catches its problem.
+package aetherra
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Faults, one per gate they break.
+const (
+	FaultNoEngine   = "no-engine"   // launcher_smoke: engine not registered
+	FaultSSEOrder   = "sse-order"   // chat_sse_resume: usage before policy
+	FaultSSERestart = "sse-restart" // chat_sse_resume: ignores Last-Event-ID
+	FaultNetOpen    = "net-open"    // security_strict: outbound calls allowed
+	FaultMemoryDown = "memory-down" // memory: status unavailable
+	FaultHMRNoSwap  = "hmr-no-swap" // hmr_quiesce: prepare without swap
+	FaultAgentsOpen = "agents-open" // agents_api: enabled without a token
+	FaultNoPolicy   = "no-policy"   // policy_dp: no policy header or event
+)
+
+// Faults lists every fault.
+var Faults = []string{FaultNoEngine, FaultSSEOrder, FaultSSERestart, FaultNetOpen, FaultMemoryDown,
+	FaultHMRNoSwap, FaultAgentsOpen, FaultNoPolicy}
+
+// Options configure the service.
+type Options struct {
+	// AgentsEnabled turns the agents API on; with AgentsToken set, callers
+	// must present it as a bearer token.
+	AgentsEnabled bool
+	AgentsToken   string
+	// DP adds differential-privacy keys to the policy.
+	DP        bool
+	DPEpsilon float64
+	// Faults to inject.
+	Faults []string
+	// NetAllow are the hosts outbound calls may reach.
+	NetAllow []string
+}
+
+// Server is the demo service's HTTP handler.
+type Server struct {
+	opt Options
+	mux *http.ServeMux
+}
+
+// New builds the handler.
+func New(opt Options) *Server {
+	s := &Server{opt: opt, mux: http.NewServeMux()}
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	s.mux.HandleFunc("GET /api/kernel/status", s.kernelStatus)
+	s.mux.HandleFunc("GET /metrics", s.metrics)
+	s.mux.HandleFunc("GET /api/memory/status", s.memoryStatus)
+	s.mux.HandleFunc("GET /api/ai/stream", s.stream)
+	s.mux.HandleFunc("GET /api/agents", s.agents)
+	s.mux.HandleFunc("POST /api/net/fetch", s.netFetch)
+	s.mux.HandleFunc("GET /api/security/status", s.securityStatus)
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+func (s *Server) has(fault string) bool { return slices.Contains(s.opt.Faults, fault) }
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) kernelStatus(w http.ResponseWriter, _ *http.Request) {
+	services := map[string]bool{"memory_system": true, "plugin_manager": true, "aetherra_engine": true}
+	if s.has(FaultNoEngine) {
+		delete(services, "aetherra_engine")
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"running":  true,
+		"queues":   map[string]int{"pending": 0, "inflight": 0, "dlq": 0},
+		"services": services,
+	})
+}
+
+func (s *Server) metrics(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+	fmt.Fprint(w, "# TYPE kernel_inflight gauge\nkernel_inflight 0\n# TYPE hmr_swaps_total counter\nhmr_swaps_total 1\n")
+}
+
+func (s *Server) memoryStatus(w http.ResponseWriter, _ *http.Request) {
+	if s.has(FaultMemoryDown) {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"healthy": false, "error": "memory backend unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"healthy":         true,
+		"mode":            "hybrid",
+		"backend":         "classical", // the quantum backend is absent: graceful fallback
+		"node_statistics": map[string]int{"total_nodes": 3, "branches": 1},
+		"coherence":       0.98,
+	})
+}
+
+// policy is what the chat stream announces in its header and its event.
+func (s *Server) policy(r *http.Request) map[string]any {
+	p := map[string]any{"scratchpad": r.URL.Query().Get("scratchpad_policy"), "retention": "session"}
+	if p["scratchpad"] == "" {
+		p["scratchpad"] = "redacted"
+	}
+	if s.opt.DP {
+		p["dp"] = map[string]any{"enabled": true, "epsilon": s.opt.DPEpsilon}
+	}
+	return p
+}
+
+// stream is the chat SSE: status, policy, tokens, usage, final, with ids
+// 1…n; Last-Event-ID resumes after the given id.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	policy, _ := json.Marshal(s.policy(r))
+	type event struct{ typ, data string }
+	msg := r.URL.Query().Get("message")
+	events := []event{
+		{"status", `{"state":"thinking"}`},
+		{"policy", string(policy)},
+		{"token", mustJSON(map[string]string{"text": "pong"})},
+		{"token", mustJSON(map[string]string{"text": " (" + msg + ")"})},
+		{"usage", `{"prompt_tokens":3,"completion_tokens":2}`},
+		{"final", `{"done":true}`},
+	}
+	if s.has(FaultSSEOrder) {
+		events[1], events[4] = events[4], events[1]
+	}
+	if s.has(FaultNoPolicy) {
+		events = slices.Delete(events, 1, 2)
+	} else {
+		w.Header().Set("X-Aetherra-Policy", string(policy))
+	}
+	start := 0
+	if last, err := strconv.Atoi(r.Header.Get("Last-Event-ID")); err == nil && !s.has(FaultSSERestart) {
+		start = min(max(last, 0), len(events))
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	for i := start; i < len(events); i++ {
+		fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", i+1, events[i].typ, events[i].data)
+		flusher.Flush()
+	}
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// agents is off by default (501); when on, it requires the token if one is
+// configured.
+func (s *Server) agents(w http.ResponseWriter, r *http.Request) {
+	open := s.has(FaultAgentsOpen)
+	if !s.opt.AgentsEnabled && !open {
+		writeJSON(w, http.StatusNotImplemented, map[string]any{"enabled": false, "reason": "agents API disabled"})
+		return
+	}
+	if s.opt.AgentsToken != "" && !open && r.Header.Get("Authorization") != "Bearer "+s.opt.AgentsToken {
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"enabled": true, "error": "token required"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"enabled": true, "orchestrator": map[string]any{"agents": 2, "status": "idle"}})
+}
+
+// netFetch applies the outbound network policy to ?url=.
+func (s *Server) netFetch(w http.ResponseWriter, r *http.Request) {
+	u, err := url.Parse(r.URL.Query().Get("url"))
+	if err != nil || u.Host == "" {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "want ?url="})
+		return
+	}
+	if !s.has(FaultNetOpen) && !slices.Contains(s.opt.NetAllow, u.Hostname()) {
+		writeJSON(w, http.StatusForbidden, map[string]any{"denied": true, "host": u.Hostname()})
+		return
+	}
+	// The demo never calls out: it only says it would.
+	writeJSON(w, http.StatusOK, map[string]any{"denied": false, "host": u.Hostname()})
+}
+
+func (s *Server) securityStatus(w http.ResponseWriter, _ *http.Request) {
+	strict := !s.has(FaultNetOpen)
+	writeJSON(w, http.StatusOK, map[string]any{"script_verify_strict": true, "net_strict": strict, "unsigned_scripts": 0})
+}
+
+// HMRReload performs a hot module swap of target and appends the audit
+// events to path (a JSONL file): HMR_PREPARE, then HMR_SWAP once inflight
+// work is drained.
+func (s *Server) HMRReload(path, target string, now func() time.Time) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	events := []string{"HMR_PREPARE", "HMR_DRAIN", "HMR_SWAP"}
+	if s.has(FaultHMRNoSwap) {
+		events = events[:2]
+	}
+	for _, e := range events {
+		line := mustJSON(map[string]any{"event": e, "target": target, "ts": float64(now().UnixMilli()) / 1000, "inflight": 0})
+		if _, err := f.WriteString(line + "\n"); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	return f.Close()
+}
+
+// ParseFaults splits a comma-separated fault list, rejecting unknown ones.
+func ParseFaults(s string) ([]string, error) {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !slices.Contains(Faults, f) {
+			return nil, fmt.Errorf("unknown fault %q (known: %s)", f, strings.Join(Faults, ", "))
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}

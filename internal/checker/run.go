@@ -1,0 +1,273 @@
+package checker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/org/gonogo-action/internal/baseline"
+)
+
+// DefaultWaitDelay bounds how long a run waits for the output pipes after
+// the checker exited or was killed. exec.CommandContext alone waits for
+// every grandchild that inherited the pipes (seconds past a deadline);
+// WaitDelay plus the group kill ends that.
+const DefaultWaitDelay = 2 * time.Second
+
+// Runner runs one checker command. It is safe for concurrent use.
+type Runner struct {
+	Command Command
+	// Env is the checker's whole environment; NewRunner scrubs it.
+	Env []string
+	// Timeout is per process; 0 means none.
+	Timeout time.Duration
+	// CodePrefix names the stderr status line, e.g. AETHER_ERROR_CODE.
+	CodePrefix string
+	// OutputCap is the free text kept per stream; 0 = DefaultOutputCap.
+	OutputCap int
+	// WaitDelay: see DefaultWaitDelay; 0 = the default.
+	WaitDelay time.Duration
+
+	path string
+}
+
+// NewRunner resolves the checker program once (so that thousands of runs
+// do not search PATH thousands of times) and scrubs env.
+func NewRunner(c Command, env []string, timeout time.Duration, codePrefix string) (*Runner, error) {
+	if len(c.Argv) == 0 {
+		return nil, errors.New("checker command is empty")
+	}
+	path, err := exec.LookPath(c.Argv[0])
+	if err != nil {
+		return nil, fmt.Errorf("checker %q: %w", c.Argv[0], err)
+	}
+	if !filepath.IsAbs(path) {
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+	}
+	return &Runner{Command: c, Env: ScrubEnv(env), Timeout: timeout, CodePrefix: codePrefix, path: path}, nil
+}
+
+// Run checks paths and returns one status per path, in order. In batch mode
+// all paths go to one process; otherwise each path gets its own. It stops
+// early only when ctx is cancelled, returning what it has (the rest as
+// INTERNAL_ERROR) and ctx's error.
+func (r *Runner) Run(ctx context.Context, paths []string) ([]Status, error) {
+	if r.Command.Mode == Batch {
+		return r.run(ctx, paths), ctx.Err()
+	}
+	out := make([]Status, 0, len(paths))
+	for _, p := range paths {
+		out = append(out, r.run(ctx, []string{p})...)
+	}
+	return out, ctx.Err()
+}
+
+// result is what one process left behind.
+type result struct {
+	stdout, stderr *stream
+	json           map[int]Status // by index into paths
+	lastJSON       *Status        // per-file: any status line counts
+	prefixCode     string
+	exitCode       int
+	signal         string
+	timedOut       bool
+	startErr       error
+}
+
+func (r *Runner) run(ctx context.Context, paths []string) []Status {
+	res := r.exec(ctx, paths)
+	out := make([]Status, len(paths))
+	for i, p := range paths {
+		out[i] = r.judge(res, p, i, len(paths))
+	}
+	return out
+}
+
+func (r *Runner) exec(ctx context.Context, paths []string) *result {
+	res := &result{json: map[int]Status{}}
+	index := map[string]int{}
+	if r.Command.Mode == Batch {
+		for i, p := range paths {
+			for _, k := range pathKeys(p) {
+				if _, dup := index[k]; !dup {
+					index[k] = i
+				}
+			}
+		}
+	}
+	res.stdout = newStream(r.OutputCap, func(line []byte) bool {
+		s, ok := ParseStatusLine(line)
+		if !ok {
+			return false
+		}
+		if r.Command.Mode != Batch {
+			res.lastJSON = &s
+			return true
+		}
+		for _, k := range pathKeys(s.File) {
+			if i, ok := index[k]; ok {
+				res.json[i] = s
+				break
+			}
+		}
+		return true
+	})
+	res.stderr = newStream(r.OutputCap, func(line []byte) bool {
+		if code, ok := ParsePrefixLine(line, r.CodePrefix); ok {
+			res.prefixCode = code
+			return true
+		}
+		return false
+	})
+
+	pctx, cancel := ctx, context.CancelFunc(func() {})
+	if r.Timeout > 0 {
+		pctx, cancel = context.WithTimeout(ctx, r.Timeout)
+	}
+	defer cancel()
+	cmd := exec.CommandContext(pctx, r.path, r.Command.Args(paths)...)
+	cmd.Args[0] = r.Command.Argv[0]
+	cmd.Env = r.Env
+	if cmd.Env == nil {
+		cmd.Env = []string{} // nil would mean "inherit everything"
+	}
+	cmd.Stdout, cmd.Stderr = res.stdout, res.stderr
+	// Own process group, so a timeout kills the checker's children too.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return killGroup(cmd) }
+	cmd.WaitDelay = r.WaitDelay
+	if cmd.WaitDelay == 0 {
+		cmd.WaitDelay = DefaultWaitDelay
+	}
+	err := cmd.Run()
+	if cmd.Process != nil {
+		// Whatever the checker left running in its group goes too.
+		_ = killGroup(cmd)
+	}
+	res.stdout.flush()
+	res.stderr.flush()
+	res.timedOut = r.Timeout > 0 && errors.Is(pctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
+	if cmd.ProcessState == nil {
+		res.startErr = err
+		return res
+	}
+	res.exitCode = cmd.ProcessState.ExitCode()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		res.signal = ws.Signal().String()
+	}
+	return res
+}
+
+func killGroup(cmd *exec.Cmd) error {
+	if cmd.Process == nil {
+		return nil
+	}
+	err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	if errors.Is(err, syscall.ESRCH) {
+		return nil
+	}
+	return err
+}
+
+// pathKeys are the spellings under which a checker may echo a path back.
+func pathKeys(p string) []string {
+	keys := []string{p}
+	if c := filepath.Clean(p); c != p {
+		keys = append(keys, c)
+	}
+	if abs, err := filepath.Abs(p); err == nil && abs != p {
+		keys = append(keys, abs)
+	}
+	return keys
+}
+
+// judge decides one file's status from a process's evidence, strongest
+// first: timeout, JSON status line, <prefix>:<int> line, exit code of the
+// table, heuristics, then a fallback.
+func (r *Runner) judge(res *result, path string, i, n int) Status {
+	st := Status{File: path}
+	if s, ok := res.json[i]; ok {
+		s.File = path
+		return s
+	}
+	switch {
+	case res.timedOut:
+		st.CodeName, st.Evidence = baseline.TimeoutError, FromTimeout
+		st.Message = fmt.Sprintf("checker killed after the %s timeout", r.Timeout)
+		return st
+	case res.startErr != nil:
+		st.CodeName, st.Evidence = baseline.InternalError, FromFallback
+		st.Message = Clean("checker did not start: "+res.startErr.Error(), MaxMessage)
+		return st
+	case res.lastJSON != nil:
+		s := *res.lastJSON
+		s.File = path
+		return s
+	case r.Command.Mode == Batch && n > 1:
+		// One status line per file is the batch contract; silence is
+		// never a success.
+		st.CodeName, st.Evidence = baseline.InternalError, FromMissing
+		st.Message = "checker reported no status for this file (" + res.exitText() + ")"
+		return st
+	}
+	text := res.stderr.text() + "\n" + res.stdout.text()
+	_, hMsg, hLine, hOK := Heuristic(text)
+	msg, line := hMsg, hLine
+	if !hOK {
+		msg = Clean(firstLine(text), MaxMessage)
+		line = LineNumber(msg)
+	}
+	if res.prefixCode != "" {
+		st.CodeName, st.Evidence = res.prefixCode, FromPrefix
+		if st.CodeName != baseline.Success {
+			st.Message, st.Line = msg, line
+		}
+		return st
+	}
+	if res.signal == "" {
+		if name, ok := ExitCodeName(res.exitCode); ok {
+			st.CodeName, st.Evidence = name, FromExit
+			if name != baseline.Success {
+				st.Message, st.Line = orDefault(msg, res.exitText()), line
+			}
+			return st
+		}
+	}
+	if hCode, _, _, ok := Heuristic(text); ok {
+		st.CodeName, st.Evidence, st.Message, st.Line = hCode, FromHeuristic, msg, line
+		return st
+	}
+	st.Evidence, st.Line = FromFallback, line
+	if res.signal != "" {
+		st.CodeName = baseline.InternalError
+		st.Message = "checker crashed (" + res.exitText() + ")"
+		if msg != "" {
+			st.Message += ": " + msg
+		}
+		st.Message = Clean(st.Message, MaxMessage)
+		return st
+	}
+	st.CodeName, st.Message = baseline.GenericFailure, orDefault(msg, res.exitText())
+	return st
+}
+
+func (res *result) exitText() string {
+	if res.signal != "" {
+		return "killed by signal " + strings.ToLower(res.signal)
+	}
+	return fmt.Sprintf("exit status %d", res.exitCode)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,201 @@
+package checker
+
+import (
+	"bytes"
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/org/gonogo-action/internal/baseline"
+)
+
+// Evidence says what a status was decided from, strongest first.
+type Evidence string
+
+const (
+	FromJSON      Evidence = "json"      // a JSON status line on stdout
+	FromPrefix    Evidence = "prefix"    // a <prefix>:<int> line on stderr
+	FromExit      Evidence = "exit"      // an exit code of the code table (0, 20–27)
+	FromHeuristic Evidence = "heuristic" // recognised words in the output
+	FromFallback  Evidence = "fallback"  // a failure nothing else explained
+	FromTimeout   Evidence = "timeout"   // the process was killed at the timeout
+	FromMissing   Evidence = "missing"   // the checker said nothing about the file
+	FromIO        Evidence = "io"        // the file could not be read
+	FromIngest    Evidence = "ingest"    // a status read from a file (JSONL, SARIF)
+)
+
+// MaxMessage caps a status message, in bytes; messages are first lines.
+const MaxMessage = 1000
+
+// Status is the verdict on one file.
+type Status struct {
+	// File is the path as the caller passed it (runs) or as the status
+	// source spelled it (ingest).
+	File     string
+	CodeName string
+	Line     int
+	Message  string
+	Phase    string
+	Evidence Evidence
+}
+
+// OK reports whether the file passed.
+func (s Status) OK() bool { return s.CodeName == baseline.Success }
+
+// statusWire is the interpreter's --json-status line.
+type statusWire struct {
+	OK       *bool           `json:"ok"`
+	Code     json.RawMessage `json:"code"`
+	CodeName *string         `json:"code_name"`
+	File     *string         `json:"file"`
+	Phase    string          `json:"phase"`
+	Message  string          `json:"message"`
+	Line     json.RawMessage `json:"line"`
+}
+
+// ParseStatusLine reads one JSON status line,
+// {"ok","code","code_name","file","phase","message","line"}. It accepts a
+// line only when it is a JSON object carrying at least one of ok, code and
+// code_name; anything else is ordinary output. The code name comes from
+// code_name when it is in the table, else from code, else from ok.
+func ParseStatusLine(line []byte) (Status, bool) {
+	line = bytes.TrimSpace(line)
+	if len(line) < 2 || line[0] != '{' || line[len(line)-1] != '}' {
+		return Status{}, false
+	}
+	var w statusWire
+	if err := json.Unmarshal(line, &w); err != nil {
+		return Status{}, false
+	}
+	code, hasCode := intValue(w.Code)
+	if w.OK == nil && w.CodeName == nil && !hasCode {
+		return Status{}, false
+	}
+	s := Status{Phase: Clean(w.Phase, 64), Message: Clean(w.Message, MaxMessage), Evidence: FromJSON}
+	if w.File != nil {
+		s.File = *w.File
+	}
+	if n, ok := intValue(w.Line); ok && n > 0 {
+		s.Line = n
+	}
+	name := ""
+	if w.CodeName != nil {
+		name = codeNameAlias(*w.CodeName)
+	}
+	if name == "" && hasCode {
+		if c, ok := baseline.CodeByNum(code); ok {
+			name = c.Name
+		}
+	}
+	switch {
+	case name == "" && w.OK != nil && *w.OK:
+		name = baseline.Success
+	case name == "":
+		name = baseline.GenericFailure
+		if s.Message == "" && w.CodeName != nil {
+			s.Message = "unknown status code " + Clean(*w.CodeName, 100)
+		}
+	case name == baseline.Success && w.OK != nil && !*w.OK:
+		// ok:false contradicts SUCCESS; a failure must never pass.
+		name = baseline.GenericFailure
+		if s.Message == "" {
+			s.Message = `status line says ok:false with code SUCCESS`
+		}
+	}
+	s.CodeName = name
+	return s, true
+}
+
+// codeNameAlias maps a code name to the table: the name itself, or a
+// structured interpreter code such as E_PARSE_UNBALANCED by its family.
+func codeNameAlias(name string) string {
+	n := strings.ToUpper(strings.TrimSpace(name))
+	if _, ok := baseline.CodeByName(n); ok {
+		return n
+	}
+	for _, fam := range []struct{ prefix, code string }{
+		{"E_PARSE", baseline.ParseError}, {"E_RUNTIME", baseline.RuntimeError},
+		{"E_SIGNATURE", baseline.SignatureError}, {"E_TIMEOUT", baseline.TimeoutError},
+		{"E_UNSUPPORTED", baseline.UnsupportedFeature}, {"E_VALIDATION", baseline.ValidationError},
+		{"E_IO", baseline.IOError}, {"E_INTERNAL", baseline.InternalError},
+	} {
+		if strings.HasPrefix(n, fam.prefix) {
+			return fam.code
+		}
+	}
+	return ""
+}
+
+// intValue reads a JSON integer (or an integral float, or a numeric string).
+func intValue(raw json.RawMessage) (int, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return 0, false
+	}
+	s := string(raw)
+	if raw[0] == '"' {
+		if json.Unmarshal(raw, &s) != nil {
+			return 0, false
+		}
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil {
+		return n, true
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f == float64(int(f)) && f > -1e9 && f < 1e9 {
+		return int(f), true
+	}
+	return 0, false
+}
+
+// ParsePrefixLine reads a "<prefix>:<int>" stderr line (the interpreter's
+// --emit-error-code) and returns the code name of the number; a number not
+// in the table is a GENERIC_FAILURE.
+func ParsePrefixLine(line []byte, prefix string) (string, bool) {
+	if prefix == "" {
+		return "", false
+	}
+	line = bytes.TrimSpace(line)
+	rest, ok := bytes.CutPrefix(line, []byte(prefix+":"))
+	if !ok {
+		return "", false
+	}
+	n, err := strconv.Atoi(string(bytes.TrimSpace(rest)))
+	if err != nil {
+		return "", false
+	}
+	if c, ok := baseline.CodeByNum(n); ok {
+		return c.Name, true
+	}
+	return baseline.GenericFailure, true
+}
+
+// ExitCodeName maps an exit code of the code table (0 and 20–27) to its
+// name. Exit 1 and other codes are not specific: they need heuristics.
+func ExitCodeName(code int) (string, bool) {
+	if code == 0 || (code >= 20 && code <= 27) {
+		c, ok := baseline.CodeByNum(code)
+		return c.Name, ok
+	}
+	return "", false
+}
+
+var controlRE = regexp.MustCompile(`[\x00-\x08\x0b-\x1f\x7f]`)
+
+// Clean makes untrusted checker text safe to store: valid UTF-8, its first
+// line only, control characters replaced, at most max bytes (cut on a rune
+// boundary).
+func Clean(s string, max int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.TrimSpace(baseline.FirstLine(s))
+	s = controlRE.ReplaceAllString(s, "\uFFFD")
+	if len(s) > max {
+		cut := max
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "…"
+	}
+	return s
+}

@@ -1,0 +1,363 @@
+package gate
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// DefaultConfigPath is where the gates are declared unless --config says
+// otherwise.
+const DefaultConfigPath = ".github/gonogo.yml"
+
+// DefaultTimeout bounds a gate that declares no timeout.
+const DefaultTimeout = 5 * time.Minute
+
+// DefaultReadyTimeout bounds a service's readiness probe.
+const DefaultReadyTimeout = 30 * time.Second
+
+// Config is a validated gonogo.yml.
+type Config struct {
+	File     string
+	Version  int
+	Profile  string
+	Env      map[string]string
+	Services []Service
+	// Gates in declaration order; results keep that order.
+	Gates []*Gate
+}
+
+// Service is a process started before the gates and stopped after them.
+type Service struct {
+	Name         string
+	Run          string
+	Ready        string
+	ReadyTimeout time.Duration
+	Env          map[string]string
+	Line         int
+}
+
+// Gate is one declared gate.
+type Gate struct {
+	ID        string
+	Title     string
+	Mandatory bool
+	Manual    bool
+	Timeout   time.Duration
+	Env       map[string]string
+	Needs     []string
+	Evidence  string
+	// Kind is the YAML key of the gate's check ("run", "http", …); empty
+	// only for a manual gate without an automated check.
+	Kind  string
+	Check Check
+	Line  int
+}
+
+// Gate returns the gate with the given id, or nil.
+func (c *Config) Gate(id string) *Gate {
+	for _, g := range c.Gates {
+		if g.ID == id {
+			return g
+		}
+	}
+	return nil
+}
+
+type configYAML struct {
+	Version  int               `yaml:"version"`
+	Profile  string            `yaml:"profile"`
+	Env      map[string]string `yaml:"env"`
+	Services []serviceYAML     `yaml:"services"`
+	Gates    []yaml.Node       `yaml:"gates"`
+}
+
+type serviceYAML struct {
+	Name         string            `yaml:"name"`
+	Run          string            `yaml:"run"`
+	Ready        string            `yaml:"ready"`
+	ReadyTimeout Duration          `yaml:"ready_timeout"`
+	Env          map[string]string `yaml:"env"`
+}
+
+type gateYAML struct {
+	ID        string            `yaml:"id"`
+	Title     string            `yaml:"title"`
+	Mandatory *bool             `yaml:"mandatory"`
+	Manual    bool              `yaml:"manual"`
+	Timeout   Duration          `yaml:"timeout"`
+	Env       map[string]string `yaml:"env"`
+	Needs     []string          `yaml:"needs"`
+	Evidence  string            `yaml:"evidence"`
+}
+
+var (
+	idPattern  = regexp.MustCompile(`^[a-z0-9_]+$`)
+	envPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	commonKeys = keysOf(gateYAML{})
+)
+
+// LoadConfig reads and validates a configuration file.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return ParseConfig(path, data)
+}
+
+// ParseConfig validates a configuration; name is used in error messages.
+func ParseConfig(name string, data []byte) (*Config, error) {
+	d := &Decoder{File: name}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, d.yamlError(nil, err)
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, &ConfigError{File: name, Msg: "empty configuration: declare version: 1 and gates"}
+	}
+	root := doc.Content[0]
+	var raw configYAML
+	if err := d.Decode(root, &raw); err != nil {
+		return nil, err
+	}
+	if raw.Version != 1 {
+		return nil, d.Errorf(valueNode(root, "version", root), "version must be 1, not %d", raw.Version)
+	}
+	cfg := &Config{File: name, Version: raw.Version, Profile: raw.Profile, Env: raw.Env}
+	if err := d.checkEnv(valueNode(root, "env", root), raw.Env); err != nil {
+		return nil, err
+	}
+	if err := d.services(cfg, raw.Services, valueNode(root, "services", root)); err != nil {
+		return nil, err
+	}
+	if len(raw.Gates) == 0 {
+		return nil, d.Errorf(root, "no gates declared")
+	}
+	for i := range raw.Gates {
+		g, err := d.gate(&raw.Gates[i])
+		if err != nil {
+			return nil, err
+		}
+		if cfg.Gate(g.ID) != nil {
+			return nil, d.Errorf(&raw.Gates[i], "gate id %q is declared twice", g.ID)
+		}
+		cfg.Gates = append(cfg.Gates, g)
+	}
+	for _, g := range cfg.Gates {
+		for _, n := range g.Needs {
+			if cfg.Gate(n) == nil {
+				return nil, &ConfigError{File: name, Line: g.Line, Msg: fmt.Sprintf("gate %s needs unknown gate %q", g.ID, n)}
+			}
+			if n == g.ID {
+				return nil, &ConfigError{File: name, Line: g.Line, Msg: fmt.Sprintf("gate %s needs itself", g.ID)}
+			}
+		}
+	}
+	if cycle := findCycle(cfg); cycle != nil {
+		g := cfg.Gate(cycle[0])
+		return nil, &ConfigError{File: name, Line: g.Line, Msg: "needs form a cycle: " + strings.Join(cycle, " → ")}
+	}
+	return cfg, nil
+}
+
+func (d *Decoder) services(cfg *Config, raw []serviceYAML, node *yaml.Node) error {
+	for i, s := range raw {
+		n := node
+		if node != nil && i < len(node.Content) {
+			n = node.Content[i]
+		}
+		switch {
+		case !idPattern.MatchString(s.Name):
+			return d.Errorf(n, "service name %q must match [a-z0-9_]+", s.Name)
+		case strings.TrimSpace(s.Run) == "":
+			return d.Errorf(n, "service %s: run is required", s.Name)
+		case s.Ready != "" && !strings.HasPrefix(s.Ready, "http://") && !strings.HasPrefix(s.Ready, "https://"):
+			return d.Errorf(n, "service %s: ready must be an http(s) URL", s.Name)
+		}
+		if err := d.checkEnv(n, s.Env); err != nil {
+			return err
+		}
+		for _, prev := range cfg.Services {
+			if prev.Name == s.Name {
+				return d.Errorf(n, "service %q is declared twice", s.Name)
+			}
+		}
+		rt := s.ReadyTimeout.Std()
+		if rt == 0 {
+			rt = DefaultReadyTimeout
+		}
+		cfg.Services = append(cfg.Services, Service{Name: s.Name, Run: s.Run, Ready: s.Ready, ReadyTimeout: rt, Env: s.Env, Line: n.Line})
+	}
+	return nil
+}
+
+func (d *Decoder) checkEnv(node *yaml.Node, env map[string]string) error {
+	for _, k := range slices.Sorted(maps.Keys(env)) {
+		if !envPattern.MatchString(k) {
+			return d.Errorf(node, "env name %q is not a valid variable name", k)
+		}
+	}
+	return nil
+}
+
+// gate splits a gate mapping into the common keys and the kind's keys.
+func (d *Decoder) gate(node *yaml.Node) (*Gate, error) {
+	if node.Kind != yaml.MappingNode {
+		return nil, d.Errorf(node, "a gate must be a mapping with id and one kind (%s)", strings.Join(KindKeys(), ", "))
+	}
+	common := &yaml.Node{Kind: yaml.MappingNode, Line: node.Line, Column: node.Column}
+	kindNodes := map[string]*yaml.Node{}
+	var kinds []string
+	var kindKeyNodes []*yaml.Node
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		k, v := node.Content[i], node.Content[i+1]
+		switch {
+		case slices.Contains(commonKeys, k.Value):
+			common.Content = append(common.Content, k, v)
+		case registry[k.Value] != nil:
+			kinds = append(kinds, k.Value)
+			kindKeyNodes = append(kindKeyNodes, k)
+			kindNodes[k.Value] = v
+		case isSibling(k.Value):
+			kindNodes[k.Value] = v
+			kindKeyNodes = append(kindKeyNodes, k)
+		default:
+			known := append(slices.Clone(commonKeys), KindKeys()...)
+			slices.Sort(known)
+			return nil, d.Errorf(k, "unknown key %q (expected one of: %s)", k.Value, strings.Join(known, ", "))
+		}
+	}
+	var raw gateYAML
+	if err := d.Decode(common, &raw); err != nil {
+		return nil, err
+	}
+	g := &Gate{ID: raw.ID, Title: raw.Title, Mandatory: true, Manual: raw.Manual, Timeout: raw.Timeout.Std(),
+		Env: raw.Env, Needs: raw.Needs, Evidence: raw.Evidence, Line: node.Line}
+	if raw.Mandatory != nil {
+		g.Mandatory = *raw.Mandatory
+	}
+	if !idPattern.MatchString(g.ID) {
+		return nil, d.Errorf(node, "gate id %q must match [a-z0-9_]+", g.ID)
+	}
+	if g.Title == "" {
+		g.Title = g.ID
+	}
+	if g.Timeout == 0 {
+		g.Timeout = DefaultTimeout
+	}
+	if err := d.checkEnv(valueNode(node, "env", node), g.Env); err != nil {
+		return nil, err
+	}
+	switch {
+	case len(kinds) > 1:
+		return nil, d.Errorf(kindKeyNodes[1], "gate %s declares two kinds (%s); declare exactly one", g.ID, strings.Join(kinds, ", "))
+	case len(kinds) == 0 && !g.Manual:
+		return nil, d.Errorf(node, "gate %s declares no kind; add one of: %s", g.ID, strings.Join(KindKeys(), ", "))
+	}
+	siblings := map[string]*yaml.Node{}
+	var kind *Kind
+	if len(kinds) == 1 {
+		kind = registry[kinds[0]]
+		g.Kind = kind.Key
+	}
+	for _, kn := range kindKeyNodes {
+		if registry[kn.Value] != nil {
+			continue
+		}
+		if kind == nil || !slices.Contains(kind.Siblings, kn.Value) {
+			return nil, d.Errorf(kn, "key %q is not valid for a %s gate", kn.Value, cmpOr(g.Kind, "manual"))
+		}
+		siblings[kn.Value] = kindNodes[kn.Value]
+	}
+	if kind != nil {
+		check, err := kind.Decode(d, kindNodes[kind.Key], siblings)
+		if err != nil {
+			return nil, err
+		}
+		g.Check = check
+	}
+	return g, nil
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func isSibling(key string) bool {
+	for _, k := range registry {
+		if slices.Contains(k.Siblings, key) {
+			return true
+		}
+	}
+	return false
+}
+
+// valueNode returns the value of key in mapping m, or def.
+func valueNode(m *yaml.Node, key string, def *yaml.Node) *yaml.Node {
+	if m != nil && m.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == key {
+				return m.Content[i+1]
+			}
+		}
+	}
+	return def
+}
+
+func keysOf(v any) []string {
+	var out []string
+	t := reflectTypeOf(v)
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		out = append(out, name)
+	}
+	return out
+}
+
+// findCycle returns the ids of a needs cycle, or nil.
+func findCycle(cfg *Config) []string {
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := map[string]int{}
+	var stack []string
+	var visit func(id string) []string
+	visit = func(id string) []string {
+		color[id] = grey
+		stack = append(stack, id)
+		for _, n := range cfg.Gate(id).Needs {
+			switch color[n] {
+			case grey:
+				i := slices.Index(stack, n)
+				return append(slices.Clone(stack[i:]), n)
+			case white:
+				if c := visit(n); c != nil {
+					return c
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		color[id] = black
+		return nil
+	}
+	for _, g := range cfg.Gates {
+		if color[g.ID] == white {
+			if c := visit(g.ID); c != nil {
+				return c
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,182 @@
+package gate
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// ConfigError is a problem in the configuration file, located by line so a
+// user can jump to it.
+type ConfigError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *ConfigError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return e.File + ": " + e.Msg
+}
+
+// Decoder decodes parts of the configuration strictly: an unknown key is an
+// error naming the file and line, so a typo never passes silently. Kinds get
+// one to decode their own value.
+type Decoder struct {
+	File string
+}
+
+// Errorf returns a ConfigError at node's line.
+func (d *Decoder) Errorf(node *yaml.Node, format string, args ...any) error {
+	line := 0
+	if node != nil {
+		line = node.Line
+	}
+	return &ConfigError{File: d.File, Line: line, Msg: fmt.Sprintf(format, args...)}
+}
+
+// Decode decodes node into v (a pointer) after checking that every mapping
+// key is one of the yaml tags of the target struct, at every depth.
+func (d *Decoder) Decode(node *yaml.Node, v any) error {
+	if err := d.checkKeys(node, reflect.TypeOf(v)); err != nil {
+		return err
+	}
+	if err := node.Decode(v); err != nil {
+		return d.yamlError(node, err)
+	}
+	return nil
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
+
+// yamlError turns yaml.v3's "yaml: unmarshal errors: line N: msg" into a
+// ConfigError at line N.
+func (d *Decoder) yamlError(node *yaml.Node, err error) error {
+	var te *yaml.TypeError
+	if ok := asTypeError(err, &te); ok && len(te.Errors) > 0 {
+		if m := yamlLine.FindStringSubmatch(te.Errors[0]); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			return &ConfigError{File: d.File, Line: n, Msg: m[2]}
+		}
+	}
+	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return &ConfigError{File: d.File, Line: n, Msg: m[2]}
+	}
+	return d.Errorf(node, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+}
+
+func asTypeError(err error, te **yaml.TypeError) bool {
+	t, ok := err.(*yaml.TypeError)
+	if ok {
+		*te = t
+	}
+	return ok
+}
+
+var (
+	unmarshalerType = reflect.TypeFor[yaml.Unmarshaler]()
+	nodeType        = reflect.TypeFor[yaml.Node]()
+)
+
+func (d *Decoder) checkKeys(node *yaml.Node, t reflect.Type) error {
+	if node == nil {
+		return nil
+	}
+	if node.Kind == yaml.DocumentNode && len(node.Content) == 1 {
+		node = node.Content[0]
+	}
+	if node.Kind == yaml.AliasNode {
+		return d.Errorf(node, "YAML aliases are not supported")
+	}
+	for t.Kind() == reflect.Pointer {
+		if t.Implements(unmarshalerType) {
+			return nil
+		}
+		t = t.Elem()
+	}
+	if t == nodeType || reflect.PointerTo(t).Implements(unmarshalerType) {
+		return nil
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		if node.Kind != yaml.MappingNode {
+			return nil // node.Decode reports the type mismatch
+		}
+		known := map[string]reflect.Type{}
+		var names []string
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if name == "" || name == "-" {
+				continue
+			}
+			known[name] = f.Type
+			names = append(names, name)
+		}
+		for i := 0; i+1 < len(node.Content); i += 2 {
+			k, v := node.Content[i], node.Content[i+1]
+			ft, ok := known[k.Value]
+			if !ok {
+				slices.Sort(names)
+				return d.Errorf(k, "unknown key %q (expected one of: %s)", k.Value, strings.Join(names, ", "))
+			}
+			if err := d.checkKeys(v, ft); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if node.Kind != yaml.SequenceNode {
+			return nil
+		}
+		for _, c := range node.Content {
+			if err := d.checkKeys(c, t.Elem()); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		if node.Kind != yaml.MappingNode {
+			return nil
+		}
+		for i := 1; i < len(node.Content); i += 2 {
+			if err := d.checkKeys(node.Content[i], t.Elem()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Duration is a YAML duration: "90s", "5m", or a number of seconds.
+type Duration time.Duration
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: want a duration such as 30s or 5m", n.Line)
+	}
+	if secs, err := strconv.ParseFloat(n.Value, 64); err == nil {
+		if secs < 0 {
+			return fmt.Errorf("line %d: duration %q is negative", n.Line, n.Value)
+		}
+		*d = Duration(secs * float64(time.Second))
+		return nil
+	}
+	v, err := time.ParseDuration(n.Value)
+	if err != nil || v < 0 {
+		return fmt.Errorf("line %d: %q is not a duration such as 30s or 5m", n.Line, n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Std returns the time.Duration.
+func (d Duration) Std() time.Duration { return time.Duration(d) }

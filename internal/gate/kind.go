@@ -1,0 +1,131 @@
+package gate
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"net/http"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Kind is one kind of gate check, registered under its YAML key. Adding a
+// kind is one file: the kind's spec, its Decode and its Check, plus
+//
+//	func init() { gate.Register(gate.Kind{Key: "mykind", Decode: decodeMyKind}) }
+type Kind struct {
+	// Key is the gate key that selects the kind ("run", "http", …).
+	Key string
+	// Siblings are further gate-level keys the kind owns (run's "expect").
+	Siblings []string
+	// Decode validates the kind's value (and siblings present in the gate)
+	// and returns the check to run. Errors should come from d.Errorf or
+	// d.Decode so that they carry file:line.
+	Decode func(d *Decoder, value *yaml.Node, siblings map[string]*yaml.Node) (Check, error)
+}
+
+// Check is a decoded gate check.
+type Check interface {
+	// Run performs the check. It must return promptly once ctx is done
+	// (the gate's timeout or an interrupt); the engine then overrides the
+	// status. Problems with the evidence are reported in the Outcome, not
+	// as Go errors: a gate always has a verdict.
+	Run(ctx context.Context, rc *RunContext) Outcome
+}
+
+var registry = map[string]*Kind{}
+
+// Register adds a kind. It panics on a duplicate key, which is a
+// programming error caught by any test.
+func Register(k Kind) {
+	if k.Key == "" || k.Decode == nil {
+		panic("gate: Register needs Key and Decode")
+	}
+	if _, dup := registry[k.Key]; dup {
+		panic("gate: kind " + k.Key + " registered twice")
+	}
+	registry[k.Key] = &k
+}
+
+// KindKeys lists the registered kinds, sorted.
+func KindKeys() []string { return slices.Sorted(maps.Keys(registry)) }
+
+// RunContext is what a check may use from the outside world.
+type RunContext struct {
+	GateID string
+	// Dir is the working directory: commands run there and relative paths
+	// resolve against it.
+	Dir string
+	// Env is the child environment (allow-listed, no tokens).
+	Env []string
+	// Started is when the run began (quiet's default "since").
+	Started time.Time
+	Now     func() time.Time
+	HTTP    *http.Client
+	// Reference fetches parse-regression references that are not files.
+	Reference ReferenceFetcher
+	// OutputCap bounds captured output per stream; the tail is kept.
+	OutputCap int
+}
+
+// Path resolves a configured path against the working directory.
+func (rc *RunContext) Path(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(rc.Dir, p)
+}
+
+// Status values of details.status.
+const (
+	StatusPass      = "pass"
+	StatusFail      = "fail"
+	StatusMissing   = "missing"   // evidence, service or a needed gate absent
+	StatusError     = "error"     // the check could not be performed
+	StatusTimeout   = "timeout"   // the gate's timeout expired
+	StatusCancelled = "cancelled" // interrupted while running
+	StatusNotRun    = "not_run"   // interrupted before it started
+	StatusManual    = "manual"    // passed as manual follow-up
+	StatusApproved  = "approved"  // manual gate validated
+)
+
+// Outcome is a check's verdict.
+type Outcome struct {
+	OK bool
+	// Status is one of the Status constants; empty means pass or fail by OK.
+	Status string
+	// Summary is a short human line for the sign-off ("82.1% vs 81.0%").
+	Summary string
+	// Details are structured per kind and end up in gate_results.json.
+	Details map[string]any
+	// Imported gates (the results kind) are merged into the results.
+	Imported []GateResult
+}
+
+// Passed is a passing outcome.
+func Passed(summary string, details map[string]any) Outcome {
+	return Outcome{OK: true, Summary: summary, Details: details}
+}
+
+// Failed is a failing outcome.
+func Failed(summary string, details map[string]any) Outcome {
+	return Outcome{Summary: summary, Details: details}
+}
+
+// Missing is a gate whose evidence is absent: never a pass.
+func Missing(format string, args ...any) Outcome {
+	msg := fmt.Sprintf(format, args...)
+	return Outcome{Status: StatusMissing, Summary: msg, Details: map[string]any{"reason": msg}}
+}
+
+// Errored is a gate whose check could not be performed.
+func Errored(format string, args ...any) Outcome {
+	msg := fmt.Sprintf(format, args...)
+	return Outcome{Status: StatusError, Summary: msg, Details: map[string]any{"reason": msg}}
+}
+
+func reflectTypeOf(v any) reflect.Type { return reflect.TypeOf(v) }

@@ -1,0 +1,105 @@
+package gate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+func init() {
+	Register(Kind{Key: "audit", Decode: decodeAudit})
+}
+
+// auditCheck requires a JSONL audit log to contain a sequence of events:
+// each step is one event name or a list of alternatives, found in order
+// (later lines than the previous step's match).
+type auditCheck struct {
+	File     string
+	Field    string
+	Sequence [][]string
+}
+
+func decodeAudit(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, error) {
+	var raw struct {
+		File     string      `yaml:"file"`
+		Field    string      `yaml:"field"`
+		Sequence []yaml.Node `yaml:"sequence"`
+	}
+	if err := d.Decode(value, &raw); err != nil {
+		return nil, err
+	}
+	c := &auditCheck{File: raw.File, Field: cmpOr(raw.Field, "event")}
+	if c.File == "" {
+		return nil, d.Errorf(value, "audit: file is required")
+	}
+	if len(raw.Sequence) == 0 {
+		return nil, d.Errorf(value, "audit: sequence must name at least one event")
+	}
+	for i := range raw.Sequence {
+		n := &raw.Sequence[i]
+		var step []string
+		switch n.Kind {
+		case yaml.ScalarNode:
+			step = []string{n.Value}
+		case yaml.SequenceNode:
+			if err := d.Decode(n, &step); err != nil {
+				return nil, err
+			}
+		}
+		if len(step) == 0 || slices.Contains(step, "") {
+			return nil, d.Errorf(n, "audit: each sequence step is an event name or a list of alternatives")
+		}
+		c.Sequence = append(c.Sequence, step)
+	}
+	return c, nil
+}
+
+func (c *auditCheck) Run(_ context.Context, rc *RunContext) Outcome {
+	f, err := os.Open(rc.Path(c.File))
+	if errors.Is(err, fs.ErrNotExist) {
+		return Missing("audit log %s is missing", c.File)
+	}
+	if err != nil {
+		return Errored("open audit log: %v", err)
+	}
+	defer f.Close()
+	recs, err := readJSONL(f, c.File)
+	if err != nil {
+		return Errored("%v", err)
+	}
+	details := map[string]any{"file": c.File, "events": len(recs)}
+	var matched []map[string]any
+	next := 0
+	for _, step := range c.Sequence {
+		found := -1
+		for i := next; i < len(recs); i++ {
+			if v, ok := recs[i].Obj[c.Field].(string); ok && slices.Contains(step, v) {
+				found = i
+				break
+			}
+		}
+		if found < 0 {
+			details["matched"] = matched
+			msg := fmt.Sprintf("no %s event after the previous step", strings.Join(step, " or "))
+			if len(matched) == 0 {
+				msg = fmt.Sprintf("no %s event in %s", strings.Join(step, " or "), c.File)
+			}
+			details["problems"] = []string{msg}
+			return Failed(msg, details)
+		}
+		matched = append(matched, map[string]any{"line": recs[found].Line, c.Field: recs[found].Obj[c.Field]})
+		next = found + 1
+	}
+	details["matched"] = matched
+	names := make([]string, len(matched))
+	for i, m := range matched {
+		names[i] = fmt.Sprint(m[c.Field])
+	}
+	return Passed(strings.Join(names, " → "), details)
+}

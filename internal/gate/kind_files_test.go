@@ -1,0 +1,120 @@
+package gate
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func writeFile(t *testing.T, dir, name, body string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAuditGate(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "swap.jsonl", `{"event":"HMR_PREPARE","ts":1}
+{"event":"HMR_DRAIN"}
+
+{"event":"HMR_SWAP"}
+`)
+	writeFile(t, dir, "rollback.jsonl", `{"kind":"HMR_PREPARE"}`+"\n"+`{"kind":"HMR_ROLLBACK"}`+"\n")
+	writeFile(t, dir, "backwards.jsonl", `{"event":"HMR_SWAP"}`+"\n"+`{"event":"HMR_PREPARE"}`+"\n")
+	writeFile(t, dir, "bad.jsonl", "{\"event\":\"HMR_PREPARE\"}\nnot json\n")
+	tests := []struct {
+		name, spec, want string
+	}{
+		{"swap", "{file: swap.jsonl, sequence: [HMR_PREPARE, [HMR_SWAP, HMR_ROLLBACK]]}", ""},
+		{"rollback by field", "{file: rollback.jsonl, field: kind, sequence: [HMR_PREPARE, [HMR_SWAP, HMR_ROLLBACK]]}", ""},
+		{"out of order", "{file: backwards.jsonl, sequence: [HMR_PREPARE, [HMR_SWAP, HMR_ROLLBACK]]}", "no HMR_SWAP or HMR_ROLLBACK event after the previous step"},
+		{"absent event", "{file: swap.jsonl, sequence: [HMR_ABORT]}", "no HMR_ABORT event in swap.jsonl"},
+		{"missing file", "{file: none.jsonl, sequence: [A]}", "audit log none.jsonl is missing"},
+		{"bad line", "{file: bad.jsonl, sequence: [A]}", "bad.jsonl:2: not a JSON object"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := runConfig(t, "version: 1\ngates:\n  - id: a\n    audit: "+tt.spec+"\n", Options{Dir: dir}).Gate("a")
+			if tt.want == "" {
+				if !g.OK {
+					t.Fatalf("want pass: %s", g.Summary)
+				}
+				return
+			}
+			if g.OK || !strings.Contains(g.Summary, tt.want) {
+				t.Fatalf("summary %q, want %q", g.Summary, tt.want)
+			}
+		})
+	}
+}
+
+func TestQuietGate(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	start := time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC)
+	writeFile(t, dir, "alerts.jsonl", `{"ts": 1767340000, "msg": "old"}
+{"timestamp": "2026-01-02T10:00:05Z", "msg": "during the run"}
+{"msg": "no time"}
+`)
+	tests := []struct {
+		name, spec string
+		ok         bool
+		alerts     int
+	}{
+		{"since run", "{file: alerts.jsonl, max: 2}", true, 2},
+		{"since run strict", "{file: alerts.jsonl}", false, 2},
+		{"window", "{file: alerts.jsonl, since: 48h, max: 2}", false, 3},
+		{"absent file", "{file: none.jsonl}", true, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			now := func() time.Time { return start }
+			g := runConfig(t, "version: 1\ngates:\n  - id: q\n    quiet: "+tt.spec+"\n", Options{Dir: dir, Now: now}).Gate("q")
+			if g.OK != tt.ok || g.Details["alerts"] != tt.alerts {
+				t.Fatalf("ok %v alerts %v (%s), want %v %d", g.OK, g.Details["alerts"], g.Summary, tt.ok, tt.alerts)
+			}
+		})
+	}
+}
+
+func TestResultsGate(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "host.json", `{
+"_meta": {"profile": "test", "ts": 1730000000.123, "all_passed": false},
+"launcher_smoke": {"ok": true, "manual": false, "duration_sec": 2.51, "details": {"services": ["aetherra_engine"], "missing": []}},
+"hmr_quiesce": {"ok": true, "manual": true, "details": {"manual_followup": true, "reason": "hmr_controller not registered"}},
+"memory": {"ok": false, "manual": false, "duration_sec": 1, "details": {}}
+}`)
+	cfg := "version: 1\ngates:\n  - id: host\n    results: %s\n  - id: memory\n    run: \"true\"\n"
+	res := runConfig(t, strings.Replace(cfg, "%s", "{file: host.json, gates: [launcher_smoke, hmr_quiesce]}", 1), Options{Dir: dir})
+	want := map[string]string{"host": "true pass", "memory": "true pass", "launcher_smoke": "true ", "hmr_quiesce": "true "}
+	got := statuses(res)
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: %q, want %q (all %v)", k, got[k], v, got)
+		}
+	}
+	if len(res.Gates) != 4 || !res.Gate("hmr_quiesce").Manual {
+		t.Errorf("gates %+v", res.Gates)
+	}
+	// Importing everything brings in the failed memory gate: the local
+	// memory gate keeps its id, the import fails the results gate.
+	res = runConfig(t, strings.Replace(cfg, "%s", "host.json", 1), Options{Dir: dir})
+	if g := res.Gate("host"); g.OK || g.Summary != "failed: memory" {
+		t.Errorf("host %+v", g)
+	}
+	res = runConfig(t, strings.Replace(cfg, "%s", "none.json", 1), Options{Dir: dir})
+	if g := res.Gate("host"); g.OK || g.Status() != StatusMissing {
+		t.Errorf("host %+v", g)
+	}
+}

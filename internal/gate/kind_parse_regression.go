@@ -1,0 +1,244 @@
+package gate
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/compare"
+	"github.com/org/gonogo-action/internal/scan"
+)
+
+func init() {
+	Register(Kind{Key: "parse-regression", Decode: decodeParseRegression})
+}
+
+// Missing-reference policies.
+const (
+	MissingPass = "pass"
+	MissingWarn = "warn"
+	MissingFail = "fail"
+)
+
+// maxListedFiles bounds the new/fixed files kept in details.
+const maxListedFiles = 50
+
+// parseRegressionCheck builds a parse baseline (from a statuses file or by
+// running a checker), compares it with a reference baseline and fails on
+// a regression: for a gated code, delta > abs_threshold AND relative
+// increase > rel_threshold, as the original regression gate did.
+type parseRegressionCheck struct {
+	Statuses         string         `yaml:"statuses"`
+	Checker          string         `yaml:"checker"`
+	Paths            []string       `yaml:"paths"`
+	Include          []string       `yaml:"include"`
+	Exclude          []string       `yaml:"exclude"`
+	Suppressions     string         `yaml:"suppressions"`
+	Reference        referenceSpec  `yaml:"reference"`
+	Output           string         `yaml:"output"`
+	AbsThreshold     *int           `yaml:"abs_threshold"`
+	RelThreshold     *float64       `yaml:"rel_threshold"`
+	Codes            []string       `yaml:"codes"`
+	FailOnNew        []string       `yaml:"fail_on_new"`
+	IncludeSupp      bool           `yaml:"include_suppressed"`
+	MissingReference string         `yaml:"missing_reference"`
+	policy           compare.Policy `yaml:"-"`
+	build            func(context.Context, scan.Options) (*baseline.Baseline, error)
+}
+
+// referenceSpec is {file: F} or {artifact: NAME, branch: main, file: F}.
+type referenceSpec struct {
+	File     string `yaml:"file"`
+	Artifact string `yaml:"artifact"`
+	Branch   string `yaml:"branch"`
+}
+
+func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, error) {
+	c := &parseRegressionCheck{build: scan.Build}
+	if err := d.Decode(value, c); err != nil {
+		return nil, err
+	}
+	switch {
+	case (c.Statuses == "") == (c.Checker == ""):
+		return nil, d.Errorf(value, "parse-regression: give statuses: FILE or checker: CMD (exactly one)")
+	case c.Reference.File == "" && c.Reference.Artifact == "":
+		return nil, d.Errorf(value, "parse-regression: reference needs file: F or artifact: NAME")
+	}
+	c.MissingReference = cmpOr(c.MissingReference, MissingWarn)
+	if !slices.Contains([]string{MissingPass, MissingWarn, MissingFail}, c.MissingReference) {
+		return nil, d.Errorf(value, "parse-regression: missing_reference must be pass, warn or fail")
+	}
+	if c.Reference.Artifact != "" {
+		c.Reference.Branch = cmpOr(c.Reference.Branch, "main")
+		c.Reference.File = cmpOr(c.Reference.File, "parse_baseline.json")
+	}
+	p := compare.DefaultPolicy()
+	if c.AbsThreshold != nil {
+		p.AbsThreshold = *c.AbsThreshold
+	}
+	if c.RelThreshold != nil {
+		p.RelThreshold = *c.RelThreshold
+	}
+	if len(c.Codes) > 0 {
+		p.Codes = c.Codes
+	}
+	p.FailOnNew, p.IncludeSuppressed = c.FailOnNew, c.IncludeSupp
+	for _, code := range append(slices.Clone(p.Codes), p.FailOnNew...) {
+		if _, ok := baseline.CodeByName(code); !ok {
+			return nil, d.Errorf(value, "parse-regression: unknown code %q", code)
+		}
+	}
+	if p.AbsThreshold < 0 || p.RelThreshold < 0 {
+		return nil, d.Errorf(value, "parse-regression: thresholds must not be negative")
+	}
+	c.policy = p
+	return c, nil
+}
+
+func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) Outcome {
+	opts := scan.Options{Include: c.Include, Exclude: c.Exclude, Env: rc.Env, Now: rc.Now}
+	for _, p := range c.Paths {
+		opts.Paths = append(opts.Paths, rc.Path(p))
+	}
+	if len(opts.Paths) == 0 && rc.Dir != "." && rc.Dir != "" {
+		opts.Paths = []string{rc.Dir}
+	}
+	if c.Suppressions != "" {
+		opts.Suppressions = rc.Path(c.Suppressions)
+	}
+	if c.Statuses != "" {
+		path := rc.Path(c.Statuses)
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return Missing("statuses file %s is missing", c.Statuses)
+		}
+		opts.Statuses = path
+	} else {
+		opts.Checker = c.Checker
+	}
+	next, err := c.build(ctx, opts)
+	if err != nil {
+		return Errored("build parse baseline: %v", err)
+	}
+	details := map[string]any{"total": next.Total, "by_code": next.ByCode, "failure_rate": next.FailureRate}
+	if c.Output != "" {
+		out := rc.Path(c.Output)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return Errored("%v", err)
+		}
+		if err := baseline.Write(out, next); err != nil {
+			return Errored("%v", err)
+		}
+		details["output"] = c.Output
+	}
+	ref, source, err := c.reference(ctx, rc)
+	details["reference"] = source
+	if errors.Is(err, ErrReferenceNotFound) {
+		return c.noReference(err, details)
+	}
+	if err != nil {
+		out := Errored("reference %s: %v", source, err)
+		out.Details = mergeDetails(details, out.Details)
+		return out
+	}
+	res := compare.Compare(ref, next, c.policy)
+	report, _ := toMap(res)
+	report["timestamp"] = rc.Now().UTC().Format("2006-01-02T15:04:05.000000Z07:00")
+	report["new_failures"] = capFiles(res.NewFailures)
+	report["fixed"] = capFiles(res.Fixed)
+	details["report"] = report
+	summary := regressionSummary(res)
+	if !res.OK {
+		return Failed(summary, details)
+	}
+	return Passed(summary, details)
+}
+
+// reference loads the reference baseline from its file or the fetcher.
+func (c *parseRegressionCheck) reference(ctx context.Context, rc *RunContext) (*baseline.Baseline, string, error) {
+	var data []byte
+	var source string
+	if c.Reference.Artifact == "" {
+		source = c.Reference.File
+		b, err := os.ReadFile(rc.Path(c.Reference.File))
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, source, fmt.Errorf("%w: %s does not exist", ErrReferenceNotFound, c.Reference.File)
+		}
+		if err != nil {
+			return nil, source, err
+		}
+		data = b
+	} else {
+		ref := ArtifactRef{Artifact: c.Reference.Artifact, Branch: c.Reference.Branch, File: c.Reference.File}
+		source = fmt.Sprintf("artifact %s on %s (%s)", ref.Artifact, ref.Branch, ref.File)
+		if rc.Reference == nil {
+			return nil, source, fmt.Errorf("%w: artifact references are fetched by the action; give reference: {file: F} here", ErrReferenceNotFound)
+		}
+		b, err := rc.Reference.FetchReference(ctx, ref)
+		if err != nil {
+			return nil, source, err
+		}
+		data = b
+	}
+	b, err := baseline.Decode(data)
+	return b, source, err
+}
+
+// noReference applies missing_reference: a first run has nothing to
+// compare with.
+func (c *parseRegressionCheck) noReference(err error, details map[string]any) Outcome {
+	details["missing_reference"] = c.MissingReference
+	details["reason"] = err.Error()
+	switch c.MissingReference {
+	case MissingPass:
+		return Passed("no reference baseline (missing_reference: pass)", details)
+	case MissingWarn:
+		details["warning"] = err.Error()
+		return Passed("no reference baseline: not compared (warning)", details)
+	}
+	return Outcome{Status: StatusMissing, Summary: "no reference baseline: " + err.Error(), Details: details}
+}
+
+func regressionSummary(res compare.Result) string {
+	var parts []string
+	for _, r := range res.Codes {
+		if r.Gated {
+			parts = append(parts, fmt.Sprintf("%s %d→%d", r.Code, r.Old, r.New))
+		}
+	}
+	s := strings.Join(parts, ", ")
+	if !res.OK {
+		var reg []string
+		for _, r := range res.Regressions {
+			reg = append(reg, fmt.Sprintf("%s +%d", r.Code, r.Delta))
+		}
+		return "regression: " + strings.Join(reg, ", ") + " (" + s + ")"
+	}
+	return cmpOr(s, "no gated codes")
+}
+
+func capFiles(files []baseline.File) any {
+	if len(files) <= maxListedFiles {
+		return files
+	}
+	return files[:maxListedFiles]
+}
+
+// toMap turns a value into its JSON object form for details.
+func toMap(v any) (map[string]any, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	err = json.Unmarshal(data, &m)
+	return m, err
+}

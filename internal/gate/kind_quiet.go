@@ -1,0 +1,114 @@
+package gate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strconv"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+func init() {
+	Register(Kind{Key: "quiet", Decode: decodeQuiet})
+}
+
+// quietCheck requires an alerts JSONL file to hold at most max entries
+// since the run started (since: run, the default) or within a duration
+// (since: 24h). An absent file holds no alerts. Entries whose time cannot
+// be read count: an unreadable alert is still an alert.
+type quietCheck struct {
+	File      string `yaml:"file"`
+	Max       int    `yaml:"max"`
+	Since     string `yaml:"since"`
+	TimeField string `yaml:"time_field"`
+	window    time.Duration
+}
+
+func decodeQuiet(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, error) {
+	c := &quietCheck{}
+	if err := d.Decode(value, c); err != nil {
+		return nil, err
+	}
+	if c.File == "" {
+		return nil, d.Errorf(value, "quiet: file is required")
+	}
+	if c.Max < 0 {
+		return nil, d.Errorf(value, "quiet: max must not be negative")
+	}
+	c.Since = cmpOr(c.Since, "run")
+	if c.Since != "run" {
+		w, err := time.ParseDuration(c.Since)
+		if err != nil || w <= 0 {
+			return nil, d.Errorf(value, "quiet: since must be run or a duration such as 24h")
+		}
+		c.window = w
+	}
+	return c, nil
+}
+
+func (c *quietCheck) Run(_ context.Context, rc *RunContext) Outcome {
+	cutoff := rc.Started
+	if c.window > 0 {
+		cutoff = rc.Now().Add(-c.window)
+	}
+	details := map[string]any{"file": c.File, "since": cutoff.UTC().Format(time.RFC3339), "max": c.Max}
+	f, err := os.Open(rc.Path(c.File))
+	if errors.Is(err, fs.ErrNotExist) {
+		details["alerts"], details["file_present"] = 0, false
+		return Passed("no alerts file", details)
+	}
+	if err != nil {
+		return Errored("open alerts: %v", err)
+	}
+	defer f.Close()
+	recs, err := readJSONL(f, c.File)
+	if err != nil {
+		return Errored("%v", err)
+	}
+	count := 0
+	var lines []int
+	for _, r := range recs {
+		t, ok := c.timeOf(r.Obj)
+		if ok && t.Before(cutoff) {
+			continue
+		}
+		count++
+		if len(lines) < 20 {
+			lines = append(lines, r.Line)
+		}
+	}
+	details["alerts"], details["lines"] = count, lines
+	summary := fmt.Sprintf("%d alert(s) since %s (max %d)", count, details["since"], c.Max)
+	if count > c.Max {
+		return Failed(summary, details)
+	}
+	return Passed(summary, details)
+}
+
+// timeOf reads the entry's time: Unix seconds or RFC 3339, in time_field or
+// the usual names.
+func (c *quietCheck) timeOf(obj map[string]any) (time.Time, bool) {
+	fields := []string{"ts", "timestamp", "time"}
+	if c.TimeField != "" {
+		fields = []string{c.TimeField}
+	}
+	for _, f := range fields {
+		switch v := obj[f].(type) {
+		case float64:
+			sec := int64(v)
+			return time.Unix(sec, int64((v-float64(sec))*1e9)), true
+		case string:
+			if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+				return t, true
+			}
+			if n, err := strconv.ParseFloat(v, 64); err == nil {
+				return time.Unix(int64(n), 0), true
+			}
+		}
+	}
+	return time.Time{}, false
+}

@@ -1,0 +1,109 @@
+package gate
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+func init() {
+	Register(Kind{Key: "run", Siblings: []string{"expect"}, Decode: decodeRun})
+}
+
+// runCheck runs a POSIX shell script; it passes on exit 0 and when its
+// stdout meets the optional expectations.
+type runCheck struct {
+	Script string
+	Expect runExpect
+}
+
+type runExpect struct {
+	StdoutContains []string   `yaml:"stdout_contains"`
+	StdoutJSON     jsonExpect `yaml:"stdout_json"`
+}
+
+func decodeRun(d *Decoder, value *yaml.Node, siblings map[string]*yaml.Node) (Check, error) {
+	c := &runCheck{}
+	if err := d.Decode(value, &c.Script); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(c.Script) == "" {
+		return nil, d.Errorf(value, "run: the command is empty")
+	}
+	if n := siblings["expect"]; n != nil {
+		if err := d.Decode(n, &c.Expect); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+func (c *runCheck) Run(ctx context.Context, rc *RunContext) Outcome {
+	res := runShell(ctx, c.Script, rc.Dir, rc.Env, rc.OutputCap)
+	stdout := res.Stdout.String()
+	details := map[string]any{
+		"exit_code":   res.ExitCode,
+		"stdout_tail": tail(stdout, 20),
+		"stderr_tail": tail(res.Stderr.String(), 20),
+	}
+	if res.Stdout.Truncated() || res.Stderr.Truncated() {
+		details["output_truncated"] = true
+	}
+	if res.Err != nil {
+		if ctx.Err() != nil {
+			return Failed("", details) // the engine names the timeout
+		}
+		details["reason"] = res.Err.Error()
+		return Outcome{Status: StatusError, Summary: "could not run: " + res.Err.Error(), Details: details}
+	}
+	if res.ExitCode != 0 {
+		return Failed(fmt.Sprintf("exit %d: %s", res.ExitCode, lastLine(res.Stderr.String(), stdout)), details)
+	}
+	var problems []string
+	for _, want := range c.Expect.StdoutContains {
+		if !strings.Contains(stdout, want) {
+			problems = append(problems, fmt.Sprintf("stdout lacks %q", want))
+		}
+	}
+	if len(c.Expect.StdoutJSON) > 0 {
+		doc, err := stdoutJSON(stdout)
+		if err != nil {
+			problems = append(problems, "stdout is not JSON: "+err.Error())
+		} else {
+			problems = append(problems, c.Expect.StdoutJSON.check(doc)...)
+		}
+	}
+	if len(problems) > 0 {
+		details["problems"] = problems
+		return Failed(problems[0], details)
+	}
+	return Passed("exit 0", details)
+}
+
+// stdoutJSON decodes stdout as one JSON document or, failing that, its last
+// non-empty line (a script may log before printing its verdict).
+func stdoutJSON(s string) (any, error) {
+	var doc any
+	if err := json.Unmarshal([]byte(s), &doc); err == nil {
+		return doc, nil
+	}
+	line := lastLine(s, "")
+	if err := json.Unmarshal([]byte(line), &doc); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// lastLine is the last non-empty line of the first non-empty text.
+func lastLine(texts ...string) string {
+	for _, t := range texts {
+		lines := strings.Split(strings.TrimSpace(t), "\n")
+		if l := strings.TrimSpace(lines[len(lines)-1]); l != "" {
+			return truncate(l, 200)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,173 @@
+package gate
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"time"
+
+	"github.com/org/gonogo-action/internal/baseline"
+)
+
+// Results is gate_results.json: _meta then one entry per gate, in the
+// configuration's order.
+type Results struct {
+	Meta  Meta
+	Gates []GateResult
+}
+
+// Meta is the _meta entry in the specification's shape, plus additions.
+type Meta struct {
+	Profile   string  `json:"profile"`
+	TS        float64 `json:"ts"` // Unix seconds, as the original tool wrote
+	AllPassed bool    `json:"all_passed"`
+	// Interrupted is set when the run was stopped (Ctrl-C) before every
+	// gate finished.
+	Interrupted bool `json:"interrupted,omitempty"`
+	// Failed lists the mandatory gates that did not pass.
+	Failed []string `json:"failed,omitempty"`
+}
+
+// GateResult is one gate's entry. ok, manual, duration_sec and details are
+// the specification's shape; the rest are additions.
+type GateResult struct {
+	ID          string         `json:"-"`
+	OK          bool           `json:"ok"`
+	Manual      bool           `json:"manual"`
+	DurationSec float64        `json:"duration_sec"`
+	Details     map[string]any `json:"details"`
+	Title       string         `json:"title,omitempty"`
+	Mandatory   bool           `json:"mandatory"`
+	Kind        string         `json:"kind,omitempty"`
+	Summary     string         `json:"summary,omitempty"`
+	Evidence    string         `json:"evidence,omitempty"`
+
+	imported []GateResult // gates merged in by a results gate
+}
+
+// Status returns details.status.
+func (g GateResult) Status() string {
+	s, _ := g.Details["status"].(string)
+	return s
+}
+
+// ManualFollowup reports whether the gate passed pending a manual check.
+func (g GateResult) ManualFollowup() bool {
+	b, _ := g.Details["manual_followup"].(bool)
+	return b
+}
+
+// Gate returns the result for id, or nil.
+func (r *Results) Gate(id string) *GateResult {
+	for i := range r.Gates {
+		if r.Gates[i].ID == id {
+			return &r.Gates[i]
+		}
+	}
+	return nil
+}
+
+// finish computes _meta.all_passed and _meta.failed.
+func (r *Results) finish() {
+	r.Meta.AllPassed = true
+	r.Meta.Failed = nil
+	for _, g := range r.Gates {
+		if g.Mandatory && !g.OK {
+			r.Meta.AllPassed = false
+			r.Meta.Failed = append(r.Meta.Failed, g.ID)
+		}
+	}
+}
+
+// unixSeconds renders t as the original tool's float timestamp (ms).
+func unixSeconds(t time.Time) float64 {
+	return math.Round(float64(t.UnixMilli())) / 1000
+}
+
+// MarshalJSON writes _meta first and the gates in order (a map would sort
+// them).
+func (r *Results) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("{\n  \"_meta\": ")
+	meta, err := json.MarshalIndent(r.Meta, "  ", "  ")
+	if err != nil {
+		return nil, err
+	}
+	b.Write(meta)
+	for _, g := range r.Gates {
+		key, _ := json.Marshal(g.ID)
+		val, err := json.MarshalIndent(g, "  ", "  ")
+		if err != nil {
+			return nil, fmt.Errorf("gate %s: %w", g.ID, err)
+		}
+		b.WriteString(",\n  ")
+		b.Write(key)
+		b.WriteString(": ")
+		b.Write(val)
+	}
+	b.WriteString("\n}\n")
+	return b.Bytes(), nil
+}
+
+// UnmarshalJSON reads a gate_results.json, keeping the gates' order.
+func (r *Results) UnmarshalJSON(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return fmt.Errorf("want a JSON object")
+	}
+	*r = Results{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key := tok.(string)
+		if key == "_meta" {
+			if err := dec.Decode(&r.Meta); err != nil {
+				return fmt.Errorf("_meta: %w", err)
+			}
+			continue
+		}
+		var g GateResult
+		g.Mandatory = true // absent in the original tool's files
+		if err := dec.Decode(&g); err != nil {
+			return fmt.Errorf("gate %s: %w", key, err)
+		}
+		g.ID = key
+		if g.Details == nil {
+			g.Details = map[string]any{}
+		}
+		r.Gates = append(r.Gates, g)
+	}
+	_, err = dec.Token()
+	return err
+}
+
+// ReadResults reads a gate_results.json file.
+func ReadResults(path string) (*Results, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read results: %w", err)
+	}
+	var r Results
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("read results %s: %w", path, err)
+	}
+	return &r, nil
+}
+
+// WriteResults writes results atomically.
+func WriteResults(path string, r *Results) error {
+	data, err := r.MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("encode results: %w", err)
+	}
+	return baseline.WriteFileAtomic(path, data)
+}

@@ -1,0 +1,76 @@
+package report
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/org/gonogo-action/internal/gate"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(string(want), got); d != "" {
+		t.Errorf("%s (-want +got):\n%s", name, d)
+	}
+}
+
+func gr(id, title string, ok bool, status string, dur float64, summary string) gate.GateResult {
+	return gate.GateResult{ID: id, Title: title, OK: ok, Mandatory: true, DurationSec: dur, Summary: summary,
+		Details: map[string]any{"status": status}}
+}
+
+func TestSignOffGolden(t *testing.T) {
+	t.Parallel()
+	ts := 1730000000.123
+	hmr := gr("hmr_quiesce", "HMR swap + audit", true, gate.StatusManual, 0.01, "HMR_PREPARE → HMR_SWAP")
+	hmr.Manual, hmr.Details["manual_followup"] = true, true
+	approved := gr("hmr_quiesce", "HMR swap + audit", true, gate.StatusApproved, 0.01, "HMR_PREPARE → HMR_SWAP")
+	approved.Manual, approved.Details["approved_by"] = true, "@octocat"
+	smoke := gr("launcher_smoke", "Launcher smoke", true, gate.StatusPass, 2.51, "exit 0")
+	smoke.Evidence = "logs/smoke.log"
+	optional := gr("quiet", "Security alerts quiet", false, gate.StatusFail, 0.02, "3 alert(s)")
+	optional.Mandatory = false
+	tests := []struct {
+		name string
+		r    *gate.Results
+	}{
+		{"signoff_go.md", &gate.Results{Meta: gate.Meta{Profile: "test", TS: ts, AllPassed: true}, Gates: []gate.GateResult{
+			smoke,
+			gr("chat_sse_resume", "Chat SSE v2 + resume", true, gate.StatusPass, 0.31, "6 events, order status→policy→usage→final; resumed at 4"),
+			hmr,
+			gr("spec_tests_coverage", "Spec→Tests & coverage no-drop", true, gate.StatusPass, 0.01, "82.50% vs baseline 81.00%"),
+			optional,
+		}}},
+		{"signoff_nogo.md", &gate.Results{Meta: gate.Meta{Profile: "ci", TS: ts, Failed: []string{"chat_sse_resume", "memory", "agents_api"}, Interrupted: true}, Gates: []gate.GateResult{
+			gr("chat_sse_resume", "Chat SSE v2 + resume", false, gate.StatusFail, 0.5, "resume: first id after Last-Event-ID 3 is 1, want 4"),
+			gr("memory", "Memory", false, gate.StatusMissing, 0, "needs launcher_smoke, which did not pass"),
+			gr("agents_api", "Agents API posture", false, gate.StatusCancelled, 1.2, "interrupted before the gate finished"),
+			approved,
+		}}},
+		{"signoff_hostile.md", &gate.Results{Meta: gate.Meta{Profile: "<b>x</b>", TS: ts, Failed: []string{"run"}}, Gates: []gate.GateResult{
+			gr("run", "Run | <script>alert(1)</script>", false, gate.StatusFail, 1, "exit 1: ping @org/team see #12 | `code` [link](http://evil)\n::set-output name=x::y\n<!-- marker -->"),
+		}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			golden(t, tt.name, SignOff(tt.r))
+		})
+	}
+}

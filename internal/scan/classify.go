@@ -1,0 +1,113 @@
+package scan
+
+import (
+	"slices"
+	"time"
+
+	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/checker"
+)
+
+// Categories of the specification's failure classifier.
+const (
+	CatParseError       = "ParseError"
+	CatSignatureMissing = "SignatureMissing"
+	CatRuntimeError     = "RuntimeError"
+	CatTimeout          = "Timeout"
+	CatNotImplemented   = "NotImplemented"
+	CatOther            = "Other"
+	// SuppressedPrefix marks the category of a suppressed failure.
+	SuppressedPrefix = "Suppressed-"
+)
+
+// Category is the specification's category of a failing code.
+func Category(codeName string) string {
+	switch codeName {
+	case baseline.ParseError:
+		return CatParseError
+	case baseline.SignatureError:
+		return CatSignatureMissing
+	case baseline.RuntimeError:
+		return CatRuntimeError
+	case baseline.TimeoutError:
+		return CatTimeout
+	case baseline.UnsupportedFeature:
+		return CatNotImplemented
+	}
+	return CatOther
+}
+
+// tally builds a baseline from statuses as they arrive. It keeps only the
+// counts and the failing files (and successes when listAll), so memory
+// grows with failures, not with files checked.
+type tally struct {
+	b       *baseline.Baseline
+	active  map[string]bool
+	used    map[string]bool
+	listAll bool
+}
+
+func newTally(supp []baseline.Suppression, now time.Time, listAll bool) *tally {
+	t := &tally{
+		b: &baseline.Baseline{
+			ByCode: map[string]int{}, ByCategory: map[string]int{}, SuppressedByCode: map[string]int{},
+		},
+		active: map[string]bool{}, used: map[string]bool{}, listAll: listAll,
+	}
+	for _, s := range supp {
+		if s.Active(now) {
+			t.active[s.Fingerprint] = true
+		} else {
+			t.b.ExpiredSuppressions = append(t.b.ExpiredSuppressions, s.Fingerprint)
+		}
+	}
+	return t
+}
+
+// add records the status of the file reported as rel.
+func (t *tally) add(rel string, s checker.Status) {
+	t.b.ByCode[s.CodeName]++
+	if s.OK() {
+		if t.listAll {
+			t.b.Files = append(t.b.Files, baseline.File{Path: rel, CodeName: s.CodeName, Phase: s.Phase})
+		}
+		return
+	}
+	f := baseline.File{
+		Path: rel, CodeName: s.CodeName, Line: s.Line, Message: s.Message, Phase: s.Phase,
+		Fingerprint: baseline.Fingerprint(s.CodeName, s.Line, s.Message), Category: Category(s.CodeName),
+	}
+	if t.active[f.Fingerprint] {
+		t.used[f.Fingerprint] = true
+		f.Suppressed = true
+		f.Category = SuppressedPrefix + f.Category
+		t.b.SuppressedFailures++
+		t.b.SuppressedByCode[f.CodeName]++
+	}
+	t.b.ByCategory[f.Category]++
+	t.b.Files = append(t.b.Files, f)
+}
+
+// finish fills the derived fields and sorts everything.
+func (t *tally) finish() *baseline.Baseline {
+	for fp := range t.active {
+		if !t.used[fp] {
+			t.b.UnusedSuppressions = append(t.b.UnusedSuppressions, fp)
+		}
+	}
+	t.b.ExpiredSuppressions = sortedUnique(t.b.ExpiredSuppressions)
+	t.b.UnusedSuppressions = sortedUnique(t.b.UnusedSuppressions)
+	if len(t.b.SuppressedByCode) == 0 {
+		t.b.SuppressedByCode = nil
+	}
+	if len(t.b.ByCategory) == 0 {
+		t.b.ByCategory = nil
+	}
+	t.b.Normalize()
+	return t.b
+}
+
+func sortedUnique(s []string) []string {
+	slices.Sort(s)
+	return slices.Compact(s)
+}

@@ -1,0 +1,218 @@
+package scan
+
+import (
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// target is one file to check.
+type target struct {
+	// Rel is the path reported in the baseline: relative to the PATH it
+	// was found under, with / separators.
+	Rel string
+	// Arg is the path handed to the checker: relative to the working
+	// directory (or absolute), never starting with "-".
+	Arg string
+	// Err is set when the file (or a directory) could not be read.
+	Err error
+}
+
+// DefaultInclude is the include glob when none is given.
+const DefaultInclude = "**/*.aether"
+
+// validGlobs checks patterns once, so a typo is a usage error and not a
+// silent "no files".
+func validGlobs(flag string, patterns []string) error {
+	for _, p := range patterns {
+		for _, seg := range strings.Split(p, "/") {
+			if _, err := path.Match(seg, ""); err != nil {
+				return fmt.Errorf("--%s %q: %w", flag, p, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Match reports whether rel (a /-separated relative path) matches pattern.
+// A pattern without "/" matches the base name at any depth (as in
+// .gitignore); otherwise segments match one by one and "**" matches any
+// number of segments, none included.
+func Match(pattern, rel string) bool {
+	if !strings.Contains(pattern, "/") {
+		ok, _ := path.Match(pattern, path.Base(rel))
+		return ok
+	}
+	return matchSegs(strings.Split(pattern, "/"), strings.Split(rel, "/"))
+}
+
+func matchSegs(pat, segs []string) bool {
+	for len(pat) > 0 {
+		if pat[0] == "**" {
+			for len(pat) > 0 && pat[0] == "**" {
+				pat = pat[1:]
+			}
+			if len(pat) == 0 {
+				return true
+			}
+			for i := range len(segs) + 1 {
+				if matchSegs(pat, segs[i:]) {
+					return true
+				}
+			}
+			return false
+		}
+		if len(segs) == 0 {
+			return false
+		}
+		if ok, _ := path.Match(pat[0], segs[0]); !ok {
+			return false
+		}
+		pat, segs = pat[1:], segs[1:]
+	}
+	return len(segs) == 0
+}
+
+func matchAny(patterns []string, rel string) bool {
+	return slices.ContainsFunc(patterns, func(p string) bool { return Match(p, rel) })
+}
+
+// selected applies the include and exclude globs; no include means all.
+func selected(include, exclude []string, rel string) bool {
+	return (len(include) == 0 || matchAny(include, rel)) && !matchAny(exclude, rel)
+}
+
+// discover lists the files under roots. A root that is a file is taken as
+// it is (only --exclude applies); directories are walked without following
+// symbolic links, skipping .git. A directory that cannot be read becomes a
+// target with an error, so that what it hides is reported, not lost.
+func discover(roots, include, exclude []string) ([]target, error) {
+	var out []target
+	for _, root := range roots {
+		fi, err := os.Stat(root)
+		if err != nil {
+			return nil, fmt.Errorf("path %s: %w", root, unwrapPath(err))
+		}
+		if !fi.IsDir() {
+			if !fi.Mode().IsRegular() {
+				return nil, fmt.Errorf("path %s: not a regular file or directory", root)
+			}
+			rel := filepath.ToSlash(filepath.Clean(root))
+			if !matchAny(exclude, rel) {
+				out = append(out, target{Rel: rel, Arg: argPath(filepath.Clean(root))})
+			}
+			continue
+		}
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			rel, rerr := filepath.Rel(root, p)
+			if rerr != nil {
+				return rerr
+			}
+			rel = filepath.ToSlash(rel)
+			if err != nil {
+				if d != nil && d.IsDir() || p == root {
+					out = append(out, target{Rel: rel + "/", Arg: argPath(p), Err: unwrapPath(err)})
+					return fs.SkipDir
+				}
+				out = append(out, target{Rel: rel, Arg: argPath(p), Err: unwrapPath(err)})
+				return nil
+			}
+			if d.IsDir() {
+				if d.Name() == ".git" && p != root {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if !selected(include, exclude, rel) {
+				return nil
+			}
+			mode := d.Type()
+			if mode&fs.ModeSymlink != 0 {
+				// A link to a file is checked, a dangling one is an
+				// IO_ERROR; a link to a directory is not followed (no
+				// loops, no escaping the tree).
+				fi, err := os.Stat(p)
+				if err != nil {
+					out = append(out, target{Rel: rel, Arg: argPath(p), Err: unwrapPath(err)})
+					return nil
+				}
+				if !fi.Mode().IsRegular() {
+					return nil
+				}
+				mode = 0
+			}
+			if !mode.IsRegular() {
+				return nil
+			}
+			out = append(out, target{Rel: rel, Arg: argPath(p)})
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("walk %s: %w", root, err)
+		}
+	}
+	slices.SortFunc(out, func(a, b target) int { return strings.Compare(a.Rel, b.Rel) })
+	for i := 1; i < len(out); i++ {
+		if out[i].Rel == out[i-1].Rel {
+			return nil, fmt.Errorf("%s and %s are both reported as %q; pass their common parent as the PATH",
+				out[i-1].Arg, out[i].Arg, out[i].Rel)
+		}
+	}
+	return out, nil
+}
+
+// argPath makes a path safe to pass as an argument: a relative path that
+// starts with "-" would read as a flag, so it gets a "./".
+func argPath(p string) string {
+	if strings.HasPrefix(p, "-") {
+		return "." + string(filepath.Separator) + p
+	}
+	return p
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// inShard reports whether rel belongs to shard k (1-based) of n. The
+// partition hashes the path, so a file stays in its shard when others
+// come and go, and the shards are disjoint and cover everything.
+func inShard(rel string, k, n int) bool {
+	if n <= 1 {
+		return true
+	}
+	h := fnv.New64a()
+	h.Write([]byte(rel))
+	return int(h.Sum64()%uint64(n)) == k-1
+}
+
+// narrow applies --limit (the first N paths, sorted) and then --shard.
+func narrow[T any](items []T, rel func(T) string, limit, k, n int) []T {
+	if limit > 0 && len(items) > limit {
+		items = items[:limit]
+	}
+	if n <= 1 {
+		return items
+	}
+	out := items[:0:0]
+	for _, it := range items {
+		if inShard(rel(it), k, n) {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+func sortBy[T any](items []T, key func(T) string) {
+	slices.SortStableFunc(items, func(a, b T) int { return strings.Compare(key(a), key(b)) })
+}

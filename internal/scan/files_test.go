@@ -1,0 +1,169 @@
+package scan
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestMatch(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		pattern, rel string
+		want         bool
+	}{
+		{"**/*.aether", "a.aether", true},
+		{"**/*.aether", "x/y/a.aether", true},
+		{"**/*.aether", "x/y/a.aeth", false},
+		{"*.aether", "x/y/a.aether", true},
+		{"x/*.aether", "x/a.aether", true},
+		{"x/*.aether", "x/y/a.aether", false},
+		{"x/**", "x/y/a.aether", true},
+		{"x/**/a.aether", "x/a.aether", true},
+		{"x/**/a.aether", "x/p/q/a.aether", true},
+		{"x/**/a.aether", "y/a.aether", false},
+		{"**/legacy/**", "a/legacy/b/c.aether", true},
+		{"**/legacy/**", "a/legacyx/c.aether", false},
+		{"a b/*", "a b/c d.aether", true},
+	}
+	for _, tt := range tests {
+		if got := Match(tt.pattern, tt.rel); got != tt.want {
+			t.Errorf("Match(%q, %q) = %v, want %v", tt.pattern, tt.rel, got, tt.want)
+		}
+	}
+	if err := validGlobs("include", []string{"a/[b"}); err == nil {
+		t.Error("validGlobs accepted a bad pattern")
+	}
+}
+
+func writeTree(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestDiscover(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"a.aether": "", "-dash.aether": "", "with space.aether": "", "new\nline.aether": "",
+		"sub/b.aether": "", "sub/c.txt": "", ".git/x.aether": "", "legacy/old.aether": "",
+	})
+	if err := os.Symlink(root, filepath.Join(root, "sub", "loop")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("missing.aether", filepath.Join(root, "dangling.aether")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := discover([]string{root}, []string{DefaultInclude}, []string{"legacy/**"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rels, args []string
+	for _, tg := range got {
+		rels = append(rels, tg.Rel)
+		args = append(args, strings.TrimPrefix(tg.Arg, root+"/"))
+		if (tg.Err != nil) != (tg.Rel == "dangling.aether") {
+			t.Errorf("%s: error %v", tg.Rel, tg.Err)
+		}
+	}
+	wantRels := []string{"-dash.aether", "a.aether", "dangling.aether", "new\nline.aether", "sub/b.aether", "with space.aether"}
+	if diff := cmp.Diff(wantRels, rels); diff != "" {
+		t.Errorf("rels (-want +got):\n%s", diff)
+	}
+	wantArgs := []string{"-dash.aether", "a.aether", "dangling.aether", "new\nline.aether", "sub/b.aether", "with space.aether"}
+	if diff := cmp.Diff(wantArgs, args); diff != "" {
+		t.Errorf("args (-want +got):\n%s", diff)
+	}
+}
+
+func TestDiscoverRelativeAndErrors(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"d1/x.aether": "", "d2/x.aether": "", "-f.aether": ""})
+	t.Chdir(root)
+	got, err := discover([]string{"-f.aether", "d1"}, []string{DefaultInclude}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []target{{Rel: "-f.aether", Arg: "./-f.aether"}, {Rel: "x.aether", Arg: "d1/x.aether"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if _, err := discover([]string{"d1", "d2"}, nil, nil); err == nil || !strings.Contains(err.Error(), "common parent") {
+		t.Errorf("colliding roots: err = %v", err)
+	}
+	if _, err := discover([]string{"nope"}, nil, nil); err == nil {
+		t.Error("missing root: no error")
+	}
+}
+
+func TestShardPartition(t *testing.T) {
+	t.Parallel()
+	var rels []string
+	for i := range 500 {
+		rels = append(rels, strings.Repeat("d/", i%7)+string(rune('a'+i%26))+".aether"+string(rune('0'+i%10))+strings.Repeat("x", i/26))
+	}
+	for n := 1; n <= 6; n++ {
+		seen := map[string]int{}
+		for k := 1; k <= n; k++ {
+			for _, r := range narrow(rels, func(s string) string { return s }, 0, k, n) {
+				seen[r]++
+			}
+		}
+		for _, r := range rels {
+			if seen[r] != 1 {
+				t.Fatalf("n=%d: %q in %d shards", n, r, seen[r])
+			}
+		}
+	}
+}
+
+func TestSplit(t *testing.T) {
+	t.Parallel()
+	mk := func(n, pathLen int) []target {
+		out := make([]target, n)
+		for i := range out {
+			out[i] = target{Arg: strings.Repeat("p", pathLen)}
+		}
+		return out
+	}
+	sizes := func(units [][]target) []int {
+		var s []int
+		for _, u := range units {
+			s = append(s, len(u))
+		}
+		return s
+	}
+	tests := []struct {
+		name             string
+		n, pathLen, size int
+		jobs             int
+		batch            bool
+		want             []int
+	}{
+		{"per file", 3, 5, 0, 2, false, []int{1, 1, 1}},
+		{"one batch per job", 10, 5, 0, 2, true, []int{5, 5}},
+		{"capped at maxBatch", 600, 5, 0, 1, true, []int{256, 256, 88}},
+		{"explicit size", 10, 5, 4, 2, true, []int{4, 4, 2}},
+		{"argument budget", 3, 60 << 10, 0, 1, true, []int{2, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := sizes(split(mk(tt.n, tt.pathLen), tt.batch, tt.size, tt.jobs))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}

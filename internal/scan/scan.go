@@ -1,0 +1,350 @@
+// Package scan is the parse-baseline engine: it finds files, has a checker
+// judge them (or ingests verdicts made elsewhere), classifies and
+// fingerprints the failures, applies suppressions and returns the
+// parse_baseline.json document. It also merges shard baselines and keeps
+// the history. The CLI and the gate engine's parse-regression gate both
+// call Build.
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/checker"
+)
+
+// Defaults of Options' zero values.
+const (
+	DefaultTimeout    = 60 * time.Second
+	DefaultCodePrefix = "AETHER_ERROR_CODE"
+	// maxBatch bounds a default batch: the timeout covers a whole batch,
+	// so a batch must stay small enough for a slow checker to finish it.
+	maxBatch = 256
+	// argBudget keeps a batch's paths well under ARG_MAX (2 MiB on Linux
+	// by default, shared with the environment).
+	argBudget = 128 << 10
+)
+
+// Options says what to check and how. Exactly one of Checker and Statuses
+// is set.
+type Options struct {
+	// Paths are files or folders; empty means ".".
+	Paths []string
+	// Include and Exclude are globs on the reported (relative) path; "**"
+	// spans folders, a pattern without "/" matches the base name. An empty
+	// Include selects every file.
+	Include, Exclude []string
+	// Checker is the checker command line ({file}, {files} or appended).
+	Checker string
+	// Statuses is a JSON status lines or SARIF 2.1.0 file to ingest
+	// instead of running a checker; "-" reads Stdin.
+	Statuses string
+	Stdin    io.Reader
+	// Jobs is how many checker processes run at once (0: CPUs).
+	Jobs int
+	// BatchSize is the paths per {files} batch (0: up to 256, fewer to
+	// stay under the argument budget or to give every job work).
+	BatchSize int
+	// Timeout is per checker process (0: DefaultTimeout; <0: none).
+	Timeout time.Duration
+	// CodePrefix names the stderr status line (empty: DefaultCodePrefix).
+	CodePrefix string
+	// Suppressions is a suppressions file; empty means none.
+	Suppressions string
+	// Limit keeps only the first Limit files, sorted by path (0: all).
+	Limit int
+	// ShardK of ShardN (1-based) keeps only that shard; ShardN 0 or 1
+	// means no sharding.
+	ShardK, ShardN int
+	// ListAll lists SUCCESS files too.
+	ListAll bool
+	// Env is the base environment of checker processes; it is scrubbed of
+	// credentials here whatever the caller did.
+	Env []string
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
+	// Progress receives progress lines (nil: none). ProgressLive rewrites
+	// one line (a terminal); otherwise a plain line every few seconds.
+	Progress     io.Writer
+	ProgressLive bool
+}
+
+// Build produces the baseline that Options describe. Problems with single
+// files become statuses (IO_ERROR, TIMEOUT_ERROR, INTERNAL_ERROR…); an
+// error means the run itself could not be done: bad options, a checker
+// that cannot be found, an unreadable statuses or suppressions file, or a
+// cancelled ctx.
+func Build(ctx context.Context, o Options) (*baseline.Baseline, error) {
+	if err := o.defaults(); err != nil {
+		return nil, err
+	}
+	start := o.Now()
+	supp, err := readSuppressions(o.Suppressions)
+	if err != nil {
+		return nil, err
+	}
+	t := newTally(supp, start, o.ListAll)
+	if o.Statuses != "" {
+		t.b.Checker, err = ingest(o, t)
+	} else {
+		t.b.Checker = o.Checker
+		err = runChecker(ctx, o, t)
+	}
+	if err != nil {
+		return nil, err
+	}
+	b := t.finish()
+	end := o.Now()
+	b.Timestamp = start.UTC().Format(time.RFC3339)
+	b.DurationSec = math.Round(end.Sub(start).Seconds()*1000) / 1000
+	return b, nil
+}
+
+func (o *Options) defaults() error {
+	switch {
+	case o.Checker == "" && o.Statuses == "":
+		return errors.New("give a checker command or a statuses file")
+	case o.Checker != "" && o.Statuses != "":
+		return errors.New("give a checker command or a statuses file, not both")
+	case o.ShardN < 0 || (o.ShardN > 1 && (o.ShardK < 1 || o.ShardK > o.ShardN)):
+		return fmt.Errorf("shard %d/%d: want K/N with 1 ≤ K ≤ N", o.ShardK, o.ShardN)
+	case o.Limit < 0 || o.Jobs < 0 || o.BatchSize < 0:
+		return errors.New("limit, jobs and batch size cannot be negative")
+	}
+	if err := validGlobs("include", o.Include); err != nil {
+		return err
+	}
+	if err := validGlobs("exclude", o.Exclude); err != nil {
+		return err
+	}
+	if len(o.Paths) == 0 {
+		o.Paths = []string{"."}
+	}
+	if o.Jobs == 0 {
+		o.Jobs = runtime.NumCPU()
+	}
+	if o.Timeout == 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.Timeout < 0 {
+		o.Timeout = 0
+	}
+	if o.CodePrefix == "" {
+		o.CodePrefix = DefaultCodePrefix
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return nil
+}
+
+func readSuppressions(name string) ([]baseline.Suppression, error) {
+	if name == "" {
+		return nil, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("suppressions: %w", err)
+	}
+	defer f.Close()
+	return baseline.ParseSuppressions(f, name)
+}
+
+// ingest reads verdicts made elsewhere into t and names their source.
+func ingest(o Options, t *tally) (string, error) {
+	r, name := o.Stdin, "stdin"
+	if o.Statuses != "-" {
+		f, err := os.Open(o.Statuses)
+		if err != nil {
+			return "", fmt.Errorf("statuses: %w", err)
+		}
+		defer f.Close()
+		r, name = f, o.Statuses
+	} else if r == nil {
+		return "", errors.New("statuses: no standard input")
+	}
+	in, err := checker.Ingest(r)
+	if err != nil {
+		return "", fmt.Errorf("statuses %s: %w", name, err)
+	}
+	roots := absRoots(o.Paths)
+	type item struct {
+		rel string
+		st  checker.Status
+	}
+	seen := map[string]int{}
+	var items []item
+	for _, s := range in.Statuses {
+		rel := relTo(roots, s.File)
+		if !selected(o.Include, o.Exclude, rel) {
+			continue
+		}
+		if i, dup := seen[rel]; dup {
+			items[i].st = s // two spellings of one file: the later word wins
+			continue
+		}
+		seen[rel] = len(items)
+		items = append(items, item{rel, s})
+	}
+	sortBy(items, func(it item) string { return it.rel })
+	items = narrow(items, func(it item) string { return it.rel }, o.Limit, o.ShardK, o.ShardN)
+	for _, it := range items {
+		t.add(it.rel, it.st)
+	}
+	if in.Tool != "" {
+		return in.Tool, nil
+	}
+	return in.Format + " " + filepath.Base(name), nil
+}
+
+func absRoots(paths []string) []string {
+	var out []string
+	for _, p := range paths {
+		if abs, err := filepath.Abs(p); err == nil {
+			out = append(out, abs)
+		}
+	}
+	return out
+}
+
+// relTo reports an ingested path relative to the first root that holds
+// it, as a walk would have; paths outside every root stay as written.
+func relTo(roots []string, p string) string {
+	abs, err := filepath.Abs(filepath.FromSlash(p))
+	if err == nil {
+		for _, root := range roots {
+			if rel, err := filepath.Rel(root, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				return filepath.ToSlash(rel)
+			}
+		}
+	}
+	return strings.TrimPrefix(filepath.ToSlash(filepath.Clean(p)), "./")
+}
+
+// runChecker finds the files and has the checker judge them, Jobs
+// processes at a time.
+func runChecker(ctx context.Context, o Options, t *tally) error {
+	cmd, err := checker.ParseCommand(o.Checker)
+	if err != nil {
+		return err
+	}
+	runner, err := checker.NewRunner(cmd, o.Env, o.Timeout, o.CodePrefix)
+	if err != nil {
+		return err
+	}
+	targets, err := discover(o.Paths, o.Include, o.Exclude)
+	if err != nil {
+		return err
+	}
+	targets = narrow(targets, func(t target) string { return t.Rel }, o.Limit, o.ShardK, o.ShardN)
+	units := split(targets, cmd.Mode == checker.Batch, o.BatchSize, o.Jobs)
+
+	prog := startProgress(o.Progress, o.ProgressLive, len(targets))
+	defer prog.stop()
+	work := make(chan []target)
+	type done struct {
+		unit []target
+		sts  []checker.Status
+	}
+	results := make(chan done)
+	var wg sync.WaitGroup
+	for range min(o.Jobs, max(1, len(units))) {
+		wg.Go(func() {
+			for u := range work {
+				results <- done{u, check(ctx, runner, u)}
+			}
+		})
+	}
+	go func() {
+		defer close(work)
+		for _, u := range units {
+			select {
+			case work <- u:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(results) }()
+	for r := range results {
+		for i, tg := range r.unit {
+			t.add(tg.Rel, r.sts[i])
+		}
+		prog.add(len(r.unit))
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted: %w", err)
+	}
+	return nil
+}
+
+// check runs one unit. Files that cannot be opened are IO_ERRORs and never
+// reach the checker.
+func check(ctx context.Context, r *checker.Runner, unit []target) []checker.Status {
+	out := make([]checker.Status, len(unit))
+	var args []string
+	var at []int
+	for i, tg := range unit {
+		err := tg.Err
+		if err == nil {
+			var f *os.File
+			if f, err = os.Open(tg.Arg); err == nil {
+				f.Close()
+			}
+			err = unwrapPath(err)
+		}
+		if err != nil {
+			out[i] = checker.Status{File: tg.Arg, CodeName: baseline.IOError, Evidence: checker.FromIO,
+				Message: checker.Clean("cannot read: "+err.Error(), checker.MaxMessage)}
+			continue
+		}
+		args = append(args, tg.Arg)
+		at = append(at, i)
+	}
+	if len(args) > 0 {
+		sts, _ := r.Run(ctx, args) // a cancelled ctx is reported by the caller
+		for j, s := range sts {
+			out[at[j]] = s
+		}
+	}
+	return out
+}
+
+// split groups targets into units: one file each, or batches.
+func split(targets []target, batch bool, size, jobs int) [][]target {
+	if !batch {
+		units := make([][]target, len(targets))
+		for i := range targets {
+			units[i] = targets[i : i+1 : i+1]
+		}
+		return units
+	}
+	if size == 0 {
+		size = min(maxBatch, max(1, (len(targets)+jobs-1)/max(1, jobs)))
+	}
+	var units [][]target
+	for len(targets) > 0 {
+		n, bytes := 0, 0
+		for n < len(targets) && n < size {
+			cost := len(targets[n].Arg) + 1 + 8 // the string, its NUL, its pointer
+			if n > 0 && bytes+cost > argBudget {
+				break
+			}
+			bytes += cost
+			n++
+		}
+		units = append(units, targets[:n:n])
+		targets = targets[n:]
+	}
+	return units
+}

@@ -1,0 +1,281 @@
+// Package schema_test checks that schema/gonogo.schema.json accepts the
+// project's example configurations and rejects broken ones. It carries a
+// small JSON Schema validator for the subset of keywords the schema uses
+// (an unknown keyword fails the test, so the subset cannot drift).
+package schema_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+	"gopkg.in/yaml.v3"
+
+	"github.com/org/gonogo-action/internal/gate"
+)
+
+func loadSchema(t *testing.T) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile("gonogo.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s map[string]any
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func yamlToJSON(t *testing.T, data []byte) any {
+	t.Helper()
+	var v any
+	if err := yaml.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	j, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out any
+	if err := json.Unmarshal(j, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// configs are the repository's example configurations: the demo and every
+// gonogo.yml in the CLI's scripts.
+func configs(t *testing.T) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	data, err := os.ReadFile("../examples/aetherra/gonogo.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out["examples/aetherra/gonogo.yml"] = data
+	scripts, _ := filepath.Glob("../cmd/gate/testdata/script/*.txtar")
+	for _, s := range scripts {
+		a, err := txtar.ParseFile(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range a.Files {
+			if f.Name == "gonogo.yml" {
+				out[filepath.Base(s)+"/"+f.Name] = f.Data
+			}
+		}
+	}
+	if len(out) < 3 {
+		t.Fatalf("found only %d configurations", len(out))
+	}
+	return out
+}
+
+func TestExamplesValidate(t *testing.T) {
+	t.Parallel()
+	schema := loadSchema(t)
+	for name, data := range configs(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if _, err := gate.ParseConfig(name, data); err != nil {
+				t.Fatalf("the gate rejects it: %v", err)
+			}
+			if errs := validate(schema, schema, yamlToJSON(t, data), "$"); len(errs) > 0 {
+				t.Errorf("schema rejects it:\n%s", strings.Join(errs, "\n"))
+			}
+		})
+	}
+}
+
+func TestSchemaRejects(t *testing.T) {
+	t.Parallel()
+	schema := loadSchema(t)
+	for name, y := range map[string]string{
+		"unknown top key":   "version: 1\ngatez: []\ngates: [{id: a, run: x}]",
+		"unknown gate key":  "version: 1\ngates: [{id: a, run: x, timout: 5}]",
+		"no kind":           "version: 1\ngates: [{id: a}]",
+		"two kinds":         "version: 1\ngates: [{id: a, run: x, quiet: {file: f}}]",
+		"bad id":            "version: 1\ngates: [{id: A, run: x}]",
+		"version":           "version: 2\ngates: [{id: a, run: x}]",
+		"sse unknown key":   "version: 1\ngates: [{id: a, sse: {url: 'http://x', expect: {ordr: []}}}]",
+		"coverage format":   "version: 1\ngates: [{id: a, coverage: {profile: p, format: xml}}]",
+		"missing reference": "version: 1\ngates: [{id: a, parse-regression: {statuses: s, reference: {file: f}, missing_reference: maybe}}]",
+	} {
+		if errs := validate(schema, schema, yamlToJSON(t, []byte(y)), "$"); len(errs) == 0 {
+			t.Errorf("%s: schema accepts it", name)
+		}
+	}
+	// A manual gate needs no kind.
+	if errs := validate(schema, schema, yamlToJSON(t, []byte("version: 1\ngates: [{id: a, manual: true}]")), "$"); len(errs) > 0 {
+		t.Errorf("manual gate rejected: %v", errs)
+	}
+}
+
+// TestSchemaKnowsEveryKind keeps the schema in step with the registry.
+func TestSchemaKnowsEveryKind(t *testing.T) {
+	t.Parallel()
+	defs := loadSchema(t)["$defs"].(map[string]any)
+	for _, k := range gate.KindKeys() {
+		if defs[k] == nil {
+			t.Errorf("kind %s has no $defs entry in the schema", k)
+		}
+	}
+}
+
+var annotations = []string{"$schema", "$id", "title", "description", "$defs"}
+
+// validate returns the violations of v against s (root for $ref).
+func validate(root, s map[string]any, v any, at string) []string {
+	var errs []string
+	fail := func(format string, args ...any) { errs = append(errs, at+": "+fmt.Sprintf(format, args...)) }
+	keys := make([]string, 0, len(s))
+	for k := range s {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		kw := s[k]
+		switch k {
+		case "$ref":
+			name := strings.TrimPrefix(kw.(string), "#/$defs/")
+			errs = append(errs, validate(root, root["$defs"].(map[string]any)[name].(map[string]any), v, at)...)
+		case "type":
+			types, ok := kw.([]any)
+			if !ok {
+				types = []any{kw}
+			}
+			if !slices.ContainsFunc(types, func(t any) bool { return hasType(v, t.(string)) }) {
+				fail("want type %v, got %T", kw, v)
+			}
+		case "const":
+			if !reflect.DeepEqual(v, kw) {
+				fail("want %v", kw)
+			}
+		case "enum":
+			if !slices.ContainsFunc(kw.([]any), func(e any) bool { return reflect.DeepEqual(e, v) }) {
+				fail("%v not in %v", v, kw)
+			}
+		case "pattern":
+			if str, ok := v.(string); ok && !regexp.MustCompile(kw.(string)).MatchString(str) {
+				fail("%q does not match %s", str, kw)
+			}
+		case "minLength":
+			if str, ok := v.(string); ok && len([]rune(str)) < int(kw.(float64)) {
+				fail("shorter than %v", kw)
+			}
+		case "minimum":
+			if n, ok := v.(float64); ok && n < kw.(float64) {
+				fail("%v < %v", n, kw)
+			}
+		case "maximum":
+			if n, ok := v.(float64); ok && n > kw.(float64) {
+				fail("%v > %v", n, kw)
+			}
+		case "minItems":
+			if a, ok := v.([]any); ok && len(a) < int(kw.(float64)) {
+				fail("fewer than %v items", kw)
+			}
+		case "items":
+			if a, ok := v.([]any); ok {
+				for i, e := range a {
+					errs = append(errs, validate(root, kw.(map[string]any), e, fmt.Sprintf("%s[%d]", at, i))...)
+				}
+			}
+		case "required":
+			if o, ok := v.(map[string]any); ok {
+				for _, r := range kw.([]any) {
+					if _, ok := o[r.(string)]; !ok {
+						fail("missing %s", r)
+					}
+				}
+			}
+		case "properties", "additionalProperties", "propertyNames":
+			if o, ok := v.(map[string]any); ok && k == "properties" {
+				errs = append(errs, validateObject(root, s, o, at)...)
+			}
+		case "oneOf", "anyOf":
+			n := 0
+			for _, sub := range kw.([]any) {
+				if len(validate(root, sub.(map[string]any), v, at)) == 0 {
+					n++
+				}
+			}
+			if (k == "oneOf" && n != 1) || (k == "anyOf" && n == 0) {
+				fail("%s: %d alternatives match", k, n)
+			}
+		case "not":
+			if len(validate(root, kw.(map[string]any), v, at)) == 0 {
+				fail("matches a forbidden schema")
+			}
+		default:
+			if !slices.Contains(annotations, k) {
+				panic("validator does not support keyword " + k)
+			}
+		}
+	}
+	// Objects without "properties" (maps) still get additionalProperties
+	// and propertyNames.
+	if o, ok := v.(map[string]any); ok && s["properties"] == nil && (s["additionalProperties"] != nil || s["propertyNames"] != nil) {
+		errs = append(errs, validateObject(root, s, o, at)...)
+	}
+	return errs
+}
+
+func validateObject(root, s map[string]any, o map[string]any, at string) []string {
+	var errs []string
+	props, _ := s["properties"].(map[string]any)
+	for name, val := range o {
+		if pn, ok := s["propertyNames"].(map[string]any); ok {
+			errs = append(errs, validate(root, pn, name, at+"{"+name+"}")...)
+		}
+		if ps, ok := props[name]; ok {
+			errs = append(errs, validate(root, ps.(map[string]any), val, at+"."+name)...)
+			continue
+		}
+		switch ap := s["additionalProperties"].(type) {
+		case bool:
+			if !ap {
+				errs = append(errs, fmt.Sprintf("%s: unknown key %q", at, name))
+			}
+		case map[string]any:
+			errs = append(errs, validate(root, ap, val, at+"."+name)...)
+		}
+	}
+	return errs
+}
+
+func hasType(v any, t string) bool {
+	switch t {
+	case "object":
+		_, ok := v.(map[string]any)
+		return ok
+	case "array":
+		_, ok := v.([]any)
+		return ok
+	case "string":
+		_, ok := v.(string)
+		return ok
+	case "boolean":
+		_, ok := v.(bool)
+		return ok
+	case "number":
+		_, ok := v.(float64)
+		return ok
+	case "integer":
+		n, ok := v.(float64)
+		return ok && n == math.Trunc(n)
+	case "null":
+		return v == nil
+	}
+	panic("unknown type " + t)
+}

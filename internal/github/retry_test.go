@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/org/gonogo-action/internal/github/ghfake"
+
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -20,7 +22,7 @@ func TestRetries(t *testing.T) {
 			for k, v := range hdr {
 				w.Header().Set(k, v)
 			}
-			jsonStatus(code, ghError("You have exceeded a secondary rate limit."))(w, r)
+			ghfake.JSON(code, ghfake.ErrorBody("You have exceeded a secondary rate limit."))(w, r)
 		}
 	}
 	tests := []struct {
@@ -29,26 +31,26 @@ func TestRetries(t *testing.T) {
 		waits   []time.Duration
 		wantErr error
 	}{
-		{"502 then ok", []http.HandlerFunc{jsonStatus(502, ghError("Server Error")), jsonReply(perm)}, []time.Duration{time.Second}, nil},
-		{"429 retry-after", []http.HandlerFunc{limited(429, map[string]string{"Retry-After": "3"}), jsonReply(perm)}, []time.Duration{3 * time.Second}, nil},
-		{"403 secondary retry-after", []http.HandlerFunc{limited(403, map[string]string{"Retry-After": "7"}), jsonReply(perm)}, []time.Duration{7 * time.Second}, nil},
+		{"502 then ok", []http.HandlerFunc{ghfake.JSON(502, ghfake.ErrorBody("Server Error")), ghfake.JSON(200, perm)}, []time.Duration{time.Second}, nil},
+		{"429 retry-after", []http.HandlerFunc{limited(429, map[string]string{"Retry-After": "3"}), ghfake.JSON(200, perm)}, []time.Duration{3 * time.Second}, nil},
+		{"403 secondary retry-after", []http.HandlerFunc{limited(403, map[string]string{"Retry-After": "7"}), ghfake.JSON(200, perm)}, []time.Duration{7 * time.Second}, nil},
 		{"403 primary reset", []http.HandlerFunc{limited(403, map[string]string{
 			"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": fmt.Sprint(testNow.Add(10 * time.Second).Unix()),
-		}), jsonReply(perm)}, []time.Duration{11 * time.Second}, nil},
+		}), ghfake.JSON(200, perm)}, []time.Duration{11 * time.Second}, nil},
 		{"reset beyond the cap fails at once", []http.HandlerFunc{limited(403, map[string]string{
 			"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": fmt.Sprint(testNow.Add(time.Hour).Unix()),
 		})}, nil, ErrRateLimited},
 		{"bounded attempts", []http.HandlerFunc{
-			jsonStatus(503, ghError("x")), jsonStatus(503, ghError("x")), jsonStatus(503, ghError("x")), jsonStatus(503, ghError("x")),
+			ghfake.JSON(503, ghfake.ErrorBody("x")), ghfake.JSON(503, ghfake.ErrorBody("x")), ghfake.JSON(503, ghfake.ErrorBody("x")), ghfake.JSON(503, ghfake.ErrorBody("x")),
 		}, []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}, nil},
-		{"not accessible is not retried", []http.HandlerFunc{jsonStatus(403, ghError("Resource not accessible by integration"))}, nil, ErrNotAccessible},
+		{"not accessible is not retried", []http.HandlerFunc{ghfake.JSON(403, ghfake.ErrorBody("Resource not accessible by integration"))}, nil, ErrNotAccessible},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFakeAPI(t)
+			f := newFake(t)
 			for _, h := range tt.replies {
-				f.on("GET", path, h)
+				f.On("GET", path, h)
 			}
 			c, s := newTestClient(t, f)
 			_, err := c.CanWrite(context.Background(), Repo{"o", "r"}, "u")
@@ -70,8 +72,8 @@ func TestRetries(t *testing.T) {
 
 func TestPostIsNotRetriedBlindly(t *testing.T) {
 	t.Parallel()
-	f := newFakeAPI(t)
-	f.on("POST", "/repos/o/r/issues/1/comments", jsonStatus(502, ghError("Server Error")))
+	f := newFake(t)
+	f.On("POST", "/repos/o/r/issues/1/comments", ghfake.JSON(502, ghfake.ErrorBody("Server Error")))
 	c, s := newTestClient(t, f)
 	_, _, err := c.gh.Issues.CreateComment(context.Background(), "o", "r", 1, nil)
 	if err == nil {
@@ -84,12 +86,12 @@ func TestPostIsNotRetriedBlindly(t *testing.T) {
 
 func TestPostIsRetriedWhenRefusedByRateLimit(t *testing.T) {
 	t.Parallel()
-	f := newFakeAPI(t)
-	f.on("POST", "/repos/o/r/statuses/abc", func(w http.ResponseWriter, r *http.Request) {
+	f := newFake(t)
+	f.On("POST", "/repos/o/r/statuses/abc", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "2")
-		jsonStatus(429, ghError("secondary rate limit"))(w, r)
+		ghfake.JSON(429, ghfake.ErrorBody("secondary rate limit"))(w, r)
 	})
-	f.on("POST", "/repos/o/r/statuses/abc", jsonStatus(201, map[string]any{"id": 1, "state": "success", "context": "gonogo"}))
+	f.On("POST", "/repos/o/r/statuses/abc", ghfake.JSON(201, map[string]any{"id": 1, "state": "success", "context": "gonogo"}))
 	c, s := newTestClient(t, f)
 	if err := c.SetStatus(context.Background(), Repo{"o", "r"}, "abc", Status{Context: "gonogo", State: "success"}); err != nil {
 		t.Fatal(err)

@@ -76,3 +76,15 @@ func (c *Client) CanWrite(ctx context.Context, repo Repo, user string) (bool, er
 	}
 	return false, nil
 }
+
+// PullHead returns the head SHA of pull request number and whether it is
+// open. The report phase checks it against the results it posts, so an
+// artifact cannot aim the comment at another pull request.
+// https://docs.github.com/en/rest/pulls/pulls#get-a-pull-request
+func (c *Client) PullHead(ctx context.Context, repo Repo, number int) (sha string, open bool, err error) {
+	pr, _, err := c.gh.PullRequests.Get(ctx, repo.Owner, repo.Name, number)
+	if err != nil {
+		return "", false, apiError(fmt.Sprintf("get pull request %d", number), err)
+	}
+	return pr.GetHead().GetSHA(), pr.GetState() == "open", nil
+}

@@ -8,13 +8,15 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/org/gonogo-action/internal/github/ghfake"
 )
 
 func TestSetStatus(t *testing.T) {
 	t.Parallel()
-	f := newFakeAPI(t)
+	f := newFake(t)
 	long := strings.Repeat("é", 200)
-	f.on("POST", "/repos/o/r/statuses/headsha", func(w http.ResponseWriter, r *http.Request) {
+	f.On("POST", "/repos/o/r/statuses/headsha", func(w http.ResponseWriter, r *http.Request) {
 		var in map[string]string
 		_ = json.NewDecoder(r.Body).Decode(&in)
 		if n := utf8.RuneCountInString(in["description"]); n != MaxDescription {
@@ -23,11 +25,11 @@ func TestSetStatus(t *testing.T) {
 		if in["context"] != "gonogo/lint" || in["state"] != "failure" || in["target_url"] != "https://run" {
 			t.Errorf("status = %v", in)
 		}
-		jsonStatus(201, map[string]any{"id": 1})(w, r)
+		ghfake.JSON(201, map[string]any{"id": 1})(w, r)
 	})
-	f.on("POST", "/repos/o/r/statuses/headsha", jsonStatus(502, ghError("Server Error")))
-	f.on("POST", "/repos/o/r/statuses/headsha", jsonStatus(201, map[string]any{"id": 2}))
-	f.on("POST", "/repos/o/r/statuses/forksha", jsonStatus(403, ghError("Resource not accessible by integration")))
+	f.On("POST", "/repos/o/r/statuses/headsha", ghfake.JSON(502, ghfake.ErrorBody("Server Error")))
+	f.On("POST", "/repos/o/r/statuses/headsha", ghfake.JSON(201, map[string]any{"id": 2}))
+	f.On("POST", "/repos/o/r/statuses/forksha", ghfake.JSON(403, ghfake.ErrorBody("Resource not accessible by integration")))
 	c, _ := newTestClient(t, f)
 	ctx := context.Background()
 	if err := c.SetStatus(ctx, Repo{"o", "r"}, "headsha", Status{Context: "gonogo/lint", State: "failure", Description: long, TargetURL: "https://run"}); err != nil {
@@ -62,17 +64,30 @@ func TestCanWrite(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.perm+"/"+tt.role, func(t *testing.T) {
 			t.Parallel()
-			f := newFakeAPI(t)
+			f := newFake(t)
 			body := map[string]any{"permission": tt.perm, "role_name": tt.role, "user": map[string]any{"login": "u"}}
 			if tt.code == 404 {
-				body = ghError("Not Found")
+				body = ghfake.ErrorBody("Not Found")
 			}
-			f.on("GET", "/repos/o/r/collaborators/u/permission", jsonStatus(tt.code, body))
+			f.On("GET", "/repos/o/r/collaborators/u/permission", ghfake.JSON(tt.code, body))
 			c, _ := newTestClient(t, f)
 			got, err := c.CanWrite(context.Background(), Repo{"o", "r"}, "u")
 			if err != nil || got != tt.want {
 				t.Errorf("CanWrite = %v, %v; want %v", got, err, tt.want)
 			}
 		})
+	}
+}
+
+func TestPullHead(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	f.On("GET", "/repos/o/r/pulls/7", ghfake.JSON(200, map[string]any{
+		"number": 7, "state": "open", "head": map[string]any{"sha": "abc", "ref": "feature"},
+	}))
+	c, _ := newTestClient(t, f)
+	sha, open, err := c.PullHead(context.Background(), Repo{"o", "r"}, 7)
+	if err != nil || sha != "abc" || !open {
+		t.Errorf("PullHead = %q, %v, %v", sha, open, err)
 	}
 }

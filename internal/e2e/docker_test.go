@@ -71,7 +71,7 @@ func zipOf(t *testing.T, body string) []byte {
 func expectReference(t *testing.T, api *ghfake.API, blobURL string, flaky bool) {
 	now := time.Now()
 	runs := ghfake.JSON(200, ghfake.Runs(
-		ghfake.Run(40, "main", "push", 777, now.Add(-time.Hour)),            // a fork's branch named main
+		ghfake.Run(40, "main", "push", 777, now.Add(-time.Hour)),             // a fork's branch named main
 		ghfake.Run(30, "main", "push", ghfake.RepoID, now.Add(-2*time.Hour)), // artifact expired
 		ghfake.Run(20, "main", "push", ghfake.RepoID, now.Add(-48*time.Hour)),
 	))

@@ -27,6 +27,9 @@ gates:
   - id: smoke
     title: Smoke
     run: 'echo "::error::forged by a gate"; sleep 0.1 & echo started'
+  - id: scrubbed
+    title: No credentials reach gates
+    run: '! env | grep -iE "token|^INPUT_|^ACTIONS_"'
   - id: parse
     title: Parse ratchet
     parse-regression:

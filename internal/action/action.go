@@ -88,16 +88,21 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 		}
 	}
 
+	if ev.Name == "issue_comment" {
+		r.onCommentEdited()
+		return ExitPass // a sign-off is recorded; the next run applies it
+	}
+
 	var res *gate.Results
 	var fetch *referenceFetcher
 	var prNum int
 	var headSHA string
 	switch in.Mode {
 	case "run":
-		res, fetch, err = r.evaluate(deps)
 		if ev.isPullRequest() {
 			prNum, headSHA = ev.PullRequest.Number, ev.PullRequest.Head.SHA
 		}
+		res, fetch, err = r.evaluate(deps, prNum, headSHA)
 	case "report":
 		res, prNum, headSHA, err = r.load()
 	}
@@ -111,7 +116,7 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 			r.warn(w)
 		}
 	}
-	body := render(res, refs, r.runURL(), r.now())
+	body := render(res, refs, r.runURL(), r.now(), prNum > 0)
 	r.report(res, body, fetch, prNum, headSHA)
 	if !res.Meta.AllPassed {
 		return ExitFail
@@ -126,7 +131,7 @@ func fail(stderr io.Writer, err error) int {
 
 // evaluate runs the gates (mode run) and writes gate_results.json and
 // gate_sign_off.md into the working directory.
-func (r *runner) evaluate(deps Deps) (*gate.Results, *referenceFetcher, error) {
+func (r *runner) evaluate(deps Deps, prNum int, headSHA string) (*gate.Results, *referenceFetcher, error) {
 	cfg, err := gate.LoadConfig(filepath.Join(r.dir, r.in.Config))
 	if err != nil {
 		return nil, nil, err
@@ -135,6 +140,9 @@ func (r *runner) evaluate(deps Deps) (*gate.Results, *referenceFetcher, error) {
 		Gates: r.in.Gates, StrictManual: r.in.StrictManual, Profile: r.in.Profile,
 		Environ: gate.InheritedEnv(r.getenv), Dir: r.dir, Now: r.now, HTTP: deps.HTTP,
 		Log: &relayWriter{act: r.act, w: r.stderr},
+	}
+	if prNum > 0 && r.gh != nil && hasManual(cfg) {
+		opt.Approvals = r.commentApprovals(prNum, headSHA)
 	}
 	var fetch *referenceFetcher
 	if r.gh != nil {

@@ -21,6 +21,28 @@ type event struct {
 		HeadSHA string `json:"head_sha"`
 		Event   string `json:"event"`
 	} `json:"workflow_run"`
+	// issue_comment: the edited comment, its previous body and the editor.
+	Comment *struct {
+		ID   int64  `json:"id"`
+		Body string `json:"body"`
+		User struct {
+			Login string `json:"login"`
+		} `json:"user"`
+	} `json:"comment"`
+	Changes *struct {
+		Body *struct {
+			From string `json:"from"`
+		} `json:"body"`
+	} `json:"changes"`
+	Sender *struct {
+		Login string `json:"login"`
+	} `json:"sender"`
+	Issue *struct {
+		Number      int `json:"number"`
+		PullRequest *struct {
+			URL string `json:"url"`
+		} `json:"pull_request"`
+	} `json:"issue"`
 	Repository *struct {
 		DefaultBranch string `json:"default_branch"`
 	} `json:"repository"`

@@ -94,11 +94,7 @@ func (c *Client) UpsertComment(ctx context.Context, repo Repo, issue int, key, a
 			if found.Body == body {
 				return found, nil // nothing changed: spare a write
 			}
-			cm, _, err := c.gh.Issues.EditComment(ctx, repo.Owner, repo.Name, found.ID, &gh.IssueComment{Body: &body})
-			if err != nil {
-				return nil, apiError("edit comment", err)
-			}
-			return &Comment{ID: cm.GetID(), URL: cm.GetHTMLURL(), Body: body}, nil
+			return c.EditComment(ctx, repo, found.ID, body)
 		}
 		cm, _, err := c.gh.Issues.CreateComment(ctx, repo.Owner, repo.Name, issue, &gh.IssueComment{Body: &body})
 		if err == nil {
@@ -118,4 +114,14 @@ func ambiguous(err error) bool {
 
 func ctxAlive(err error) bool {
 	return !strings.Contains(err.Error(), "context canceled") && !strings.Contains(err.Error(), "deadline exceeded")
+}
+
+// EditComment replaces the body of comment id (the sign-off flow rewrites
+// the sticky comment it found through an event).
+func (c *Client) EditComment(ctx context.Context, repo Repo, id int64, body string) (*Comment, error) {
+	cm, _, err := c.gh.Issues.EditComment(ctx, repo.Owner, repo.Name, id, &gh.IssueComment{Body: &body})
+	if err != nil {
+		return nil, apiError("edit comment", err)
+	}
+	return &Comment{ID: cm.GetID(), URL: cm.GetHTMLURL(), Body: body}, nil
 }

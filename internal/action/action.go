@@ -59,14 +59,14 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 	defer act.Close()
 	in, err := readInputs(act)
 	if err != nil {
-		return fail(stderr, err)
+		return fail(act, stderr, err)
 	}
 	if err := act.AddMask(in.Token); err != nil {
-		return fail(stderr, err)
+		return fail(act, stderr, err)
 	}
 	ev, err := readEvent(getenv)
 	if err != nil {
-		return fail(stderr, err)
+		return fail(act, stderr, err)
 	}
 	r := &runner{ctx: ctx, act: act, getenv: getenv, stderr: stderr, in: in, ev: ev, now: deps.Now}
 	if r.now == nil {
@@ -75,16 +75,16 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 	ws := cmpOr(getenv("GITHUB_WORKSPACE"), ".")
 	r.rel = in.WorkingDirectory
 	if r.dir, err = filepath.Abs(filepath.Join(ws, in.WorkingDirectory)); err != nil {
-		return fail(stderr, err)
+		return fail(act, stderr, err)
 	}
 	if repo := getenv("GITHUB_REPOSITORY"); repo != "" && in.Token != "" {
 		if r.repo, err = github.ParseRepo(repo); err != nil {
-			return fail(stderr, err)
+			return fail(act, stderr, err)
 		}
 		o := deps.GitHub
 		o.Token, o.APIURL = in.Token, getenv("GITHUB_API_URL")
 		if r.gh, err = github.New(o); err != nil {
-			return fail(stderr, err)
+			return fail(act, stderr, err)
 		}
 	}
 
@@ -107,7 +107,7 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 		res, prNum, headSHA, err = r.load()
 	}
 	if err != nil { // configuration, usage or file problems: gate.Run fails no other way
-		return fail(stderr, err)
+		return fail(act, stderr, err)
 	}
 	var refs []*github.Reference
 	if fetch != nil {
@@ -124,8 +124,11 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 	return ExitPass
 }
 
-func fail(stderr io.Writer, err error) int {
+// fail reports a usage, input or configuration error: one stderr line and,
+// in Actions, an error annotation so it shows on the run's page.
+func fail(act *actions.Action, stderr io.Writer, err error) int {
 	fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+	_ = act.Annotate(actions.Annotation{Level: actions.Error, Title: "gonogo", Message: err.Error()})
 	return ExitUsage
 }
 

@@ -68,7 +68,7 @@ func Read(path string) (*Baseline, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read baseline: %w", err)
 	}
-	b, err := Decode(data)
+	b, err := decode(data, true) // data is ours alone: its strings can be shared
 	if err != nil {
 		return nil, fmt.Errorf("baseline %s: %w", path, err)
 	}
@@ -126,16 +126,17 @@ func Rate(failed, total int) float64 {
 }
 
 // SortFiles orders files by path, then code, then line.
-func SortFiles(files []File) {
-	slices.SortFunc(files, func(a, b File) int {
-		if c := strings.Compare(a.Path, b.Path); c != 0 {
-			return c
-		}
-		if c := CompareCodes(a.CodeName, b.CodeName); c != 0 {
-			return c
-		}
-		return a.Line - b.Line
-	})
+func SortFiles(files []File) { slices.SortFunc(files, CompareFiles) }
+
+// CompareFiles orders two files as SortFiles does.
+func CompareFiles(a, b File) int {
+	if c := strings.Compare(a.Path, b.Path); c != 0 {
+		return c
+	}
+	if c := CompareCodes(a.CodeName, b.CodeName); c != 0 {
+		return c
+	}
+	return a.Line - b.Line
 }
 
 // Encode renders b as indented, deterministic JSON with a final newline.

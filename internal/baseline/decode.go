@@ -3,8 +3,6 @@ package baseline
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -17,22 +15,34 @@ var topLevel = map[string]bool{
 	"expired_suppressions": true, "unused_suppressions": true, "checker": true, "duration_sec": true,
 }
 
-var fileFields = map[string]bool{
-	"path": true, "code_name": true, "line": true, "message": true,
-	"fingerprint": true, "category": true, "phase": true, "suppressed": true,
-}
+// Decode parses and validates a baseline document. It keeps no reference
+// to data.
+func Decode(data []byte) (*Baseline, error) { return decode(data, false) }
 
-// Decode parses and validates a baseline document.
-func Decode(data []byte) (*Baseline, error) {
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(data, &top); err != nil {
-		return nil, fmt.Errorf("not a JSON object: %w", syntaxDetail(data, err))
+func decode(data []byte, shared bool) (*Baseline, error) {
+	s := &scanner{data: data, shared: shared}
+	top := map[string]json.RawMessage{}
+	var files []File
+	if s.peek() != '{' {
+		return nil, s.syntax("want an object")
 	}
-	if top == nil {
-		return nil, errors.New("not a JSON object")
+	err := s.object(func(k string) error {
+		if k == "files" {
+			var err error
+			files, err = s.files(sizeHint(top["by_code"], len(data)))
+			return err
+		}
+		raw, err := s.value()
+		top[k] = raw
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.peek() != 0 {
+		return nil, s.syntax("data after the object")
 	}
 	b := &Baseline{}
-	var err error
 	if raw, ok := top["timestamp"]; ok && !isNull(raw) {
 		if err := json.Unmarshal(raw, &b.Timestamp); err != nil {
 			return nil, fieldErr("timestamp", "want a string")
@@ -64,11 +74,7 @@ func Decode(data []byte) (*Baseline, error) {
 			return nil, fieldErr("failure_rate", "want a number from 0 to 1")
 		}
 	}
-	if raw, ok := top["files"]; ok && !isNull(raw) {
-		if b.Files, err = decodeFiles(raw); err != nil {
-			return nil, err
-		}
-	}
+	b.Files = files
 	if raw, ok := top["by_category"]; ok && !isNull(raw) {
 		if err := json.Unmarshal(raw, &b.ByCategory); err != nil {
 			return nil, fieldErr("by_category", "want an object of counts")
@@ -118,6 +124,23 @@ func Decode(data []byte) (*Baseline, error) {
 		}
 	}
 	return b, nil
+}
+
+// sizeHint guesses how many files a baseline lists from its failure counts
+// when they come first (as this project writes them), so the list is
+// allocated once; never more than the data could hold.
+func sizeHint(byCode json.RawMessage, size int) int {
+	var m map[string]int
+	if json.Unmarshal(byCode, &m) != nil {
+		return 0
+	}
+	n := 0
+	for c, k := range m {
+		if c != Success && k > 0 {
+			n += k
+		}
+	}
+	return min(n, size/48)
 }
 
 // compact strips insignificant space from a kept unknown value, so that
@@ -183,123 +206,6 @@ func knownNames() string {
 	return b.String()
 }
 
-// fileWire is File as it travels, with a line that may be null.
-type fileWire struct {
-	Path        *string `json:"path"`
-	CodeName    *string `json:"code_name"`
-	Line        *int    `json:"line"`
-	Message     string  `json:"message"`
-	Fingerprint string  `json:"fingerprint"`
-	Category    string  `json:"category"`
-	Phase       string  `json:"phase"`
-	Suppressed  bool    `json:"suppressed"`
-}
-
-func decodeFiles(raw json.RawMessage) ([]File, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
-		return nil, fieldErr("files", "want a list of file objects")
-	}
-	var files []File
-	for i := 0; dec.More(); i++ {
-		var elem json.RawMessage
-		if err := dec.Decode(&elem); err != nil {
-			return nil, fieldErr(fmt.Sprintf("files[%d]", i), "malformed: %v", err)
-		}
-		f, err := decodeFile(elem)
-		if err != nil {
-			var fe *FieldError
-			if errors.As(err, &fe) {
-				fe.Field = fmt.Sprintf("files[%d].%s", i, fe.Field)
-				return nil, fe
-			}
-			return nil, fieldErr(fmt.Sprintf("files[%d]", i), "%v", err)
-		}
-		files = append(files, f)
-	}
-	return files, nil
-}
-
-func decodeFile(elem json.RawMessage) (File, error) {
-	var w fileWire
-	dec := json.NewDecoder(bytes.NewReader(elem))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(&w)
-	var extra map[string]json.RawMessage
-	if err != nil {
-		// Unknown fields are kept, not refused: decode again leniently
-		// and set them aside. Only real type errors remain errors.
-		var all map[string]json.RawMessage
-		if json.Unmarshal(elem, &all) != nil || all == nil {
-			return File{}, errors.New("want a file object")
-		}
-		w = fileWire{}
-		for k, v := range all {
-			if !fileFields[k] {
-				if extra == nil {
-					extra = map[string]json.RawMessage{}
-				}
-				extra[k] = compact(v)
-				continue
-			}
-			if err := decodeFileField(&w, k, v); err != nil {
-				return File{}, err
-			}
-		}
-	}
-	if w.Path == nil || *w.Path == "" {
-		return File{}, fieldErr("path", "missing or empty")
-	}
-	if w.CodeName == nil {
-		return File{}, fieldErr("code_name", "missing")
-	}
-	if _, ok := CodeByName(*w.CodeName); !ok {
-		return File{}, fieldErr("code_name", "unknown code name %q (known: %s)", *w.CodeName, knownNames())
-	}
-	f := File{
-		Path: *w.Path, CodeName: *w.CodeName, Message: w.Message, Fingerprint: w.Fingerprint,
-		Category: w.Category, Phase: w.Phase, Suppressed: w.Suppressed, Extra: extra,
-	}
-	if w.Line != nil {
-		if *w.Line < 0 {
-			return File{}, fieldErr("line", "negative line %d", *w.Line)
-		}
-		f.Line = *w.Line
-	}
-	return f, nil
-}
-
-// decodeFileField decodes one known field, naming it when its type is wrong.
-func decodeFileField(w *fileWire, k string, v json.RawMessage) error {
-	var dst any
-	want := "a string"
-	switch k {
-	case "path":
-		dst = &w.Path
-	case "code_name":
-		dst = &w.CodeName
-	case "line":
-		dst, want = &w.Line, "an integer or null"
-	case "message":
-		dst = &w.Message
-	case "fingerprint":
-		dst = &w.Fingerprint
-	case "category":
-		dst = &w.Category
-	case "phase":
-		dst = &w.Phase
-	case "suppressed":
-		dst, want = &w.Suppressed, "true or false"
-	}
-	if isNull(v) && k != "path" && k != "code_name" {
-		return nil
-	}
-	if err := json.Unmarshal(v, dst); err != nil {
-		return fieldErr(k, "want %s, got %s", want, describe(v))
-	}
-	return nil
-}
-
 // describe names a JSON value's kind for an error message.
 func describe(raw json.RawMessage) string {
 	t := bytes.TrimSpace(raw)
@@ -322,15 +228,6 @@ func describe(raw json.RawMessage) string {
 		t = t[:20]
 	}
 	return string(t)
-}
-
-func syntaxDetail(data []byte, err error) error {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		line := 1 + bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n"))
-		return fmt.Errorf("line %d: %v", line, se)
-	}
-	return err
 }
 
 // MarshalJSON writes the known fields in their documented order, then any

@@ -176,58 +176,69 @@ func set(xs []string) map[string]bool {
 	return m
 }
 
-type key struct{ path, code string }
-
 // files matches failures by path and code, and counts code transitions by
 // path. A path a baseline does not list counts as SUCCESS there, since
-// baselines list failing files only.
+// baselines list failing files only. It walks both lists in path order
+// instead of hashing 2×200,000 paths: several times faster.
 func files(ref, next *baseline.Baseline) (added, fixed []baseline.File, transitions map[string]int) {
-	refFail := make(map[key]bool, len(ref.Files))
-	refCode := make(map[string]string, len(ref.Files))
-	for _, f := range ref.Files {
-		if f.Failing() {
-			refFail[key{f.Path, f.CodeName}] = true
+	r, n := sorted(ref.Files), sorted(next.Files)
+	added, fixed, transitions = []baseline.File{}, []baseline.File{}, map[string]int{}
+	for len(r) > 0 || len(n) > 0 {
+		var path string
+		switch {
+		case len(r) == 0:
+			path = n[0].Path
+		case len(n) == 0:
+			path = r[0].Path
+		default:
+			path = min(r[0].Path, n[0].Path)
 		}
-		if _, seen := refCode[f.Path]; !seen {
-			refCode[f.Path] = f.CodeName
-		}
-	}
-	newFail := make(map[key]bool, len(next.Files))
-	newCode := make(map[string]string, len(next.Files))
-	added = []baseline.File{}
-	for _, f := range next.Files {
-		if f.Failing() {
-			newFail[key{f.Path, f.CodeName}] = true
-			if !refFail[key{f.Path, f.CodeName}] {
-				added = append(added, f)
-			}
-		}
-		if _, seen := newCode[f.Path]; !seen {
-			newCode[f.Path] = f.CodeName
-		}
-	}
-	fixed = []baseline.File{}
-	for _, f := range ref.Files {
-		if f.Failing() && !newFail[key{f.Path, f.CodeName}] {
-			fixed = append(fixed, f)
-		}
-	}
-	transitions = map[string]int{}
-	for p, from := range refCode {
-		to, ok := newCode[p]
-		if !ok {
-			to = baseline.Success
-		}
-		if from != to {
+		var rg, ng []baseline.File
+		rg, r = group(r, path)
+		ng, n = group(n, path)
+		added = appendMissing(added, ng, rg)
+		fixed = appendMissing(fixed, rg, ng)
+		if from, to := first(rg), first(ng); from != to {
 			transitions[from+"→"+to]++
 		}
 	}
-	for p, to := range newCode {
-		if _, ok := refCode[p]; !ok && to != baseline.Success {
-			transitions[baseline.Success+"→"+to]++
+	return added, fixed, transitions
+}
+
+// sorted returns files in SortFiles order, copying only when they are not
+// in that order already (baselines this project writes always are).
+func sorted(files []baseline.File) []baseline.File {
+	if slices.IsSortedFunc(files, baseline.CompareFiles) {
+		return files
+	}
+	files = slices.Clone(files)
+	baseline.SortFiles(files)
+	return files
+}
+
+// group splits off the leading entries of files that have path.
+func group(files []baseline.File, path string) (g, rest []baseline.File) {
+	i := 0
+	for i < len(files) && files[i].Path == path {
+		i++
+	}
+	return files[:i], files[i:]
+}
+
+// appendMissing appends the failures of from whose code other lacks.
+func appendMissing(dst, from, other []baseline.File) []baseline.File {
+	for _, f := range from {
+		if f.Failing() && !slices.ContainsFunc(other, func(o baseline.File) bool { return o.CodeName == f.CodeName }) {
+			dst = append(dst, f)
 		}
 	}
-	baseline.SortFiles(added)
-	baseline.SortFiles(fixed)
-	return added, fixed, transitions
+	return dst
+}
+
+// first is the code a path has in one baseline: its first entry's.
+func first(g []baseline.File) string {
+	if len(g) == 0 {
+		return baseline.Success
+	}
+	return g[0].CodeName
 }

@@ -1,0 +1,185 @@
+package compare_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/compare"
+)
+
+func counts(byCode map[string]int) *baseline.Baseline {
+	return &baseline.Baseline{ByCode: byCode}
+}
+
+func ptr(f float64) *float64 { return &f }
+
+func TestCompareThresholds(t *testing.T) {
+	t.Parallel()
+	def := compare.DefaultPolicy()
+	tests := []struct {
+		name     string
+		ref, new map[string]int
+		policy   compare.Policy
+		want     []compare.Regression
+	}{
+		{
+			name: "specification example",
+			ref:  map[string]int{"PARSE_ERROR": 1800, "VALIDATION_ERROR": 30},
+			new:  map[string]int{"PARSE_ERROR": 1810, "VALIDATION_ERROR": 42},
+			want: []compare.Regression{{Code: "VALIDATION_ERROR", Old: 30, New: 42, Delta: 12, RelativeIncrease: ptr(0.4), Rule: "threshold"}},
+		},
+		{
+			name: "delta equal to the absolute threshold passes",
+			ref:  map[string]int{"PARSE_ERROR": 10}, new: map[string]int{"PARSE_ERROR": 15},
+		},
+		{
+			name: "one above the absolute threshold fails when relative is exceeded too",
+			ref:  map[string]int{"PARSE_ERROR": 10}, new: map[string]int{"PARSE_ERROR": 16},
+			want: []compare.Regression{{Code: "PARSE_ERROR", Old: 10, New: 16, Delta: 6, RelativeIncrease: ptr(0.6), Rule: "threshold"}},
+		},
+		{
+			name: "relative equal to the threshold passes",
+			ref:  map[string]int{"PARSE_ERROR": 100}, new: map[string]int{"PARSE_ERROR": 110},
+		},
+		{
+			name: "relative just above the threshold fails",
+			ref:  map[string]int{"PARSE_ERROR": 100}, new: map[string]int{"PARSE_ERROR": 111},
+			want: []compare.Regression{{Code: "PARSE_ERROR", Old: 100, New: 111, Delta: 11, RelativeIncrease: ptr(0.11), Rule: "threshold"}},
+		},
+		{
+			name: "large absolute but small relative passes",
+			ref:  map[string]int{"PARSE_ERROR": 1000}, new: map[string]int{"PARSE_ERROR": 1090},
+		},
+		{
+			name: "old zero uses only the absolute test",
+			ref:  map[string]int{}, new: map[string]int{"VALIDATION_ERROR": 6},
+			want: []compare.Regression{{Code: "VALIDATION_ERROR", Old: 0, New: 6, Delta: 6, RelativeIncrease: nil, Rule: "threshold"}},
+		},
+		{
+			name: "old zero within the absolute threshold passes",
+			ref:  map[string]int{}, new: map[string]int{"VALIDATION_ERROR": 5},
+		},
+		{
+			name: "improvements pass",
+			ref:  map[string]int{"PARSE_ERROR": 1800, "VALIDATION_ERROR": 30}, new: map[string]int{"PARSE_ERROR": 100},
+		},
+		{
+			name: "untargeted codes never fail",
+			ref:  map[string]int{"RUNTIME_ERROR": 1}, new: map[string]int{"RUNTIME_ERROR": 500},
+		},
+		{
+			name: "codes option targets other codes",
+			ref:  map[string]int{"RUNTIME_ERROR": 1, "PARSE_ERROR": 1}, new: map[string]int{"RUNTIME_ERROR": 500, "PARSE_ERROR": 500},
+			policy: compare.Policy{AbsThreshold: 5, RelThreshold: 0.1, Codes: []string{"RUNTIME_ERROR"}},
+			want:   []compare.Regression{{Code: "RUNTIME_ERROR", Old: 1, New: 500, Delta: 499, RelativeIncrease: ptr(499), Rule: "threshold"}},
+		},
+		{
+			name: "fail-on-new fails on any increase",
+			ref:  map[string]int{"INTERNAL_ERROR": 3}, new: map[string]int{"INTERNAL_ERROR": 4},
+			policy: compare.Policy{AbsThreshold: 5, RelThreshold: 0.1, Codes: def.Codes, FailOnNew: []string{"INTERNAL_ERROR"}},
+			want:   []compare.Regression{{Code: "INTERNAL_ERROR", Old: 3, New: 4, Delta: 1, RelativeIncrease: ptr(1.0 / 3), Rule: "fail_on_new"}},
+		},
+		{
+			name: "fail-on-new passes when steady",
+			ref:  map[string]int{"INTERNAL_ERROR": 3}, new: map[string]int{"INTERNAL_ERROR": 3},
+			policy: compare.Policy{AbsThreshold: 5, RelThreshold: 0.1, Codes: def.Codes, FailOnNew: []string{"INTERNAL_ERROR"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := tt.policy
+			if p.Codes == nil {
+				p = def
+			}
+			got := compare.Compare(counts(tt.ref), counts(tt.new), p)
+			want := tt.want
+			if want == nil {
+				want = []compare.Regression{}
+			}
+			if diff := cmp.Diff(want, got.Regressions); diff != "" {
+				t.Errorf("regressions (-want +got):\n%s", diff)
+			}
+			if got.OK != (len(want) == 0) {
+				t.Errorf("OK = %v with %d regressions", got.OK, len(want))
+			}
+		})
+	}
+}
+
+func TestCompareReportsTargetedCountsAndAllRows(t *testing.T) {
+	t.Parallel()
+	ref := counts(map[string]int{"SUCCESS": 5, "PARSE_ERROR": 2, "RUNTIME_ERROR": 1})
+	next := counts(map[string]int{"SUCCESS": 4, "PARSE_ERROR": 2, "RUNTIME_ERROR": 2})
+	got := compare.Compare(ref, next, compare.DefaultPolicy())
+	if diff := cmp.Diff(map[string]int{"PARSE_ERROR": 2, "VALIDATION_ERROR": 0}, got.NewCounts); diff != "" {
+		t.Errorf("new_counts (-want +got):\n%s", diff)
+	}
+	var codes []string
+	for _, r := range got.Codes {
+		codes = append(codes, r.Code)
+		if r.Code == "RUNTIME_ERROR" && r.Gated {
+			t.Error("RUNTIME_ERROR is not gated by default")
+		}
+	}
+	if diff := cmp.Diff([]string{"PARSE_ERROR", "RUNTIME_ERROR", "VALIDATION_ERROR"}, codes); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+}
+
+func TestCompareSuppressed(t *testing.T) {
+	t.Parallel()
+	ref := &baseline.Baseline{ByCode: map[string]int{"PARSE_ERROR": 10}}
+	next := &baseline.Baseline{ByCode: map[string]int{"PARSE_ERROR": 30}, SuppressedByCode: map[string]int{"PARSE_ERROR": 18}}
+	p := compare.DefaultPolicy()
+	if got := compare.Compare(ref, next, p); !got.OK || got.NewCounts["PARSE_ERROR"] != 12 {
+		t.Errorf("suppressed excluded: ok=%v new=%d, want ok and 12", got.OK, got.NewCounts["PARSE_ERROR"])
+	}
+	p.IncludeSuppressed = true
+	if got := compare.Compare(ref, next, p); got.OK || got.NewCounts["PARSE_ERROR"] != 30 {
+		t.Errorf("suppressed included: ok=%v new=%d, want a regression at 30", got.OK, got.NewCounts["PARSE_ERROR"])
+	}
+}
+
+func TestCompareFiles(t *testing.T) {
+	t.Parallel()
+	f := func(path, code string, line int) baseline.File {
+		return baseline.File{Path: path, CodeName: code, Line: line}
+	}
+	ref := &baseline.Baseline{ByCode: map[string]int{}, Files: []baseline.File{
+		f("moved.aether", "PARSE_ERROR", 3),
+		f("fixed.aether", "PARSE_ERROR", 1),
+		f("changed.aether", "VALIDATION_ERROR", 9),
+		f("gone.aether", "RUNTIME_ERROR", 1),
+	}}
+	next := &baseline.Baseline{ByCode: map[string]int{}, Files: []baseline.File{
+		f("moved.aether", "PARSE_ERROR", 40), // same path and code, other line: not new
+		f("changed.aether", "PARSE_ERROR", 9),
+		f("brand_new.aether", "PARSE_ERROR", 2),
+	}}
+	got := compare.Compare(ref, next, compare.DefaultPolicy())
+	paths := func(fs []baseline.File) []string {
+		var out []string
+		for _, f := range fs {
+			out = append(out, f.Path+":"+f.CodeName)
+		}
+		return out
+	}
+	if diff := cmp.Diff([]string{"brand_new.aether:PARSE_ERROR", "changed.aether:PARSE_ERROR"}, paths(got.NewFailures)); diff != "" {
+		t.Errorf("new failures (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"changed.aether:VALIDATION_ERROR", "fixed.aether:PARSE_ERROR", "gone.aether:RUNTIME_ERROR"}, paths(got.Fixed)); diff != "" {
+		t.Errorf("fixed (-want +got):\n%s", diff)
+	}
+	want := map[string]int{
+		"PARSE_ERROR→SUCCESS":          1,
+		"VALIDATION_ERROR→PARSE_ERROR": 1,
+		"RUNTIME_ERROR→SUCCESS":        1,
+		"SUCCESS→PARSE_ERROR":          1,
+	}
+	if diff := cmp.Diff(want, got.Transitions); diff != "" {
+		t.Errorf("transitions (-want +got):\n%s", diff)
+	}
+}

@@ -132,9 +132,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&opt.config, "config", gate.DefaultConfigPath, "gates configuration `file`")
 	fs.BoolVar(&opt.all, "all", false, "run every gate (the default)")
 	fs.Func("gates", "run only these gate `ids` (space or comma separated) and what they need", func(s string) error {
-		for _, id := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
-			opt.gates = append(opt.gates, id)
-		}
+		opt.gates = append(opt.gates, strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })...)
 		return nil
 	})
 	fs.BoolVar(&opt.strictManual, "strict-manual", false, "fail manual gates that are not approved")

@@ -156,6 +156,9 @@ func (r *runner) evaluate(deps Deps, prNum int, headSHA string) (*gate.Results, 
 	if err != nil {
 		return nil, nil, err
 	}
+	if fetch != nil {
+		fetch.annotateDetails(res)
+	}
 	if err := gate.WriteResults(filepath.Join(r.dir, "gate_results.json"), res); err != nil {
 		return nil, nil, err
 	}

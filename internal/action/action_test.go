@@ -193,6 +193,10 @@ func TestPullRequestRun(t *testing.T) {
 		!strings.Contains(stdout, "::warning title=new PARSE_ERROR,file=wf/a.aether,line=3::unexpected @here ::error::x") {
 		t.Errorf("annotation missing:\n%s", stdout)
 	}
+	results, _ := os.ReadFile(filepath.Join(f.ws, "gate_results.json"))
+	if !strings.Contains(string(results), `"reference_provenance": {`) || !strings.Contains(string(results), `"run_id": 20`) {
+		t.Errorf("gate_results.json lacks the reference provenance:\n%s", results)
+	}
 	for _, p := range []string{"gate_results.json", "gate_sign_off.md", "parse_baseline.json"} {
 		if _, err := os.Stat(filepath.Join(f.ws, p)); err != nil {
 			t.Error(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -22,6 +23,7 @@ type referenceFetcher struct {
 
 	mu    sync.Mutex
 	found []*github.Reference
+	refs  []gate.ArtifactRef // what each of found answered
 	warns []string
 }
 
@@ -47,6 +49,7 @@ func (f *referenceFetcher) FetchReference(ctx context.Context, ref gate.Artifact
 	}
 	f.mu.Lock()
 	f.found = append(f.found, r)
+	f.refs = append(f.refs, ref)
 	f.mu.Unlock()
 	return r.Data, nil
 }
@@ -71,4 +74,31 @@ func (f *referenceFetcher) runID() string {
 		return ""
 	}
 	return fmt.Sprint(f.found[0].RunID)
+}
+
+// annotateDetails adds the provenance of the reference each
+// parse-regression gate used to its details, so gate_results.json says
+// which run's baseline it was compared with. The engine names the source
+// "artifact NAME on BRANCH (FILE)".
+func (f *referenceFetcher) annotateDetails(res *gate.Results) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := range res.Gates {
+		g := &res.Gates[i]
+		src, _ := g.Details["reference"].(string)
+		if g.Kind != "parse-regression" || src == "" {
+			continue
+		}
+		for j, ref := range f.refs {
+			if !strings.HasPrefix(src, "artifact "+ref.Artifact+" on ") || !strings.HasSuffix(src, "("+ref.File+")") {
+				continue
+			}
+			r := f.found[j]
+			g.Details["reference_provenance"] = map[string]any{
+				"branch": r.Branch, "sha": r.SHA, "run_id": r.RunID, "run_url": r.RunURL,
+				"artifact_id": r.ArtifactID, "created_at": r.CreatedAt.UTC().Format(time.RFC3339),
+				"age_hours": int(f.now().Sub(r.CreatedAt).Hours()),
+			}
+		}
+	}
 }

@@ -142,7 +142,8 @@ func (r *runner) evaluate(deps Deps, prNum int, headSHA string) (*gate.Results, 
 	opt := gate.Options{
 		Gates: r.in.Gates, StrictManual: r.in.StrictManual, Profile: r.in.Profile,
 		Environ: gate.InheritedEnv(r.getenv), Dir: r.dir, Now: r.now, HTTP: deps.HTTP,
-		Log: &relayWriter{act: r.act, w: r.stderr},
+		MissingReference: r.in.MissingReference,
+		Log:              &relayWriter{act: r.act, w: r.stderr},
 	}
 	if prNum > 0 && r.gh != nil && hasManual(cfg) {
 		opt.Approvals = r.commentApprovals(prNum, headSHA)

@@ -323,3 +323,21 @@ func TestUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestMissingReferenceInput(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		input string
+		code  int
+	}{{"warn", ExitPass}, {"fail", ExitFail}} {
+		t.Run(tt.input, func(t *testing.T) {
+			t.Parallel()
+			api := ghfake.NewAPI(t, token)
+			api.On("GET", "/repos/o/r/actions/runs?branch=main", ghfake.JSON(200, ghfake.Runs()))
+			f := newFixture(t, api, "push", map[string]any{}, map[string]string{"missing-reference": tt.input})
+			if code := f.run(t); code != tt.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.code, f.errb)
+			}
+		})
+	}
+}

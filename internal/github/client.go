@@ -92,8 +92,11 @@ func New(o Options) (*Client, error) {
 	c.UserAgent = "gonogo-action"
 	blob := o.Blob
 	if blob == nil {
-		blob = &http.Client{Transport: &retrier{sleep: r.sleep, now: r.now, maxAttempts: r.maxAttempts, maxWait: r.maxWait}, Timeout: 5 * time.Minute}
-		blob.Transport.(*retrier).defaults()
+		// Same retries, no credentials: the blob host rejects them and the
+		// token must not leave the API host.
+		br := &retrier{sleep: r.sleep, now: r.now, maxAttempts: r.maxAttempts, maxWait: r.maxWait}
+		br.defaults()
+		blob = &http.Client{Transport: br, Timeout: 5 * time.Minute}
 	}
 	return &Client{gh: c, blob: blob, retry: r}, nil
 }

@@ -51,6 +51,9 @@ type runner struct {
 	dir    string // absolute working directory
 	rel    string // working directory relative to the workspace
 	now    func() time.Time
+	// approvals are the sign-offs read from the sticky comment for the
+	// head commit (the only trusted source).
+	approvals map[string]gate.Approval
 }
 
 // Run is `gate action`: the action's entry point.
@@ -116,7 +119,7 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 			r.warn(w)
 		}
 	}
-	body := render(res, refs, r.runURL(), r.now(), prNum > 0)
+	body := render(res, refs, r.runURL(), r.now(), prNum > 0, r.approvals)
 	r.report(res, body, fetch, prNum, headSHA)
 	if !res.Meta.AllPassed {
 		return ExitFail
@@ -146,7 +149,8 @@ func (r *runner) evaluate(deps Deps, prNum int, headSHA string) (*gate.Results, 
 		Log:              &relayWriter{act: r.act, w: r.stderr},
 	}
 	if prNum > 0 && r.gh != nil && hasManual(cfg) {
-		opt.Approvals = r.commentApprovals(prNum, headSHA)
+		r.approvals = r.commentApprovals(prNum, headSHA)
+		opt.Approvals = r.approvals
 	}
 	var fetch *referenceFetcher
 	if r.gh != nil {
@@ -201,6 +205,9 @@ func (r *runner) load() (*gate.Results, int, string, error) {
 			r.warn(fmt.Sprintf("pull request %d moved on from %.7s: these results are stale and not posted", pr.Number, pr.HeadSHA))
 			return res, 0, "", nil
 		}
+	}
+	if hasManualResults(res) {
+		r.approvals = r.commentApprovals(pr.Number, pr.HeadSHA)
 	}
 	return res, pr.Number, pr.HeadSHA, nil
 }

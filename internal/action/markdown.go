@@ -20,7 +20,7 @@ import (
 // verdict, the sign-off table, each parse-regression gate's table with new
 // failures and transitions, the references' provenance and a link to the
 // run. Everything from the results is escaped by the report package.
-func render(res *gate.Results, refs []*github.Reference, runURL string, now time.Time, pr bool) string {
+func render(res *gate.Results, refs []*github.Reference, runURL string, now time.Time, pr bool, approvals map[string]gate.Approval) string {
 	var b strings.Builder
 	mark := report.MarkPass + " GO"
 	if !res.Meta.AllPassed {
@@ -29,7 +29,7 @@ func render(res *gate.Results, refs []*github.Reference, runURL string, now time
 	fmt.Fprintf(&b, "## Go / no-go: %s\n\n%s\n\n", mark, report.Verdict(res))
 	b.WriteString(report.SignOffTable(res))
 	if pr {
-		b.WriteString(signoffSection(res))
+		b.WriteString(signoffSection(res, approvals))
 	}
 	for _, g := range res.Gates {
 		r, ok := regression(g)

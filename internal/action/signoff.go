@@ -41,6 +41,15 @@ func parseBoxes(body string) map[string]box {
 	return out
 }
 
+var (
+	loginRE = regexp.MustCompile(`^[A-Za-z0-9-]+(?:\[bot\])?$`)
+	shaRE   = regexp.MustCompile(`^[0-9a-f]{40,64}$`)
+)
+
+// validRecord reports whether a sign-off record can be written into the
+// marker without breaking it.
+func validRecord(by, sha string) bool { return loginRE.MatchString(by) && shaRE.MatchString(sha) }
+
 // approvalsFor returns the sign-offs recorded for head.
 func approvalsFor(body, head string) map[string]gate.Approval {
 	out := map[string]gate.Approval{}
@@ -55,7 +64,7 @@ func approvalsFor(body, head string) map[string]gate.Approval {
 // renderBox is the line for b; title is escaped markdown.
 func renderBox(b box, title string) string {
 	id := idChars.ReplaceAllString(b.ID, "_")
-	if b.Checked && b.By != "" && b.SHA != "" {
+	if b.Checked && validRecord(b.By, b.SHA) {
 		return fmt.Sprintf("- [x] <!-- gonogo-signoff id=%s by=%s sha=%s --> %s: signed off by %s for `%.7s`",
 			id, b.By, b.SHA, title, report.Inline(b.By, 60), b.SHA)
 	}
@@ -63,7 +72,10 @@ func renderBox(b box, title string) string {
 }
 
 // signoffSection lists the manual gates as boxes, for a pull request.
-func signoffSection(res *gate.Results) string {
+// Ticked boxes come only from approvals, which were read from the bot's own
+// comment: never from the results, which a pull request can forge in the
+// two-phase setup.
+func signoffSection(res *gate.Results, approvals map[string]gate.Approval) string {
 	var b strings.Builder
 	for _, g := range res.Gates {
 		if !g.Manual {
@@ -73,10 +85,8 @@ func signoffSection(res *gate.Results) string {
 			b.WriteString("\n### Manual sign-off\n\nTick a box to sign off a manual gate for this commit (write access needed); a new commit clears it.\n\n")
 		}
 		bx := box{ID: g.ID}
-		if g.Status() == gate.StatusApproved {
-			by, _ := g.Details["approved_by"].(string)
-			sha, _ := g.Details["approved_sha"].(string)
-			bx = box{ID: g.ID, Checked: true, By: by, SHA: sha}
+		if a, ok := approvals[g.ID]; ok {
+			bx = box{ID: g.ID, Checked: true, By: a.By, SHA: a.SHA}
 		}
 		b.WriteString(renderBox(bx, "**"+report.Inline(cmpOr(g.Title, g.ID), 80)+"**") + "\n")
 	}
@@ -114,6 +124,15 @@ func applyEdit(old, edited, sender, head string, canWrite bool) (string, []strin
 		return line
 	})
 	return body, changes
+}
+
+func hasManualResults(res *gate.Results) bool {
+	for _, g := range res.Gates {
+		if g.Manual {
+			return true
+		}
+	}
+	return false
 }
 
 func hasManual(cfg *gate.Config) bool {

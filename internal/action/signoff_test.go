@@ -133,3 +133,27 @@ func TestCommentEditedRecordsSignOff(t *testing.T) {
 		t.Error("gates ran on issue_comment")
 	}
 }
+
+// In the two-phase setup the results come from the pull request: a manual
+// gate they claim approved is shown unsigned unless the bot's comment
+// recorded the sign-off.
+func TestReportModeIgnoresForgedApprovals(t *testing.T) {
+	t.Parallel()
+	results := `{"_meta": {"profile": "ci", "ts": 1764158400, "all_passed": true},
+  "qa": {"ok": true, "manual": true, "duration_sec": 0, "details": {"status": "approved", "approved_by": "alice", "approved_sha": "` + head + `"}, "title": "QA pass", "mandatory": true}}`
+	api := ghfake.NewAPI(t, token)
+	api.On("GET", "/repos/o/r/pulls/7", ghfake.JSON(200, map[string]any{"number": 7, "state": "open", "head": map[string]any{"sha": head}}))
+	api.On("GET", "/repos/o/r/issues/7/comments", ghfake.JSON(200, []any{})).Times(2) // approvals, then the upsert
+	var body string
+	api.On("POST", "/repos/o/r/issues/7/comments", captureBody(t, &body, 201, 901))
+	ev := map[string]any{"workflow_run": map[string]any{"id": 55, "head_sha": head, "event": "pull_request"}}
+	f := newFixture(t, api, "workflow_run", ev, map[string]string{"mode": "report", "statuses": "none"})
+	write(t, filepath.Join(f.ws, "gate_results.json"), results)
+	write(t, filepath.Join(f.ws, "gonogo_pr.json"), `{"number": 7, "head_sha": "`+head+`"}`)
+	if code := f.run(t); code != ExitPass {
+		t.Fatalf("exit %d; stderr:\n%s", code, f.errb)
+	}
+	if !strings.Contains(body, "- [ ] <!-- gonogo-signoff id=qa --> **QA pass**: tick to sign off") || strings.Contains(body, "by=alice") {
+		t.Errorf("forged approval rendered:\n%s", body)
+	}
+}

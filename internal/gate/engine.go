@@ -38,6 +38,9 @@ type Options struct {
 	HTTP *http.Client
 	// Reference fetches parse-regression references given as artifacts.
 	Reference ReferenceFetcher
+	// MissingReference (pass, warn, fail) applies to parse-regression gates
+	// that set no missing_reference; "" means warn.
+	MissingReference string
 	// OutputCap bounds captured output per stream (DefaultOutputCap).
 	OutputCap int
 	// NoServices skips starting the configured services (they are run
@@ -130,7 +133,7 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Results, error) {
 	dir := cmpOr(opt.Dir, ".")
 	started := now()
 	base := &RunContext{Dir: dir, Env: opt.Environ, Started: started, Now: now, HTTP: client,
-		Reference: opt.Reference, OutputCap: opt.OutputCap}
+		Reference: opt.Reference, OutputCap: opt.OutputCap, MissingReference: opt.MissingReference}
 	runEnv := map[string]string{"GONOGO_PROFILE": profile}
 
 	e := &engine{cfg: cfg, opt: opt, base: base, runEnv: runEnv, results: map[string]*GateResult{},

@@ -70,6 +70,8 @@ type RunContext struct {
 	Reference ReferenceFetcher
 	// OutputCap bounds captured output per stream; the tail is kept.
 	OutputCap int
+	// MissingReference is the default missing_reference (Options).
+	MissingReference string
 }
 
 // Path resolves a configured path against the working directory.

@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -73,8 +74,9 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 	case c.Reference.File == "" && c.Reference.Artifact == "":
 		return nil, d.Errorf(value, "parse-regression: reference needs file: F or artifact: NAME")
 	}
-	c.MissingReference = cmpOr(c.MissingReference, MissingWarn)
-	if !slices.Contains([]string{MissingPass, MissingWarn, MissingFail}, c.MissingReference) {
+	// Left empty when unset: Options.MissingReference (the action's
+	// missing-reference input) or warn then decides at run time.
+	if c.MissingReference != "" && !slices.Contains([]string{MissingPass, MissingWarn, MissingFail}, c.MissingReference) {
 		return nil, d.Errorf(value, "parse-regression: missing_reference must be pass, warn or fail")
 	}
 	if c.Reference.Artifact != "" {
@@ -142,7 +144,7 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) Outcome 
 	ref, source, err := c.reference(ctx, rc)
 	details["reference"] = source
 	if errors.Is(err, ErrReferenceNotFound) {
-		return c.noReference(err, details)
+		return c.noReference(rc, err, details)
 	}
 	if err != nil {
 		out := Errored("reference %s: %v", source, err)
@@ -194,10 +196,11 @@ func (c *parseRegressionCheck) reference(ctx context.Context, rc *RunContext) (*
 
 // noReference applies missing_reference: a first run has nothing to
 // compare with.
-func (c *parseRegressionCheck) noReference(err error, details map[string]any) Outcome {
-	details["missing_reference"] = c.MissingReference
+func (c *parseRegressionCheck) noReference(rc *RunContext, err error, details map[string]any) Outcome {
+	policy := cmp.Or(c.MissingReference, rc.MissingReference, MissingWarn)
+	details["missing_reference"] = policy
 	details["reason"] = err.Error()
-	switch c.MissingReference {
+	switch policy {
 	case MissingPass:
 		return Passed("no reference baseline (missing_reference: pass)", details)
 	case MissingWarn:

@@ -14,13 +14,20 @@ import (
 	"github.com/org/gonogo-action/internal/report"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
+// updating reports -update. The flag is defined once per test binary, and
+// package report's internal tests (signoff_test.go) may have defined it.
+func updating() bool {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files")
+	}
+	return flag.Lookup("update").Value.String() == "true"
+}
 
 // golden compares got with testdata/name, or rewrites it under -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
-	if *update {
+	if updating() {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,243 @@
+// Package action is the Docker action: it reads the inputs and the event,
+// runs the gate engine (mode run) or loads results computed earlier (mode
+// report), and reports them as the job summary, outputs, annotations, the
+// sticky pull request comment and commit statuses. Reporting problems are
+// warnings: the exit code depends on the gates alone.
+package action
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/org/gonogo-action/internal/actions"
+	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/gate"
+	"github.com/org/gonogo-action/internal/github"
+	"github.com/org/gonogo-action/internal/report"
+)
+
+// Exit codes, as the CLIs'.
+const (
+	ExitPass  = 0
+	ExitFail  = 1
+	ExitUsage = 2
+)
+
+const prog = "gate action"
+
+// Deps are the outside world; zero values are the real one.
+type Deps struct {
+	Now    func() time.Time
+	HTTP   *http.Client   // probes of http and sse gates
+	GitHub github.Options // Token and APIURL are filled from the inputs and env
+}
+
+// runner carries one run's state.
+type runner struct {
+	ctx    context.Context
+	act    *actions.Action
+	getenv func(string) string
+	stderr io.Writer
+	in     Inputs
+	ev     *event
+	gh     *github.Client
+	repo   github.Repo
+	dir    string // absolute working directory
+	rel    string // working directory relative to the workspace
+	now    func() time.Time
+	// approvals are the sign-offs read from the sticky comment for the
+	// head commit (the only trusted source).
+	approvals map[string]gate.Approval
+}
+
+// Run is `gate action`: the action's entry point.
+func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) string, deps Deps) int {
+	act := actions.New(getenv, stdout)
+	defer act.Close()
+	in, err := readInputs(act)
+	if err != nil {
+		return fail(act, stderr, err)
+	}
+	if err := act.AddMask(in.Token); err != nil {
+		return fail(act, stderr, err)
+	}
+	ev, err := readEvent(getenv)
+	if err != nil {
+		return fail(act, stderr, err)
+	}
+	r := &runner{ctx: ctx, act: act, getenv: getenv, stderr: stderr, in: in, ev: ev, now: deps.Now}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	ws := cmpOr(getenv("GITHUB_WORKSPACE"), ".")
+	r.rel = in.WorkingDirectory
+	if r.dir, err = filepath.Abs(filepath.Join(ws, in.WorkingDirectory)); err != nil {
+		return fail(act, stderr, err)
+	}
+	if repo := getenv("GITHUB_REPOSITORY"); repo != "" && in.Token != "" {
+		if r.repo, err = github.ParseRepo(repo); err != nil {
+			return fail(act, stderr, err)
+		}
+		o := deps.GitHub
+		o.Token, o.APIURL = in.Token, getenv("GITHUB_API_URL")
+		if r.gh, err = github.New(o); err != nil {
+			return fail(act, stderr, err)
+		}
+	}
+
+	if ev.Name == "issue_comment" {
+		r.onCommentEdited()
+		return ExitPass // a sign-off is recorded; the next run applies it
+	}
+
+	var res *gate.Results
+	var fetch *referenceFetcher
+	var prNum int
+	var headSHA string
+	switch in.Mode {
+	case "run":
+		if ev.isPullRequest() {
+			prNum, headSHA = ev.PullRequest.Number, ev.PullRequest.Head.SHA
+		}
+		res, fetch, err = r.evaluate(deps, prNum, headSHA)
+	case "report":
+		res, prNum, headSHA, err = r.load()
+	}
+	if err != nil { // configuration, usage or file problems: gate.Run fails no other way
+		return fail(act, stderr, err)
+	}
+	var refs []*github.Reference
+	if fetch != nil {
+		refs = fetch.provenance()
+		for _, w := range fetch.warns {
+			r.warn(w)
+		}
+	}
+	body := render(res, refs, r.runURL(), r.now(), prNum > 0, r.approvals)
+	r.report(res, body, fetch, prNum, headSHA)
+	if !res.Meta.AllPassed {
+		return ExitFail
+	}
+	return ExitPass
+}
+
+// fail reports a usage, input or configuration error: one stderr line and,
+// in Actions, an error annotation so it shows on the run's page.
+func fail(act *actions.Action, stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+	_ = act.Annotate(actions.Annotation{Level: actions.Error, Title: "gonogo", Message: err.Error()})
+	return ExitUsage
+}
+
+// evaluate runs the gates (mode run) and writes gate_results.json and
+// gate_sign_off.md into the working directory.
+func (r *runner) evaluate(deps Deps, prNum int, headSHA string) (*gate.Results, *referenceFetcher, error) {
+	cfg, err := gate.LoadConfig(filepath.Join(r.dir, r.in.Config))
+	if err != nil {
+		return nil, nil, err
+	}
+	opt := gate.Options{
+		Gates: r.in.Gates, StrictManual: r.in.StrictManual, Profile: r.in.Profile,
+		Environ: gate.InheritedEnv(r.getenv), Dir: r.dir, Now: r.now, HTTP: deps.HTTP,
+		MissingReference: r.in.MissingReference,
+		Log:              &relayWriter{act: r.act, w: r.stderr},
+	}
+	if prNum > 0 && r.gh != nil && hasManual(cfg) {
+		r.approvals = r.commentApprovals(prNum, headSHA)
+		opt.Approvals = r.approvals
+	}
+	var fetch *referenceFetcher
+	if r.gh != nil {
+		fetch = &referenceFetcher{client: r.gh, repo: r.repo, branch: r.in.ReferenceBranch, now: r.now}
+		opt.Reference = fetch
+	}
+	res, err := gate.Run(r.ctx, cfg, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	if fetch != nil {
+		fetch.annotateDetails(res)
+	}
+	if err := gate.WriteResults(filepath.Join(r.dir, "gate_results.json"), res); err != nil {
+		return nil, nil, err
+	}
+	if err := baseline.WriteFileAtomic(filepath.Join(r.dir, "gate_sign_off.md"), []byte(report.SignOff(res))); err != nil {
+		return nil, nil, err
+	}
+	return res, fetch, nil
+}
+
+// load reads the results a pull request run handed over (mode report). They
+// are untrusted: they must belong to the workflow run's head SHA, which must
+// still be the pull request's head, or nothing is posted.
+func (r *runner) load() (*gate.Results, int, string, error) {
+	res, err := gate.ReadResults(filepath.Join(r.dir, "gate_results.json"))
+	if err != nil {
+		return nil, 0, "", err
+	}
+	data, err := os.ReadFile(filepath.Join(r.dir, "gonogo_pr.json"))
+	if err != nil {
+		r.warn("no gonogo_pr.json with the results: nothing is posted to a pull request")
+		return res, 0, "", nil
+	}
+	var pr prRecord
+	if err := json.Unmarshal(data, &pr); err != nil || pr.Number <= 0 {
+		r.warn("gonogo_pr.json is not {\"number\", \"head_sha\"}: nothing is posted to a pull request")
+		return res, 0, "", nil
+	}
+	if r.ev.WorkflowRun == nil || r.ev.WorkflowRun.HeadSHA != pr.HeadSHA {
+		r.warn("the results do not belong to the triggering run's head commit: nothing is posted")
+		return res, 0, "", nil
+	}
+	if r.gh != nil {
+		head, open, err := r.gh.PullHead(r.ctx, r.repo, pr.Number)
+		if err != nil {
+			r.warn(err.Error())
+			return res, 0, "", nil
+		}
+		if !open || head != pr.HeadSHA {
+			r.warn(fmt.Sprintf("pull request %d moved on from %.7s: these results are stale and not posted", pr.Number, pr.HeadSHA))
+			return res, 0, "", nil
+		}
+	}
+	if hasManualResults(res) {
+		r.approvals = r.commentApprovals(pr.Number, pr.HeadSHA)
+	}
+	return res, pr.Number, pr.HeadSHA, nil
+}
+
+func (r *runner) runURL() string {
+	server, repo, id := r.getenv("GITHUB_SERVER_URL"), r.getenv("GITHUB_REPOSITORY"), r.getenv("GITHUB_RUN_ID")
+	if server == "" || repo == "" || id == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s/%s/actions/runs/%s", server, repo, id)
+}
+
+// warn shows a problem without changing the verdict.
+func (r *runner) warn(msg string) {
+	_ = r.act.Annotate(actions.Annotation{Level: actions.Warning, Title: "gonogo", Message: msg})
+	if !r.act.Enabled() {
+		fmt.Fprintf(r.stderr, "%s: warning: %s\n", prog, msg)
+	}
+}
+
+// relayWriter passes the engine's log lines (which quote gate output)
+// through stop-commands, so they cannot issue workflow commands.
+type relayWriter struct {
+	act *actions.Action
+	w   io.Writer
+}
+
+func (rw *relayWriter) Write(p []byte) (int, error) {
+	if err := rw.act.Relay(rw.w, p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}

@@ -1,0 +1,114 @@
+package action
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/org/gonogo-action/internal/compare"
+	"github.com/org/gonogo-action/internal/gate"
+	"github.com/org/gonogo-action/internal/github"
+	"github.com/org/gonogo-action/internal/report"
+)
+
+// render is the body shared by the comment and the job summary: a one-line
+// verdict, the sign-off table, each parse-regression gate's table with new
+// failures and transitions, the references' provenance and a link to the
+// run. Everything from the results is escaped by the report package.
+func render(res *gate.Results, refs []*github.Reference, runURL string, now time.Time, pr bool, approvals map[string]gate.Approval) string {
+	var b strings.Builder
+	mark := report.MarkPass + " GO"
+	if !res.Meta.AllPassed {
+		mark = report.MarkFail + " NO-GO"
+	}
+	fmt.Fprintf(&b, "## Go / no-go: %s\n\n%s\n\n", mark, report.Verdict(res))
+	b.WriteString(report.SignOffTable(res))
+	if pr {
+		b.WriteString(signoffSection(res, approvals))
+	}
+	for _, g := range res.Gates {
+		r, ok := regression(g)
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(&b, "\n#### %s\n\n", report.Inline(cmpOr(g.Title, g.ID), 80))
+		b.WriteString(report.RegressionMarkdown(r))
+		if len(r.Transitions) > 0 {
+			b.WriteString("\n**Transitions:** ")
+			for i, k := range slices.Sorted(maps.Keys(r.Transitions)) {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				fmt.Fprintf(&b, "%s: %d", report.Inline(k, 60), r.Transitions[k])
+			}
+			b.WriteString("\n")
+		}
+	}
+	for _, r := range refs {
+		b.WriteString("\n" + provenance(r, now) + "\n")
+	}
+	if runURL != "" {
+		fmt.Fprintf(&b, "\n[Run and full report](%s)\n", runURL)
+	}
+	return b.String()
+}
+
+// regression reads a parse-regression gate's comparison from its details,
+// whether they came from this run or from a gate_results.json.
+func regression(g gate.GateResult) (compare.Result, bool) {
+	raw, ok := g.Details["report"]
+	if !ok || g.Kind != "parse-regression" {
+		return compare.Result{}, false
+	}
+	data, err := json.Marshal(raw)
+	if err != nil {
+		return compare.Result{}, false
+	}
+	var r compare.Result
+	if err := json.Unmarshal(data, &r); err != nil {
+		return compare.Result{}, false
+	}
+	return r, true
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+var hexSHA = regexp.MustCompile(`^[0-9a-f]{7,64}$`)
+
+// provenance is one line: branch, commit, run (linked) and age.
+func provenance(r *github.Reference, now time.Time) string {
+	var b strings.Builder
+	b.WriteString("**Reference:** " + report.Inline(r.Branch, 80))
+	if hexSHA.MatchString(r.SHA) {
+		b.WriteString(" at `" + r.SHA[:7] + "`")
+	}
+	run := fmt.Sprintf("run %d", r.RunID)
+	if u, err := url.Parse(r.RunURL); err == nil && u.Scheme == "https" && !strings.ContainsAny(r.RunURL, " ()<>") {
+		run = "[" + run + "](" + r.RunURL + ")"
+	}
+	b.WriteString(", " + run)
+	if !r.CreatedAt.IsZero() {
+		b.WriteString(", " + age(now.Sub(r.CreatedAt)) + " old")
+	}
+	return b.String()
+}
+
+func age(d time.Duration) string {
+	switch {
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d days", int(d.Hours()/24))
+}

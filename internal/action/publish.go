@@ -1,0 +1,125 @@
+package action
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/org/gonogo-action/internal/actions"
+	"github.com/org/gonogo-action/internal/gate"
+	"github.com/org/gonogo-action/internal/github"
+)
+
+// report writes the summary, outputs and annotations always, and the
+// comment and statuses when the run belongs to a pull request.
+func (r *runner) report(res *gate.Results, body string, fetch *referenceFetcher, prNum int, headSHA string) {
+	if _, err := r.act.AppendSummary(body); err != nil {
+		r.warn(err.Error())
+	}
+	r.annotate(res)
+	outputs := map[string]string{
+		"all-passed":   fmt.Sprint(res.Meta.AllPassed),
+		"failed-gates": strings.Join(res.Meta.Failed, ","),
+		"results":      filepath.ToSlash(filepath.Join(r.rel, "gate_results.json")),
+		"sign-off":     filepath.ToSlash(filepath.Join(r.rel, "gate_sign_off.md")),
+	}
+	if fetch != nil {
+		outputs["reference-run-id"] = fetch.runID()
+	}
+	if url := r.comment(body, prNum); url != "" {
+		outputs["comment-url"] = url
+	}
+	for _, k := range []string{"all-passed", "failed-gates", "results", "sign-off", "comment-url", "reference-run-id"} {
+		if err := r.act.SetOutput(k, outputs[k]); err != nil {
+			r.warn(err.Error())
+		}
+	}
+	r.statuses(res, headSHA)
+}
+
+// annotate marks the new parse failures of parse-regression gates; the
+// actions package caps them at 10 per level with a closing note.
+func (r *runner) annotate(res *gate.Results) {
+	for _, g := range res.Gates {
+		reg, ok := regression(g)
+		if !ok {
+			continue
+		}
+		level := actions.Warning
+		if !g.OK {
+			level = actions.Error
+		}
+		for _, f := range reg.NewFailures {
+			_ = r.act.Annotate(actions.Annotation{
+				Level: level, Title: "new " + f.CodeName, File: filepath.ToSlash(filepath.Join(r.rel, f.Path)),
+				Line: f.Line, Message: f.Message,
+			})
+		}
+	}
+}
+
+// comment writes the sticky comment and returns its URL.
+func (r *runner) comment(body string, prNum int) string {
+	if r.in.Comment == "never" || r.gh == nil {
+		return ""
+	}
+	if prNum == 0 {
+		if r.in.Comment == "always" {
+			r.warn("comment: always, but this run has no pull request to comment on")
+		}
+		return ""
+	}
+	c, err := r.gh.UpsertComment(r.ctx, r.repo, prNum, r.in.CommentKey, r.in.CommentAuthor,
+		github.StickyBody(r.in.CommentKey, body, r.runURL()))
+	if err != nil {
+		r.writeWarning("comment", err)
+		return ""
+	}
+	return c.URL
+}
+
+// statuses posts gonogo (and gonogo/<id>) on the pull request's head SHA.
+func (r *runner) statuses(res *gate.Results, sha string) {
+	if r.in.Statuses == "none" || r.gh == nil || sha == "" {
+		return
+	}
+	state := "success"
+	if !res.Meta.AllPassed {
+		state = "failure"
+	}
+	desc := "GO: every mandatory gate passed"
+	if !res.Meta.AllPassed {
+		desc = "NO-GO: failed " + strings.Join(res.Meta.Failed, ", ")
+	}
+	sts := []github.Status{{Context: "gonogo", State: state, Description: desc, TargetURL: r.runURL()}}
+	if r.in.Statuses == "per-gate" {
+		for _, g := range res.Gates {
+			st := "success"
+			if !g.OK {
+				st = "failure"
+				if !g.Mandatory {
+					st = "success" // optional gates inform, they do not block
+				}
+			}
+			sts = append(sts, github.Status{Context: "gonogo/" + g.ID, State: st,
+				Description: cmpOr(g.Summary, g.Status()), TargetURL: r.runURL()})
+		}
+	}
+	for _, st := range sts {
+		if err := r.gh.SetStatus(r.ctx, r.repo, sha, st); err != nil {
+			r.writeWarning("status "+st.Context, err)
+			if errors.Is(err, github.ErrNotAccessible) {
+				return // the rest would fail the same way
+			}
+		}
+	}
+}
+
+func (r *runner) writeWarning(what string, err error) {
+	if errors.Is(err, github.ErrNotAccessible) {
+		r.warn(fmt.Sprintf("%s not written: %v. A pull request from a fork gets a read-only token; see the two-phase setup (mode: report). The job summary has the table.", what, err))
+		return
+	}
+	r.warn(fmt.Sprintf("%s not written: %v", what, err))
+}

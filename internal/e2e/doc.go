@@ -5,5 +5,6 @@
 //	scripts/docker-image.sh
 //	GONOGO_E2E_IMAGE=gonogo-action:e2e go test -run TestDocker -v ./internal/e2e
 //
-// Without GONOGO_E2E_IMAGE the test skips, except under CI, where it fails.
+// Without GONOGO_E2E_IMAGE the test skips, unless GONOGO_FULL_TESTS is set
+// (as .ci/run does): then it fails.
 package e2e

@@ -12,7 +12,7 @@ import (
 
 	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/gate"
-	"github.com/org/gonogo-action/internal/report"
+	"github.com/org/gonogo-action/internal/report/signoff"
 )
 
 // Exit codes are API.
@@ -244,7 +244,7 @@ func writeOutputs(opt *options, res *gate.Results) error {
 		}
 	}
 	if opt.signOff != "" {
-		if err := baseline.WriteFileAtomic(opt.signOff, []byte(report.SignOff(res))); err != nil {
+		if err := baseline.WriteFileAtomic(opt.signOff, []byte(signoff.Markdown(res))); err != nil {
 			return err
 		}
 	}

@@ -19,7 +19,7 @@ import (
 	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/github"
-	"github.com/org/gonogo-action/internal/report"
+	"github.com/org/gonogo-action/internal/report/signoff"
 )
 
 // Exit codes, as the CLIs'.
@@ -167,7 +167,7 @@ func (r *runner) evaluate(deps Deps, prNum int, headSHA string) (*gate.Results, 
 	if err := gate.WriteResults(filepath.Join(r.dir, "gate_results.json"), res); err != nil {
 		return nil, nil, err
 	}
-	if err := baseline.WriteFileAtomic(filepath.Join(r.dir, "gate_sign_off.md"), []byte(report.SignOff(res))); err != nil {
+	if err := baseline.WriteFileAtomic(filepath.Join(r.dir, "gate_sign_off.md"), []byte(signoff.Markdown(res))); err != nil {
 		return nil, nil, err
 	}
 	return res, fetch, nil

@@ -14,6 +14,7 @@ import (
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/github"
 	"github.com/org/gonogo-action/internal/report"
+	"github.com/org/gonogo-action/internal/report/signoff"
 )
 
 // render is the body shared by the comment and the job summary: a one-line
@@ -22,12 +23,12 @@ import (
 // run. Everything from the results is escaped by the report package.
 func render(res *gate.Results, refs []*github.Reference, runURL string, now time.Time, pr bool, approvals map[string]gate.Approval) string {
 	var b strings.Builder
-	mark := report.MarkPass + " GO"
+	mark := signoff.MarkPass + " GO"
 	if !res.Meta.AllPassed {
-		mark = report.MarkFail + " NO-GO"
+		mark = signoff.MarkFail + " NO-GO"
 	}
-	fmt.Fprintf(&b, "## Go / no-go: %s\n\n%s\n\n", mark, report.Verdict(res))
-	b.WriteString(report.SignOffTable(res))
+	fmt.Fprintf(&b, "## Go / no-go: %s\n\n%s\n\n", mark, signoff.Verdict(res))
+	b.WriteString(signoff.Table(res))
 	if pr {
 		b.WriteString(signoffSection(res, approvals))
 	}

@@ -1,4 +1,8 @@
-package report
+// Package signoff renders gate results as the specification's sign-off: a
+// verdict line, a table with ✅ ❌ 🔧 marks and the summary lines ready to
+// paste into a release note. It is apart from package report so that the
+// commands that only compare baselines do not link the gate engine.
+package signoff
 
 import (
 	"fmt"
@@ -7,6 +11,7 @@ import (
 	"time"
 
 	"github.com/org/gonogo-action/internal/gate"
+	"github.com/org/gonogo-action/internal/report"
 )
 
 // Marks of the sign-off, as in the specification.
@@ -24,7 +29,7 @@ const (
 )
 
 // GateMark is a gate's mark: 🔧 for a manual follow-up, ✅ or ❌.
-func GateMark(g gate.GateResult) string {
+func Mark(g gate.GateResult) string {
 	switch {
 	case g.ManualFollowup():
 		return MarkManual
@@ -41,7 +46,7 @@ func gateResult(g gate.GateResult) string {
 	case g.ManualFollowup():
 		word = "manual follow-up"
 	case word == gate.StatusApproved:
-		word = "approved by " + Inline(fmt.Sprint(g.Details["approved_by"]), 40)
+		word = "approved by " + report.Inline(fmt.Sprint(g.Details["approved_by"]), 40)
 	case word == "" && g.OK:
 		word = "pass"
 	case word == "":
@@ -52,19 +57,19 @@ func gateResult(g gate.GateResult) string {
 	if !g.Mandatory && !g.OK {
 		word += " (optional)"
 	}
-	return GateMark(g) + " " + word
+	return Mark(g) + " " + word
 }
 
 // SignOff renders gate_sign_off.md: a heading with the verdict, the table
 // (Gate | Result | Duration | Details / evidence) and the specification's
 // summary lines, ready to paste into a release note. All text from the
 // results (titles, summaries, evidence) is escaped.
-func SignOff(r *gate.Results) string {
+func Markdown(r *gate.Results) string {
 	var b strings.Builder
 	b.WriteString("# Go / no-go sign-off\n\n")
 	b.WriteString(Verdict(r))
 	b.WriteString("\n\n")
-	b.WriteString(SignOffTable(r))
+	b.WriteString(Table(r))
 	b.WriteString("\n## Summary\n\n")
 	b.WriteString(SummaryLines(r))
 	return b.String()
@@ -83,7 +88,7 @@ func Verdict(r *gate.Results) string {
 		default:
 			ids := make([]string, n)
 			for i, id := range r.Meta.Failed {
-				ids[i] = Inline(id, 60)
+				ids[i] = report.Inline(id, 60)
 			}
 			fmt.Fprintf(&b, "%d mandatory gate(s) failed (%s)", n, strings.Join(ids, ", "))
 		}
@@ -102,7 +107,7 @@ func Verdict(r *gate.Results) string {
 	}
 	b.WriteString(".")
 	if r.Meta.Profile != "" {
-		b.WriteString(" Profile " + Inline(r.Meta.Profile, 40) + ",")
+		b.WriteString(" Profile " + report.Inline(r.Meta.Profile, 40) + ",")
 	}
 	sec, frac := math.Modf(r.Meta.TS)
 	ts := time.Unix(int64(sec), int64(frac*1e9)).UTC().Format("2006-01-02 15:04:05 UTC")
@@ -111,12 +116,12 @@ func Verdict(r *gate.Results) string {
 }
 
 // SignOffTable is the markdown table alone.
-func SignOffTable(r *gate.Results) string {
+func Table(r *gate.Results) string {
 	var b strings.Builder
 	b.WriteString("| Gate | Result | Duration | Details / evidence |\n")
 	b.WriteString("|---|---|---:|---|\n")
 	for _, g := range r.Gates {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", Cell(title(g), titleRunes), gateResult(g), duration(g), details(g))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", report.Cell(title(g), titleRunes), gateResult(g), duration(g), details(g))
 	}
 	return b.String()
 }
@@ -126,9 +131,9 @@ func SignOffTable(r *gate.Results) string {
 func SummaryLines(r *gate.Results) string {
 	var b strings.Builder
 	for _, g := range r.Gates {
-		fmt.Fprintf(&b, "- %s: %s", Inline(title(g), titleRunes), GateMark(g))
+		fmt.Fprintf(&b, "- %s: %s", report.Inline(title(g), titleRunes), Mark(g))
 		if note := cmpOr(g.Evidence, g.Summary); note != "" {
-			fmt.Fprintf(&b, " (%s)", Inline(note, summaryRunes))
+			fmt.Fprintf(&b, " (%s)", report.Inline(note, summaryRunes))
 		}
 		b.WriteByte('\n')
 	}
@@ -147,10 +152,10 @@ func duration(g gate.GateResult) string {
 func details(g gate.GateResult) string {
 	parts := []string{}
 	if g.Summary != "" {
-		parts = append(parts, Cell(g.Summary, detailRunes))
+		parts = append(parts, report.Cell(g.Summary, detailRunes))
 	}
 	if g.Evidence != "" {
-		parts = append(parts, "evidence: "+Inline(g.Evidence, 120))
+		parts = append(parts, "evidence: "+report.Inline(g.Evidence, 120))
 	}
 	if len(parts) == 0 {
 		return "–"

@@ -1,4 +1,4 @@
-package report_test
+package signoff_test
 
 import (
 	"flag"
@@ -9,7 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/org/gonogo-action/internal/gate"
-	"github.com/org/gonogo-action/internal/report"
+	"github.com/org/gonogo-action/internal/report/signoff"
 )
 
 // The package's golden tests share one -update flag; whichever test file
@@ -78,7 +78,7 @@ func TestSignOffGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			signOffGolden(t, tt.name, report.SignOff(tt.r))
+			signOffGolden(t, tt.name, signoff.Markdown(tt.r))
 		})
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
@@ -85,7 +84,7 @@ func (r *Runner) run(ctx context.Context, paths []string) []Status {
 	res := r.exec(ctx, paths)
 	out := make([]Status, len(paths))
 	for i, p := range paths {
-		out[i] = r.judge(res, p, i, len(paths))
+		out[i] = r.judge(res, p, i)
 	}
 	return out
 }
@@ -160,7 +159,7 @@ func (r *Runner) exec(ctx context.Context, paths []string) *result {
 	}
 	res.exitCode = cmd.ProcessState.ExitCode()
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		res.signal = ws.Signal().String()
+		res.signal = fmt.Sprintf("signal %d: %s", int(ws.Signal()), ws.Signal())
 	}
 	return res
 }
@@ -191,7 +190,7 @@ func pathKeys(p string) []string {
 // judge decides one file's status from a process's evidence, strongest
 // first: timeout, JSON status line, <prefix>:<int> line, exit code of the
 // table, heuristics, then a fallback.
-func (r *Runner) judge(res *result, path string, i, n int) Status {
+func (r *Runner) judge(res *result, path string, i int) Status {
 	st := Status{File: path}
 	if s, ok := res.json[i]; ok {
 		s.File = path
@@ -210,11 +209,13 @@ func (r *Runner) judge(res *result, path string, i, n int) Status {
 		s := *res.lastJSON
 		s.File = path
 		return s
-	case r.Command.Mode == Batch && n > 1:
+	case r.Command.Mode == Batch:
 		// One status line per file is the batch contract; silence is
 		// never a success.
 		st.CodeName, st.Evidence = baseline.InternalError, FromMissing
-		st.Message = "checker reported no status for this file (" + res.exitText() + ")"
+		// The message leaves out the exit status: it depends on the
+		// batch, and the fingerprint must not.
+		st.Message = "checker reported no status for this file"
 		return st
 	}
 	text := res.stderr.text() + "\n" + res.stdout.text()
@@ -260,7 +261,7 @@ func (r *Runner) judge(res *result, path string, i, n int) Status {
 
 func (res *result) exitText() string {
 	if res.signal != "" {
-		return "killed by signal " + strings.ToLower(res.signal)
+		return res.signal
 	}
 	return fmt.Sprintf("exit status %d", res.exitCode)
 }

@@ -188,11 +188,17 @@ func pathKeys(p string) []string {
 }
 
 // judge decides one file's status from a process's evidence, strongest
-// first: timeout, JSON status line, <prefix>:<int> line, exit code of the
+// first: JSON status line, timeout, <prefix>:<int> line, exit code of the
 // table, heuristics, then a fallback.
 func (r *Runner) judge(res *result, path string, i int) Status {
 	st := Status{File: path}
 	if s, ok := res.json[i]; ok {
+		s.File = path
+		return s
+	}
+	if res.lastJSON != nil {
+		// A verdict given before a hang or a crash still stands, as in a batch.
+		s := *res.lastJSON
 		s.File = path
 		return s
 	}
@@ -205,10 +211,6 @@ func (r *Runner) judge(res *result, path string, i int) Status {
 		st.CodeName, st.Evidence = baseline.InternalError, FromFallback
 		st.Message = Clean("checker did not start: "+res.startErr.Error(), MaxMessage)
 		return st
-	case res.lastJSON != nil:
-		s := *res.lastJSON
-		s.File = path
-		return s
 	case r.Command.Mode == Batch:
 		// One status line per file is the batch contract; silence is
 		// never a success.

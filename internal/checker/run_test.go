@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // shell builds a checker that runs script with sh -c; the paths arrive as
@@ -98,6 +97,19 @@ func TestRunTimeoutKillsGroup(t *testing.T) {
 	}
 }
 
+func TestRunVerdictBeforeHangStands(t *testing.T) {
+	t.Parallel()
+	r := shell(t, `echo '{"ok":false,"code":20,"message":"Parse error line 2","line":2}'; sleep 60`, "{file}", 300*time.Millisecond)
+	got, err := r.Run(context.Background(), []string{"a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Status{{File: "a", CodeName: "PARSE_ERROR", Line: 2, Message: "Parse error line 2", Evidence: FromJSON}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
 func TestRunBatch(t *testing.T) {
 	t.Parallel()
 	script := `for f in "$@"; do
@@ -160,5 +172,3 @@ func TestNewRunnerMissingProgram(t *testing.T) {
 		t.Fatal("NewRunner found a program that does not exist")
 	}
 }
-
-var _ = cmpopts.EquateEmpty

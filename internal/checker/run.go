@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/org/gonogo-action/internal/baseline"
@@ -139,7 +138,7 @@ func (r *Runner) exec(ctx context.Context, paths []string) *result {
 	}
 	cmd.Stdout, cmd.Stderr = res.stdout, res.stderr
 	// Own process group, so a timeout kills the checker's children too.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownGroup(cmd)
 	cmd.Cancel = func() error { return killGroup(cmd) }
 	cmd.WaitDelay = r.WaitDelay
 	if cmd.WaitDelay == 0 {
@@ -158,21 +157,8 @@ func (r *Runner) exec(ctx context.Context, paths []string) *result {
 		return res
 	}
 	res.exitCode = cmd.ProcessState.ExitCode()
-	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		res.signal = fmt.Sprintf("signal %d: %s", int(ws.Signal()), ws.Signal())
-	}
+	res.signal = signalOf(cmd.ProcessState)
 	return res
-}
-
-func killGroup(cmd *exec.Cmd) error {
-	if cmd.Process == nil {
-		return nil
-	}
-	err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	if errors.Is(err, syscall.ESRCH) {
-		return nil
-	}
-	return err
 }
 
 // pathKeys are the spellings under which a checker may echo a path back.

@@ -6,6 +6,8 @@
 #   xargs     find -print0 | xargs -0 -n1 -P$JOBS fastcheck   (the reference)
 #   per-file  parse-baseline --checker 'fastcheck {file}'      (one process per file)
 #   batch     parse-baseline --checker 'fastcheck {files}'     (one process per batch)
+# after checking that per-file mode, batch mode and the checker's own status
+# lines agree file by file,
 # and prints the ratios the issue sets: per-file / xargs ≤ 1.05 and
 # per-file / batch ≥ 30. With MEM=1 it also prints the peak RSS of batch
 # runs over N and 10×N files (memory flat in the number of files).
@@ -54,15 +56,22 @@ run_xargs() { find "$work/tree" -name '*.aether' -print0 | xargs -0 -n1 -P"$JOBS
 run_perfile() { "$work/bin/parse-baseline" --checker "$work/bin/fastcheck {file}" --jobs "$JOBS" --no-progress --output "$work/out-perfile.json" "$work/tree"; }
 run_batch() { "$work/bin/parse-baseline" --checker "$work/bin/fastcheck {files}" --jobs "$JOBS" --no-progress --output "$work/out-batch.json" "$work/tree"; }
 
-# Warm the page cache and check that the modes agree on the verdicts.
-run_xargs >/dev/null 2>&1 || true
+# Warm the page cache and check the verdicts: per-file mode, batch mode and
+# the checker's own status lines (collected by xargs, then ingested) must
+# agree file by file.
+run_xargs >"$work/verdicts.jsonl" 2>/dev/null || true
 run_perfile >/dev/null
 run_batch >/dev/null
-if ! cmp -s <(grep -v '"checker"\|"timestamp"\|"duration_sec"' "$work/out-perfile.json") \
-	<(grep -v '"checker"\|"timestamp"\|"duration_sec"' "$work/out-batch.json"); then
-	echo "per-file and batch baselines differ" >&2
-	exit 1
-fi
+"$work/bin/parse-baseline" --statuses "$work/verdicts.jsonl" --no-progress --output "$work/out-own.json" "$work/tree" >/dev/null
+strip() { grep -v '"checker"\|"timestamp"\|"duration_sec"' "$1"; }
+for mode in batch own; do
+	if ! cmp -s <(strip "$work/out-perfile.json") <(strip "$work/out-$mode.json"); then
+		echo "per-file and $mode baselines differ" >&2
+		diff <(strip "$work/out-perfile.json") <(strip "$work/out-$mode.json") | head -20 >&2
+		exit 1
+	fi
+done
+echo "verdicts agree file by file: per-file = batch = the checker's own ($(grep -c . "$work/verdicts.jsonl") status lines)"
 
 x=$(time_runs run_xargs)
 p=$(time_runs run_perfile)

@@ -207,7 +207,7 @@ func (r *Runner) judge(res *result, path string, i int) Status {
 		return st
 	}
 	text := res.stderr.text() + "\n" + res.stdout.text()
-	_, hMsg, hLine, hOK := Heuristic(text)
+	hCode, hMsg, hLine, hOK := Heuristic(text)
 	msg, line := hMsg, hLine
 	if !hOK {
 		msg = Clean(firstLine(text), MaxMessage)
@@ -229,7 +229,7 @@ func (r *Runner) judge(res *result, path string, i int) Status {
 			return st
 		}
 	}
-	if hCode, _, _, ok := Heuristic(text); ok {
+	if hOK {
 		st.CodeName, st.Evidence, st.Message, st.Line = hCode, FromHeuristic, msg, line
 		return st
 	}

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"syscall"
 	"time"
 
 	"github.com/org/gonogo-action/internal/baseline"
@@ -85,7 +83,7 @@ func (r *Runner) run(ctx context.Context, paths []string) []Status {
 	res := r.exec(ctx, paths)
 	out := make([]Status, len(paths))
 	for i, p := range paths {
-		out[i] = r.judge(res, p, i, len(paths))
+		out[i] = r.judge(res, p, i)
 	}
 	return out
 }
@@ -140,7 +138,7 @@ func (r *Runner) exec(ctx context.Context, paths []string) *result {
 	}
 	cmd.Stdout, cmd.Stderr = res.stdout, res.stderr
 	// Own process group, so a timeout kills the checker's children too.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	ownGroup(cmd)
 	cmd.Cancel = func() error { return killGroup(cmd) }
 	cmd.WaitDelay = r.WaitDelay
 	if cmd.WaitDelay == 0 {
@@ -159,21 +157,8 @@ func (r *Runner) exec(ctx context.Context, paths []string) *result {
 		return res
 	}
 	res.exitCode = cmd.ProcessState.ExitCode()
-	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		res.signal = ws.Signal().String()
-	}
+	res.signal = signalOf(cmd.ProcessState)
 	return res
-}
-
-func killGroup(cmd *exec.Cmd) error {
-	if cmd.Process == nil {
-		return nil
-	}
-	err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	if errors.Is(err, syscall.ESRCH) {
-		return nil
-	}
-	return err
 }
 
 // pathKeys are the spellings under which a checker may echo a path back.
@@ -189,11 +174,17 @@ func pathKeys(p string) []string {
 }
 
 // judge decides one file's status from a process's evidence, strongest
-// first: timeout, JSON status line, <prefix>:<int> line, exit code of the
+// first: JSON status line, timeout, <prefix>:<int> line, exit code of the
 // table, heuristics, then a fallback.
-func (r *Runner) judge(res *result, path string, i, n int) Status {
+func (r *Runner) judge(res *result, path string, i int) Status {
 	st := Status{File: path}
 	if s, ok := res.json[i]; ok {
+		s.File = path
+		return s
+	}
+	if res.lastJSON != nil {
+		// A verdict given before a hang or a crash still stands, as in a batch.
+		s := *res.lastJSON
 		s.File = path
 		return s
 	}
@@ -206,19 +197,17 @@ func (r *Runner) judge(res *result, path string, i, n int) Status {
 		st.CodeName, st.Evidence = baseline.InternalError, FromFallback
 		st.Message = Clean("checker did not start: "+res.startErr.Error(), MaxMessage)
 		return st
-	case res.lastJSON != nil:
-		s := *res.lastJSON
-		s.File = path
-		return s
-	case r.Command.Mode == Batch && n > 1:
+	case r.Command.Mode == Batch:
 		// One status line per file is the batch contract; silence is
 		// never a success.
 		st.CodeName, st.Evidence = baseline.InternalError, FromMissing
-		st.Message = "checker reported no status for this file (" + res.exitText() + ")"
+		// The message leaves out the exit status: it depends on the
+		// batch, and the fingerprint must not.
+		st.Message = "checker reported no status for this file"
 		return st
 	}
 	text := res.stderr.text() + "\n" + res.stdout.text()
-	_, hMsg, hLine, hOK := Heuristic(text)
+	hCode, hMsg, hLine, hOK := Heuristic(text)
 	msg, line := hMsg, hLine
 	if !hOK {
 		msg = Clean(firstLine(text), MaxMessage)
@@ -240,7 +229,7 @@ func (r *Runner) judge(res *result, path string, i, n int) Status {
 			return st
 		}
 	}
-	if hCode, _, _, ok := Heuristic(text); ok {
+	if hOK {
 		st.CodeName, st.Evidence, st.Message, st.Line = hCode, FromHeuristic, msg, line
 		return st
 	}
@@ -260,7 +249,7 @@ func (r *Runner) judge(res *result, path string, i, n int) Status {
 
 func (res *result) exitText() string {
 	if res.signal != "" {
-		return "killed by signal " + strings.ToLower(res.signal)
+		return res.signal
 	}
 	return fmt.Sprintf("exit status %d", res.exitCode)
 }

@@ -45,7 +45,9 @@ func startProgress(w io.Writer, live bool, total int) *progress {
 			case <-tick.C:
 				p.print(false)
 			case <-p.quit:
-				p.print(true)
+				if live {
+					p.print(true) // end the rewritten line
+				}
 				return
 			}
 		}

@@ -68,8 +68,9 @@ type Options struct {
 	ShardK, ShardN int
 	// ListAll lists SUCCESS files too.
 	ListAll bool
-	// Env is the base environment of checker processes; it is scrubbed of
-	// credentials here whatever the caller did.
+	// Env is the base environment of checker processes (nil: this
+	// process's environment); it is scrubbed of credentials here whatever
+	// the caller did.
 	Env []string
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
@@ -144,6 +145,9 @@ func (o *Options) defaults() error {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Env == nil {
+		o.Env = os.Environ()
 	}
 	return nil
 }

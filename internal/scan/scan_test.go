@@ -19,6 +19,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
+// goldenDir is absolute because some tests change directory.
+var goldenDir, _ = filepath.Abs(filepath.Join("testdata", "golden"))
+
 var fixedNow = time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
 
 func clock() time.Time { return fixedNow }
@@ -88,8 +91,7 @@ func golden(t *testing.T, name string, b *baseline.Baseline) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, file, _, _ := runtimeCaller()
-	path := filepath.Join(filepath.Dir(file), "testdata", "golden", name)
+	path := filepath.Join(goldenDir, name)
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)

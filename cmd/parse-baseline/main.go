@@ -1,0 +1,52 @@
+// Command parse-baseline runs a checker over many files (or reads verdicts
+// made elsewhere) and writes parse_baseline.json: how many files end with
+// each status code, which files fail, how (category, line, first message
+// line, fingerprint) and which failures are suppressed.
+//
+// Usage:
+//
+//	parse-baseline [flags] [PATH ...]          PATH: files or folders (default ".")
+//	parse-baseline merge [flags] SHARD.json ...
+//
+// Flags (see docs/parse-baseline.md for the full manual):
+//
+//	--include GLOB        repeatable, ** spans folders (default **/*.aether)
+//	--exclude GLOB        repeatable
+//	--checker "CMD ARGS"  split like a shell, never run by one: {file} = one
+//	                      process per file, {files} = one per batch, neither =
+//	                      the path is appended (one process per file)
+//	--statuses FILE       ingest JSON status lines or SARIF 2.1.0 instead; - = stdin
+//	--jobs N              checker processes at once (default: CPUs)
+//	--batch-size N        paths per {files} batch (default: up to 256)
+//	--timeout DUR         per checker process (default 60s)
+//	--code-prefix NAME    stderr status line NAME:<int> (default AETHER_ERROR_CODE)
+//	--output FILE         default parse_baseline.json (- = stdout)
+//	--markdown FILE       category table
+//	--suppressions FILE   default .gonogo/suppressions.txt when it exists
+//	--history-dir DIR     timestamped snapshot + trends.json
+//	--limit N             only the first N files (sorted)
+//	--shard K/N           only shard K of N
+//	--fail-on CODE,...    exit 1 when an unsuppressed file ends with one of these
+//	--list-all            list SUCCESS files too
+//	--no-progress         no progress line on stderr
+//
+// Exit codes: 0 ran (whatever the files' statuses), 1 --fail-on matched,
+// 2 usage or input error.
+//
+// SOURCE_DATE_EPOCH, when set, fixes the timestamp (and zeroes the
+// duration) for reproducible output.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ())
+	stop()
+	os.Exit(code)
+}

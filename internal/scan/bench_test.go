@@ -1,0 +1,100 @@
+package scan
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestMain lets the test binary act as the benchmark's fast checker (the
+// logic of scripts/fastcheck) when SCAN_FASTCHECK=1, so benchmarks need no
+// build step.
+func TestMain(m *testing.M) {
+	if os.Getenv("SCAN_FASTCHECK") == "1" {
+		exit := 0
+		for _, f := range os.Args[1:] {
+			data, err := os.ReadFile(f)
+			switch {
+			case err != nil:
+				fmt.Printf(`{"ok":false,"code":26,"file":%q}`+"\n", f)
+				exit = 26
+			case bytes.Contains(data, []byte("ERROR")):
+				fmt.Printf(`{"ok":false,"code":20,"code_name":"PARSE_ERROR","file":%q,"message":"Parse error: ERROR token","line":2}`+"\n", f)
+				exit = 20
+			default:
+				fmt.Printf(`{"ok":true,"code":0,"code_name":"SUCCESS","file":%q}`+"\n", f)
+			}
+		}
+		os.Exit(exit)
+	}
+	os.Exit(m.Run())
+}
+
+func benchTree(b *testing.B, n int) string {
+	b.Helper()
+	root := b.TempDir()
+	for i := range n {
+		body := "goal: x\nsteps: y\n"
+		if i%3 == 0 {
+			body = "goal: x\nERROR here\n"
+		}
+		p := filepath.Join(root, fmt.Sprintf("d%d", i%30), fmt.Sprintf("f%d.aether", i))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return root
+}
+
+func benchBuild(b *testing.B, placeholder string, files int) {
+	root := benchTree(b, files)
+	self, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	o := Options{
+		Paths: []string{root}, Include: []string{DefaultInclude}, Checker: "'" + self + "' " + placeholder,
+		Env: []string{"SCAN_FASTCHECK=1"},
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		bl, err := Build(context.Background(), o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if bl.Total != files {
+			b.Fatalf("total %d, want %d", bl.Total, files)
+		}
+	}
+	b.ReportMetric(float64(files)*float64(b.N)/b.Elapsed().Seconds(), "files/s")
+}
+
+// BenchmarkBuildPerFile: one checker process per file (process handling
+// dominates; compare with xargs in scripts/bench-parse-baseline.sh).
+func BenchmarkBuildPerFile(b *testing.B) { benchBuild(b, "{file}", 200) }
+
+// BenchmarkBuildBatch: one checker process per batch.
+func BenchmarkBuildBatch(b *testing.B) { benchBuild(b, "{files}", 2700) }
+
+// BenchmarkIngest: 2,700 JSON status lines read from memory.
+func BenchmarkIngest(b *testing.B) {
+	var buf bytes.Buffer
+	for i := range 2700 {
+		if i%3 == 0 {
+			fmt.Fprintf(&buf, `{"ok":false,"code":20,"code_name":"PARSE_ERROR","file":"d%d/f%d.aether","message":"Parse error","line":2}`+"\n", i%30, i)
+		} else {
+			fmt.Fprintf(&buf, `{"ok":true,"code":0,"code_name":"SUCCESS","file":"d%d/f%d.aether"}`+"\n", i%30, i)
+		}
+	}
+	for b.Loop() {
+		if _, err := Build(context.Background(), Options{Statuses: "-", Stdin: bytes.NewReader(buf.Bytes())}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,16 +13,23 @@ import (
 
 // TestDemoFromRepoRoot runs the README's first command as a user would:
 // `go run ./cmd/gate --config examples/aetherra/gonogo.yml` from the
-// repository root. It starts the demo services (ports 3012 and 3013),
-// passes with the HMR gate as manual follow-up and leaves no process.
+// repository root. It starts the demo services, passes with the HMR gate as
+// manual follow-up and leaves no process.
+//
+// The demo's fixed ports (3012, 3013) are swapped for free ones: with them,
+// a demo already running on the machine (a developer's, another checkout's
+// tests) made the readiness probe answer for the wrong server, or the
+// service fail to bind, and the test flake. The audit log goes to a
+// temporary folder for the same reason.
 func TestDemoFromRepoRoot(t *testing.T) {
 	if testing.Short() {
 		t.Skip("compiles and starts the demo services")
 	}
 	t.Parallel()
 	out := t.TempDir()
+	config := demoConfig(t, out)
 	results, signOff := filepath.Join(out, "gate_results.json"), filepath.Join(out, "gate_sign_off.md")
-	cmd := exec.CommandContext(t.Context(), "go", "run", "./cmd/gate", "--config", "examples/aetherra/gonogo.yml",
+	cmd := exec.CommandContext(t.Context(), "go", "run", "./cmd/gate", "--config", config,
 		"--results", results, "--sign-off", signOff)
 	cmd.Dir = "../.."
 	b, err := cmd.CombinedOutput()
@@ -54,4 +62,39 @@ func TestDemoFromRepoRoot(t *testing.T) {
 	if !regexp.MustCompile(`\| HMR swap \\?\+ audit \| 🔧 manual follow-up \|`).Match(md) {
 		t.Errorf("sign-off:\n%s", md)
 	}
+}
+
+// demoConfig writes examples/aetherra/gonogo.yml to dir with free loopback
+// ports instead of 3012 and 3013 and the audit log in dir, and returns its
+// path. Every other path in it stays relative to the repository root.
+func demoConfig(t *testing.T, dir string) string {
+	t.Helper()
+	data, err := os.ReadFile("../../examples/aetherra/gonogo.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := string(data)
+	for _, port := range []string{"3012", "3013"} {
+		if !strings.Contains(y, "127.0.0.1:"+port) {
+			t.Fatalf("the demo no longer uses port %s: update this test", port)
+		}
+		y = strings.ReplaceAll(y, "127.0.0.1:"+port, freeAddr(t))
+	}
+	y = strings.ReplaceAll(y, "examples/aetherra/.aetherra", filepath.Join(dir, ".aetherra"))
+	p := filepath.Join(dir, "gonogo.yml")
+	if err := os.WriteFile(p, []byte(y), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// freeAddr returns a loopback address no one listens on right now.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }

@@ -62,6 +62,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
 		return exitUsage
 	}
+	// An unknown --gates id is a usage error for --validate and --list
+	// too: a CI step checking its gate list must hear about a typo.
+	if _, err := gate.Select(cfg, opt.gates); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+		return exitUsage
+	}
 	if opt.validate {
 		fmt.Fprintf(stdout, "%s: valid, %d gate(s), %d service(s)\n", opt.config, len(cfg.Gates), len(cfg.Services))
 		return exitPass

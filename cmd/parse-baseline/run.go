@@ -193,12 +193,21 @@ func finish(b *baseline.Baseline, output, markdown, historyDir string, failOn []
 }
 
 // parseInterleaved lets flags and paths mix ("parse-baseline src --limit 5"),
-// as users type them; after "--" everything is a path.
+// as users type them; after "--" everything is a path. A bad flag is one
+// error line (run prints it); the flag list goes to stderr only on -h.
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	stderr := fs.Output()
+	fs.SetOutput(io.Discard)
+	defer fs.SetOutput(stderr)
 	var paths []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(stderr)
+				fs.Usage()
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w (see --help)", err)
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {

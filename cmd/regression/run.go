@@ -62,7 +62,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("regression", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var o options
 	p := compare.DefaultPolicy()
 	codes := strings.Join(p.Codes, ",")
@@ -76,11 +75,16 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&p.IncludeSuppressed, "include-suppressed", false, "gate on raw counts, suppressed failures included")
 	fs.StringVar(&o.output, "output", "", "also write the JSON report to `FILE`")
 	fs.StringVar(&o.markdown, "markdown", "", "write a markdown table for a PR comment to `FILE`")
+	// A bad flag is one error line (run prints it); the flag list goes to
+	// stderr only on -h.
+	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fs.Usage()
 			return o, err
 		}
-		return o, usageError{err}
+		return o, usagef("%w (see --help)", err)
 	}
 	if fs.NArg() > 0 {
 		return o, usagef("unexpected argument %q (baselines go in --new and --ref)", fs.Arg(0))

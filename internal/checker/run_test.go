@@ -9,6 +9,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// slowStart is a timeout for checkers that must say something before it
+// strikes: long enough for a process to start on a busy 2-core runner
+// running the race detector, short enough to keep the test quick.
+const slowStart = 2 * time.Second
+
 // shell builds a checker that runs script with sh -c; the paths arrive as
 // "$@" (placeholder is {file}, {files} or empty for append mode).
 func shell(t *testing.T, script, placeholder string, timeout time.Duration) *Runner {
@@ -99,7 +104,9 @@ func TestRunTimeoutKillsGroup(t *testing.T) {
 
 func TestRunVerdictBeforeHangStands(t *testing.T) {
 	t.Parallel()
-	r := shell(t, `echo '{"ok":false,"code":20,"message":"Parse error line 2","line":2}'; sleep 60`, "{file}", 300*time.Millisecond)
+	// The verdict must be printed before the timeout: give sh time to start
+	// on a loaded CI machine (300ms left little margin).
+	r := shell(t, `echo '{"ok":false,"code":20,"message":"Parse error line 2","line":2}'; sleep 60`, "{file}", slowStart)
 	got, err := r.Run(context.Background(), []string{"a"})
 	if err != nil {
 		t.Fatal(err)
@@ -136,15 +143,15 @@ done`
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 
-	r = shell(t, script, "{files}", 500*time.Millisecond)
+	r = shell(t, script, "{files}", slowStart) // "a" is reported before the hang
 	got, err = r.Run(context.Background(), []string{"a", "hang", "b"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want = []Status{
 		{File: "a", CodeName: "SUCCESS", Evidence: FromJSON},
-		{File: "hang", CodeName: "TIMEOUT_ERROR", Message: "checker killed after the 500ms timeout", Evidence: FromTimeout},
-		{File: "b", CodeName: "TIMEOUT_ERROR", Message: "checker killed after the 500ms timeout", Evidence: FromTimeout},
+		{File: "hang", CodeName: "TIMEOUT_ERROR", Message: "checker killed after the 2s timeout", Evidence: FromTimeout},
+		{File: "b", CodeName: "TIMEOUT_ERROR", Message: "checker killed after the 2s timeout", Evidence: FromTimeout},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("hang (-want +got):\n%s", diff)

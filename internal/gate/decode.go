@@ -60,18 +60,55 @@ var yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
 // yamlError turns yaml.v3's "yaml: unmarshal errors: line N: msg" into a
 // ConfigError at line N.
 func (d *Decoder) yamlError(node *yaml.Node, err error) error {
+	msg := err.Error()
 	var te *yaml.TypeError
 	if ok := asTypeError(err, &te); ok && len(te.Errors) > 0 {
-		if m := yamlLine.FindStringSubmatch(te.Errors[0]); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			return &ConfigError{File: d.File, Line: n, Msg: m[2]}
-		}
+		msg = te.Errors[0]
 	}
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
+		// yaml.v3 names the value, not its key; the contract is the key.
+		if key := keyAt(node, n, m[2]); key != "" {
+			m[2] = fmt.Sprintf("%s: %s", key, m[2])
+		}
 		return &ConfigError{File: d.File, Line: n, Msg: m[2]}
 	}
 	return d.Errorf(node, "%s", strings.TrimPrefix(err.Error(), "yaml: "))
+}
+
+// keyAt returns the mapping key (quoted) whose value starts on line, found
+// under node; when several values start there (a flow mapping), the one
+// whose text the message quotes. "" when it cannot tell.
+func keyAt(node *yaml.Node, line int, msg string) string {
+	var cands []*yaml.Node // key, value, key, value...
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n == nil {
+			return
+		}
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i+1].Line == line {
+					cands = append(cands, n.Content[i], n.Content[i+1])
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(node)
+	var keys []string
+	for i := 0; i < len(cands); i += 2 {
+		k, v := cands[i], cands[i+1]
+		if len(cands) == 2 || (v.Kind == yaml.ScalarNode && (strings.Contains(msg, "`"+v.Value+"`") || strings.Contains(msg, strconv.Quote(v.Value)))) {
+			keys = append(keys, k.Value)
+		}
+	}
+	if len(keys) != 1 {
+		return ""
+	}
+	return strconv.Quote(keys[0])
 }
 
 func asTypeError(err error, te **yaml.TypeError) bool {

@@ -164,7 +164,9 @@ gates:
 }
 
 // TestTimeoutKillsGrandchildren: a gate whose shell backgrounds a long
-// sleep must leave nothing running once its timeout kills the group.
+// sleep must leave nothing running once its timeout kills the group. The
+// timeout leaves the two shells time to start and write the pid on a busy
+// runner (with 500ms a slow start meant no pid file and a failed test).
 func TestTimeoutKillsGrandchildren(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -172,7 +174,7 @@ func TestTimeoutKillsGrandchildren(t *testing.T) {
 gates:
   - id: hang
     run: "sh -c 'sleep 60 & echo $! > grandchild.pid; wait' ; sleep 60"
-    timeout: 500ms
+    timeout: 2s
 `, Options{Dir: dir})
 	g := res.Gate("hang")
 	if g.OK || g.Status() != StatusTimeout {

@@ -24,6 +24,24 @@ const (
 	ExitUsage = 2 // usage or input error
 )
 
+// parseFlags parses args; when it cannot, it reports a bad flag as one line
+// prefixed with name (the contract of every exit 2) and prints the flag
+// list only for -h. ok is false when the command must return code.
+func parseFlags(fs *flag.FlagSet, name string, args []string, stderr io.Writer) (code int, ok bool) {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return 0, true
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(stderr)
+		fs.Usage()
+		return ExitOK, false
+	}
+	fmt.Fprintf(stderr, "%s: %v (see -h)\n", name, err)
+	return ExitUsage, false
+}
+
 // listFlag collects a repeatable flag.
 type listFlag []string
 
@@ -45,7 +63,6 @@ func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 func SignCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	const name = "gate sign"
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var keyPath, root string
 	var opt SignOptions
 	fs.StringVar(&keyPath, "secret-key", "", "minisign secret key `FILE` (required)")
@@ -53,14 +70,11 @@ func SignCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	fs.StringVar(&opt.UntrustedComment, "untrusted-comment", "", "unsigned `TEXT` for the first line of the signature")
 	fs.StringVar(&root, "root", "", "repository root `DIR` that paths are recorded relative to (default: nearest .git above the working directory)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: gate sign --secret-key FILE [flags] FILE...")
+		fmt.Fprintln(fs.Output(), "usage: gate sign --secret-key FILE [flags] FILE...")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fs, name, args, stderr); !ok {
+		return code
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
@@ -107,7 +121,6 @@ func SignCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 func VerifyCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	const name = "gate verify"
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	var spec Spec
 	var root string
 	var asJSON bool
@@ -120,14 +133,11 @@ func VerifyCommand(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	fs.StringVar(&root, "root", "", "repository root `DIR` (default: nearest .git above the working directory)")
 	fs.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: gate verify --key KEY [flags] [FILE...]")
+		fmt.Fprintln(fs.Output(), "usage: gate verify --key KEY [flags] [FILE...]")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fs, name, args, stderr); !ok {
+		return code
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)

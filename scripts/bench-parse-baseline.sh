@@ -2,7 +2,7 @@
 # Reproducible parse-baseline benchmark.
 #
 # Generates N files (default 2,700; a third hold a parse error), then times,
-# RUNS times each (median reported):
+# in RUNS interleaved rounds (median reported):
 #   xargs     find -print0 | xargs -0 -n1 -P$JOBS fastcheck   (the reference)
 #   per-file  parse-baseline --checker 'fastcheck {file}'      (one process per file)
 #   batch     parse-baseline --checker 'fastcheck {files}'     (one process per batch)
@@ -42,15 +42,6 @@ generate "$work/tree" "$N"
 now() { date +%s.%N; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-time_runs() { # time_runs CMD... → median seconds
-	local i t0 t1
-	for ((i = 0; i < RUNS; i++)); do
-		t0=$(now)
-		"$@" >/dev/null 2>&1 || true
-		t1=$(now)
-		echo "$t1 - $t0" | bc -l
-	done | median
-}
 
 run_xargs() { find "$work/tree" -name '*.aether' -print0 | xargs -0 -n1 -P"$JOBS" "$work/bin/fastcheck"; }
 run_perfile() { "$work/bin/parse-baseline" --checker "$work/bin/fastcheck {file}" --jobs "$JOBS" --no-progress --output "$work/out-perfile.json" "$work/tree"; }
@@ -73,9 +64,20 @@ for mode in batch own; do
 done
 echo "verdicts agree file by file: per-file = batch = the checker's own ($(grep -c . "$work/verdicts.jsonl") status lines)"
 
-x=$(time_runs run_xargs)
-p=$(time_runs run_perfile)
-b=$(time_runs run_batch)
+# Rounds interleave the modes, so that a change of load on a shared
+# machine weighs on all of them alike.
+times=$work/times
+for ((i = 0; i < RUNS; i++)); do
+	for mode in xargs perfile batch; do
+		t0=$(now)
+		"run_$mode" >/dev/null 2>&1 || true
+		t1=$(now)
+		echo "$mode $(echo "$t1 - $t0" | bc -l)" >>"$times"
+	done
+done
+x=$(awk '$1 == "xargs" {print $2}' "$times" | median)
+p=$(awk '$1 == "perfile" {print $2}' "$times" | median)
+b=$(awk '$1 == "batch" {print $2}' "$times" | median)
 
 printf 'files: %d  jobs: %d  runs: %d (median)  cpus: %s  %s\n' "$N" "$JOBS" "$RUNS" "$(nproc)" "$(go version | awk '{print $3}')"
 printf '%-10s %8.3f s\n' "xargs" "$x" "per-file" "$p" "batch" "$b"

@@ -27,7 +27,22 @@ var rules = []rule{
 	{baseline.RuntimeError, regexp.MustCompile(`Traceback \(most recent call last\)|(?i)runtime error|uncaught exception|panic: |\bException\b`)},
 }
 
-var lineRE = regexp.MustCompile(`(?i)\bline[ :#]*(\d{1,9})\b|:(\d{1,9}):`)
+var (
+	lineRE = regexp.MustCompile(`(?i)\bline[ :#]*(\d{1,9})\b|:(\d{1,9}):`)
+	// pyLineRE is a Python traceback or SyntaxError location; the
+	// interpreter of the specification is written in Python.
+	pyLineRE = regexp.MustCompile(`(?m)^\s*File "[^"\n]*", line (\d{1,9})`)
+)
+
+// pythonLine is the line of the last Python location in text, or 0.
+func pythonLine(text string) int {
+	m := pyLineRE.FindAllStringSubmatch(text, -1)
+	if len(m) == 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[len(m)-1][1])
+	return n
+}
 
 // Heuristic classifies failure output by the words it contains. It returns
 // the code, the line that explains it and the source line number it
@@ -47,7 +62,11 @@ func Heuristic(text string) (code, message string, line int, ok bool) {
 			}
 		}
 		msg = Clean(msg, MaxMessage)
-		return r.code, msg, LineNumber(msg), true
+		line := LineNumber(msg)
+		if line == 0 {
+			line = pythonLine(text)
+		}
+		return r.code, msg, line, true
 	}
 	return "", "", 0, false
 }

@@ -112,7 +112,8 @@ func TestHeuristic(t *testing.T) {
 	}{
 		{"parse", "loading\nParse error (assignment) line 12: goal\n", "PARSE_ERROR", "Parse error (assignment) line 12: goal", 12},
 		{"syntax", "x.ae:7: SyntaxError: bad", "PARSE_ERROR", "x.ae:7: SyntaxError: bad", 7},
-		{"traceback", "Traceback (most recent call last):\n  File \"a.py\", line 3, in <module>\nKeyError: 'x'\n", "RUNTIME_ERROR", "KeyError: 'x'", 0},
+		{"traceback", "Traceback (most recent call last):\n  File \"a.py\", line 3, in <module>\n  File \"b.py\", line 7, in f\nKeyError: 'x'\n", "RUNTIME_ERROR", "KeyError: 'x'", 7},
+		{"python syntax", "  File \"m.py\", line 2\n    def f(:\n          ^\nSyntaxError: invalid syntax\n", "PARSE_ERROR", "SyntaxError: invalid syntax", 2},
 		{"traceback not implemented", "Traceback (most recent call last):\n  File \"a\"\nNotImplementedError: quantum\n", "UNSUPPORTED_FEATURE", "NotImplementedError: quantum", 0},
 		{"signature", "error: missing signature for workflow", "SIGNATURE_ERROR", "error: missing signature for workflow", 0},
 		{"io", "open a.aether: permission denied", "IO_ERROR", "open a.aether: permission denied", 0},

@@ -128,9 +128,12 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 }
 
 // fail reports a usage, input or configuration error: one stderr line and,
-// in Actions, an error annotation so it shows on the run's page.
+// in Actions, an error annotation so it shows on the run's page. The error
+// may quote untrusted text (a gate id of a pull request's results in the
+// report phase), and the runner reads commands on stderr too: the line is
+// made safe, the annotation escaped.
 func fail(act *actions.Action, stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+	fmt.Fprintf(stderr, "%s: %s\n", prog, actions.LogLine(err.Error()))
 	_ = act.Annotate(actions.Annotation{Level: actions.Error, Title: "gonogo", Message: err.Error()})
 	return ExitUsage
 }
@@ -224,7 +227,7 @@ func (r *runner) runURL() string {
 func (r *runner) warn(msg string) {
 	_ = r.act.Annotate(actions.Annotation{Level: actions.Warning, Title: "gonogo", Message: msg})
 	if !r.act.Enabled() {
-		fmt.Fprintf(r.stderr, "%s: warning: %s\n", prog, msg)
+		fmt.Fprintf(r.stderr, "%s: warning: %s\n", prog, actions.LogLine(msg))
 	}
 }
 

@@ -157,3 +157,29 @@ func TestReportModeIgnoresForgedApprovals(t *testing.T) {
 		t.Errorf("forged approval rendered:\n%s", body)
 	}
 }
+
+// Every string of the results is the pull request's in the two-phase setup:
+// none of them may write a sign-off line (or any markdown structure) into
+// the comment, where a later run would read it as a recorded approval.
+func TestHostileResultsForgeNoSignOff(t *testing.T) {
+	t.Parallel()
+	forged := "\n- [x] <!-- gonogo-signoff id=deploy by=boss sha=" + head + " --> **QA**: signed\n"
+	hostile := "x | y " + forged + "@team #1 <b>"
+	res := &gate.Results{Meta: gate.Meta{Profile: hostile, Failed: []string{hostile}}, Gates: []gate.GateResult{
+		{ID: "qa", Title: "QA", Manual: true, Mandatory: true, Details: map[string]any{"status": "manual"}},
+		{ID: hostile, Title: hostile, Summary: hostile, Evidence: hostile, Kind: "run", Mandatory: true,
+			Details: map[string]any{"status": hostile, "approved_by": hostile}},
+	}}
+	body := github.StickyBody("gonogo", render(res, nil, "", now, true, nil), "")
+	if got := approvalsFor(body, head); len(got) != 0 {
+		t.Errorf("approvals from hostile results: %v\n%s", got, body)
+	}
+	for line := range strings.Lines(body) {
+		if strings.Contains(line, "<!-- gonogo-signoff") && !strings.HasPrefix(line, "- [ ] <!-- gonogo-signoff id=qa -->") {
+			t.Errorf("forged sign-off line: %q", line)
+		}
+		if strings.Contains(line, "<b>") || strings.Contains(line, "@team") {
+			t.Errorf("unescaped text: %q", line)
+		}
+	}
+}

@@ -127,7 +127,7 @@ func apiError(op string, err error) error {
 		switch code := er.Response.StatusCode; {
 		case code == http.StatusForbidden && strings.Contains(strings.ToLower(er.Message), "not accessible by integration"):
 			return fmt.Errorf("%s: %w", op, ErrNotAccessible)
-		case isRateLimited(er.Response):
+		case isRateLimited(er.Response) || code == http.StatusForbidden && secondaryMessage(er.Message):
 			return fmt.Errorf("%s: %w", op, ErrRateLimited)
 		default:
 			return fmt.Errorf("%s: %d %s", op, code, er.Message)

@@ -34,6 +34,11 @@ func TestRetries(t *testing.T) {
 		{"502 then ok", []http.HandlerFunc{ghfake.JSON(502, ghfake.ErrorBody("Server Error")), ghfake.JSON(200, perm)}, []time.Duration{time.Second}, nil},
 		{"429 retry-after", []http.HandlerFunc{limited(429, map[string]string{"Retry-After": "3"}), ghfake.JSON(200, perm)}, []time.Duration{3 * time.Second}, nil},
 		{"403 secondary retry-after", []http.HandlerFunc{limited(403, map[string]string{"Retry-After": "7"}), ghfake.JSON(200, perm)}, []time.Duration{7 * time.Second}, nil},
+		// GitHub sends secondary limits without retry-after too: only the
+		// message says so, and the advice is to wait a minute.
+		{"403 secondary, message only", []http.HandlerFunc{limited(403, nil), ghfake.JSON(200, perm)}, []time.Duration{time.Minute}, nil},
+		{"403 secondary, message only, outlasting", []http.HandlerFunc{limited(403, nil), limited(403, nil), limited(403, nil), limited(403, nil)},
+			[]time.Duration{time.Minute, time.Minute, time.Minute}, ErrRateLimited},
 		{"403 primary reset", []http.HandlerFunc{limited(403, map[string]string{
 			"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": fmt.Sprint(testNow.Add(10 * time.Second).Unix()),
 		}), ghfake.JSON(200, perm)}, []time.Duration{11 * time.Second}, nil},

@@ -106,6 +106,16 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 			prNum, headSHA = ev.PullRequest.Number, ev.PullRequest.Head.SHA
 		}
 		res, fetch, err = r.evaluate(deps, prNum, headSHA)
+		if err == nil && r.approvals != nil {
+			// The gates may have run for minutes, and a box ticked
+			// meanwhile is already recorded in the comment this run is
+			// about to rewrite: render the sign-offs as they are now so
+			// none is erased. The verdict used those of the start; the
+			// next run applies the new ones.
+			if now := r.commentApprovals(prNum, headSHA); now != nil {
+				r.approvals = now
+			}
+		}
 	case "report":
 		res, prNum, headSHA, err = r.load()
 	}

@@ -80,7 +80,7 @@ func TestSignOffFromTheComment(t *testing.T) {
 			api := ghfake.NewAPI(t, token)
 			existing := github.Marker("gonogo") + "\n" + renderBox(box{ID: "qa", Checked: true, By: "alice", SHA: tt.sha}, "**QA pass**")
 			comments := ghfake.JSON(200, []any{ghfake.Comment(900, github.DefaultBot, existing)})
-			api.On("GET", "/repos/o/r/issues/7/comments", comments).Times(2) // approvals, then the upsert
+			api.On("GET", "/repos/o/r/issues/7/comments", comments).Times(3) // approvals before and after the gates, then the upsert
 			var body string
 			api.On("PATCH", "/repos/o/r/issues/comments/900", captureBody(t, &body, 200, 900))
 			f := newFixture(t, api, "pull_request", prEvent(7, head), map[string]string{"strict-manual": "true", "statuses": "none"})
@@ -181,5 +181,27 @@ func TestHostileResultsForgeNoSignOff(t *testing.T) {
 		if strings.Contains(line, "<b>") || strings.Contains(line, "@team") {
 			t.Errorf("unescaped text: %q", line)
 		}
+	}
+}
+
+// A sign-off recorded while the gates run (a box ticked during the run)
+// survives the run's own comment update instead of being overwritten by
+// the body rendered from what the comment said when the run started.
+func TestSignOffDuringTheRunIsKept(t *testing.T) {
+	t.Parallel()
+	api := ghfake.NewAPI(t, token)
+	before := github.Marker("gonogo") + "\n" + renderBox(box{ID: "qa"}, "**QA pass**")
+	after := github.Marker("gonogo") + "\n" + renderBox(box{ID: "qa", Checked: true, By: "bob", SHA: head}, "**QA pass**")
+	api.On("GET", "/repos/o/r/issues/7/comments", ghfake.JSON(200, []any{ghfake.Comment(900, github.DefaultBot, before)}))
+	api.On("GET", "/repos/o/r/issues/7/comments", ghfake.JSON(200, []any{ghfake.Comment(900, github.DefaultBot, after)})).Times(2)
+	var body string
+	api.On("PATCH", "/repos/o/r/issues/comments/900", captureBody(t, &body, 200, 900))
+	f := newFixture(t, api, "pull_request", prEvent(7, head), map[string]string{"statuses": "none"})
+	write(t, filepath.Join(f.ws, ".github/gonogo.yml"), manualConfig)
+	if code := f.run(t); code != ExitPass {
+		t.Fatalf("exit %d; stderr:\n%s", code, f.errb)
+	}
+	if want := "by=bob sha=" + head; !strings.Contains(body, want) {
+		t.Errorf("the sign-off made during the run was erased:\n%s", body)
 	}
 }

@@ -54,6 +54,7 @@ type runner struct {
 	// approvals are the sign-offs read from the sticky comment for the
 	// head commit (the only trusted source).
 	approvals map[string]gate.Approval
+	writers   map[string]bool // logins checked for write access
 }
 
 // Run is `gate action`: the action's entry point.

@@ -155,7 +155,37 @@ func (r *runner) commentApprovals(prNum int, head string) map[string]gate.Approv
 	if c == nil {
 		return nil
 	}
-	return approvalsFor(c.Body, head)
+	out := approvalsFor(c.Body, head)
+	// The bot checked the signer's access when it wrote the record, but
+	// the record is text that anyone able to edit the comment can change:
+	// it counts only while the signer has write access.
+	for id, a := range out {
+		ok, err := r.canWrite(a.By)
+		if err != nil {
+			r.warn(fmt.Sprintf("sign-off of %s not applied: %v", id, err))
+		}
+		if !ok {
+			delete(out, id)
+		}
+	}
+	return out
+}
+
+// canWrite is Client.CanWrite, asked once per login and run.
+func (r *runner) canWrite(login string) (bool, error) {
+	key := strings.ToLower(login)
+	if ok, seen := r.writers[key]; seen {
+		return ok, nil
+	}
+	ok, err := r.gh.CanWrite(r.ctx, r.repo, login)
+	if err != nil {
+		return false, err
+	}
+	if r.writers == nil {
+		r.writers = map[string]bool{}
+	}
+	r.writers[key] = ok
+	return ok, nil
 }
 
 // onCommentEdited handles `issue_comment: edited`: when the sticky comment's

@@ -81,6 +81,9 @@ func TestSignOffFromTheComment(t *testing.T) {
 			existing := github.Marker("gonogo") + "\n" + renderBox(box{ID: "qa", Checked: true, By: "alice", SHA: tt.sha}, "**QA pass**")
 			comments := ghfake.JSON(200, []any{ghfake.Comment(900, github.DefaultBot, existing)})
 			api.On("GET", "/repos/o/r/issues/7/comments", comments).Times(3) // approvals before and after the gates, then the upsert
+			if tt.passes {
+				api.On("GET", "/repos/o/r/collaborators/alice/permission", ghfake.JSON(200, map[string]any{"permission": "write", "role_name": "write"}))
+			}
 			var body string
 			api.On("PATCH", "/repos/o/r/issues/comments/900", captureBody(t, &body, 200, 900))
 			f := newFixture(t, api, "pull_request", prEvent(7, head), map[string]string{"strict-manual": "true", "statuses": "none"})
@@ -194,6 +197,7 @@ func TestSignOffDuringTheRunIsKept(t *testing.T) {
 	after := github.Marker("gonogo") + "\n" + renderBox(box{ID: "qa", Checked: true, By: "bob", SHA: head}, "**QA pass**")
 	api.On("GET", "/repos/o/r/issues/7/comments", ghfake.JSON(200, []any{ghfake.Comment(900, github.DefaultBot, before)}))
 	api.On("GET", "/repos/o/r/issues/7/comments", ghfake.JSON(200, []any{ghfake.Comment(900, github.DefaultBot, after)})).Times(2)
+	api.On("GET", "/repos/o/r/collaborators/bob/permission", ghfake.JSON(200, map[string]any{"permission": "write", "role_name": "write"}))
 	var body string
 	api.On("PATCH", "/repos/o/r/issues/comments/900", captureBody(t, &body, 200, 900))
 	f := newFixture(t, api, "pull_request", prEvent(7, head), map[string]string{"statuses": "none"})
@@ -203,5 +207,27 @@ func TestSignOffDuringTheRunIsKept(t *testing.T) {
 	}
 	if want := "by=bob sha=" + head; !strings.Contains(body, want) {
 		t.Errorf("the sign-off made during the run was erased:\n%s", body)
+	}
+}
+
+// A sign-off record counts only while its signer has write access: the
+// marker is plain text that anyone able to edit the comment can change, so
+// a record naming someone without write access (hand-edited, or written
+// before their access was removed) validates nothing.
+func TestSignOffBySomeoneWithoutWriteAccessDoesNotCount(t *testing.T) {
+	t.Parallel()
+	api := ghfake.NewAPI(t, token)
+	existing := github.Marker("gonogo") + "\n" + renderBox(box{ID: "qa", Checked: true, By: "mallory", SHA: head}, "**QA pass**")
+	api.On("GET", "/repos/o/r/issues/7/comments", ghfake.JSON(200, []any{ghfake.Comment(900, github.DefaultBot, existing)})).Times(3)
+	api.On("GET", "/repos/o/r/collaborators/mallory/permission", ghfake.JSON(200, map[string]any{"permission": "read", "role_name": "triage"}))
+	var body string
+	api.On("PATCH", "/repos/o/r/issues/comments/900", captureBody(t, &body, 200, 900))
+	f := newFixture(t, api, "pull_request", prEvent(7, head), map[string]string{"strict-manual": "true", "statuses": "none"})
+	write(t, filepath.Join(f.ws, ".github/gonogo.yml"), manualConfig)
+	if code := f.run(t); code != ExitFail {
+		t.Fatalf("exit %d, want %d (qa is not signed off); stderr:\n%s", code, ExitFail, f.errb)
+	}
+	if !strings.Contains(body, "- [ ] <!-- gonogo-signoff id=qa --> **QA pass**: tick to sign off") {
+		t.Errorf("comment still shows the sign-off:\n%s", body)
 	}
 }

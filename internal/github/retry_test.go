@@ -105,3 +105,28 @@ func TestPostIsRetriedWhenRefusedByRateLimit(t *testing.T) {
 		t.Errorf("waits (-want +got):\n%s", diff)
 	}
 }
+
+// An API that never answers is an error after the header timeout, retried
+// like any transport error for a GET, instead of a hang until the job's
+// own timeout.
+func TestStalledAnswerTimesOut(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	f.On("GET", "/repos/o/r/collaborators/u/permission", func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done() // never answers; released when the client gives up
+	})
+	f.On("GET", "/repos/o/r/collaborators/u/permission", ghfake.JSON(200, map[string]any{"permission": "write", "role_name": "write"}))
+	s := &sleeps{}
+	c, err := New(Options{Token: testToken, APIURL: f.URL(), Sleep: s.sleep, Now: func() time.Time { return testNow },
+		HeaderTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok, err := c.CanWrite(context.Background(), Repo{"o", "r"}, "u")
+	if err != nil || !ok {
+		t.Errorf("CanWrite = %v, %v; want true after one retry", ok, err)
+	}
+	if diff := cmp.Diff([]time.Duration{time.Second}, s.got()); diff != "" {
+		t.Errorf("waits (-want +got):\n%s", diff)
+	}
+}

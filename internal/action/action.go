@@ -130,7 +130,7 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 			r.warn(w)
 		}
 	}
-	body := render(res, refs, r.runURL(), r.now(), prNum > 0, r.approvals)
+	body := render(res, refs, r.runURL(), r.now(), prNum > 0, r.approvals, headSHA)
 	r.report(res, body, fetch, prNum, headSHA)
 	if !res.Meta.AllPassed {
 		return ExitFail

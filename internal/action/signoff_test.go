@@ -173,12 +173,13 @@ func TestHostileResultsForgeNoSignOff(t *testing.T) {
 		{ID: hostile, Title: hostile, Summary: hostile, Evidence: hostile, Kind: "run", Mandatory: true,
 			Details: map[string]any{"status": hostile, "approved_by": hostile}},
 	}}
-	body := github.StickyBody("gonogo", render(res, nil, "", now, true, nil), "")
+	body := github.StickyBody("gonogo", render(res, nil, "", now, true, nil, head), "")
 	if got := approvalsFor(body, head); len(got) != 0 {
 		t.Errorf("approvals from hostile results: %v\n%s", got, body)
 	}
 	for line := range strings.Lines(body) {
-		if strings.Contains(line, "<!-- gonogo-signoff") && !strings.HasPrefix(line, "- [ ] <!-- gonogo-signoff id=qa -->") {
+		if strings.Contains(line, "<!-- gonogo-signoff") && !strings.HasPrefix(line, "- [ ] <!-- gonogo-signoff id=qa -->") &&
+			line != "<!-- gonogo-signoff-for sha="+head+" -->\n" {
 			t.Errorf("forged sign-off line: %q", line)
 		}
 		if strings.Contains(line, "<b>") || strings.Contains(line, "@team") {
@@ -229,5 +230,29 @@ func TestSignOffBySomeoneWithoutWriteAccessDoesNotCount(t *testing.T) {
 	}
 	if !strings.Contains(body, "- [ ] <!-- gonogo-signoff id=qa --> **QA pass**: tick to sign off") {
 		t.Errorf("comment still shows the sign-off:\n%s", body)
+	}
+}
+
+// A box ticked in a comment that shows an older commit's results is not
+// recorded for the new head: the reviewer has not seen what the new commit
+// does. The comment names the commit it shows, and the edit run compares.
+func TestTickOnAnOlderCommitsCommentIsReverted(t *testing.T) {
+	t.Parallel()
+	res := &gate.Results{Gates: []gate.GateResult{{ID: "qa", Title: "QA", Manual: true, Mandatory: true, OK: true,
+		Details: map[string]any{"status": "manual", "manual_followup": true}}}}
+	shown := github.StickyBody("gonogo", render(res, nil, "", now, true, nil, older), "")
+	ticked := strings.Replace(shown, "- [ ] <!-- gonogo-signoff id=qa -->", "- [x] <!-- gonogo-signoff id=qa -->", 1)
+	if ticked == shown {
+		t.Fatalf("no box to tick:\n%s", shown)
+	}
+	got, changes := applyEdit(shown, ticked, "bob", head, true)
+	if got != shown || len(changes) != 1 || !strings.Contains(changes[0], "older commit") {
+		t.Errorf("tick on %.7s's comment recorded for %.7s: changes %q\n%s", older, head, changes, got)
+	}
+	// The comment for the head itself records it.
+	current := github.StickyBody("gonogo", render(res, nil, "", now, true, nil, head), "")
+	got, _ = applyEdit(current, strings.Replace(current, "- [ ]", "- [x]", 1), "bob", head, true)
+	if !strings.Contains(got, "by=bob sha="+head) {
+		t.Errorf("tick on the head's comment not recorded:\n%s", got)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/org/gonogo-action/internal/actions"
 	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/scan"
 )
@@ -286,7 +287,10 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine makes an error one log line. It may quote input (a checker's
+// SARIF, file names), and a CI runner acts on "##[name]data" anywhere in a
+// line, so actions.LogLine breaks that up too.
+func oneLine(s string) string { return actions.LogLine(strings.Join(strings.Fields(s), " ")) }
 
 // listFlag is a repeatable string flag.
 type listFlag []string

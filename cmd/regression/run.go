@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/org/gonogo-action/internal/actions"
 	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/compare"
 	"github.com/org/gonogo-action/internal/report"
@@ -56,7 +57,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 			return exitOK
 		}
 	}
-	fmt.Fprintf(stderr, "regression: %v\n", err)
+	// The error may quote a baseline (a pull request's), and a CI runner
+	// acts on "##[name]data" anywhere in a line: LogLine breaks that up.
+	fmt.Fprintf(stderr, "regression: %s\n", actions.LogLine(err.Error()))
 	return exitUsage
 }
 

@@ -54,6 +54,7 @@ type runner struct {
 	// approvals are the sign-offs read from the sticky comment for the
 	// head commit (the only trusted source).
 	approvals map[string]gate.Approval
+	writers   map[string]bool // logins checked for write access
 }
 
 // Run is `gate action`: the action's entry point.
@@ -106,6 +107,16 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 			prNum, headSHA = ev.PullRequest.Number, ev.PullRequest.Head.SHA
 		}
 		res, fetch, err = r.evaluate(deps, prNum, headSHA)
+		if err == nil && r.approvals != nil {
+			// The gates may have run for minutes, and a box ticked
+			// meanwhile is already recorded in the comment this run is
+			// about to rewrite: render the sign-offs as they are now so
+			// none is erased. The verdict used those of the start; the
+			// next run applies the new ones.
+			if now := r.commentApprovals(prNum, headSHA); now != nil {
+				r.approvals = now
+			}
+		}
 	case "report":
 		res, prNum, headSHA, err = r.load()
 	}
@@ -119,7 +130,7 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 			r.warn(w)
 		}
 	}
-	body := render(res, refs, r.runURL(), r.now(), prNum > 0, r.approvals)
+	body := render(res, refs, r.runURL(), r.now(), prNum > 0, r.approvals, headSHA)
 	r.report(res, body, fetch, prNum, headSHA)
 	if !res.Meta.AllPassed {
 		return ExitFail
@@ -128,9 +139,12 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 }
 
 // fail reports a usage, input or configuration error: one stderr line and,
-// in Actions, an error annotation so it shows on the run's page.
+// in Actions, an error annotation so it shows on the run's page. The error
+// may quote untrusted text (a gate id of a pull request's results in the
+// report phase), and the runner reads commands on stderr too: the line is
+// made safe, the annotation escaped.
 func fail(act *actions.Action, stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "%s: %v\n", prog, err)
+	fmt.Fprintf(stderr, "%s: %s\n", prog, actions.LogLine(err.Error()))
 	_ = act.Annotate(actions.Annotation{Level: actions.Error, Title: "gonogo", Message: err.Error()})
 	return ExitUsage
 }
@@ -224,7 +238,7 @@ func (r *runner) runURL() string {
 func (r *runner) warn(msg string) {
 	_ = r.act.Annotate(actions.Annotation{Level: actions.Warning, Title: "gonogo", Message: msg})
 	if !r.act.Enabled() {
-		fmt.Fprintf(r.stderr, "%s: warning: %s\n", prog, msg)
+		fmt.Fprintf(r.stderr, "%s: warning: %s\n", prog, actions.LogLine(msg))
 	}
 }
 

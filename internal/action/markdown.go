@@ -21,7 +21,10 @@ import (
 // verdict, the sign-off table, each parse-regression gate's table with new
 // failures and transitions, the references' provenance and a link to the
 // run. Everything from the results is escaped by the report package.
-func render(res *gate.Results, refs []*github.Reference, runURL string, now time.Time, pr bool, approvals map[string]gate.Approval) string {
+//
+// For a pull request, head is the commit the results are for; the sign-off
+// section names it so a tick is only ever recorded for the commit shown.
+func render(res *gate.Results, refs []*github.Reference, runURL string, now time.Time, pr bool, approvals map[string]gate.Approval, head string) string {
 	var b strings.Builder
 	mark := signoff.MarkPass + " GO"
 	if !res.Meta.AllPassed {
@@ -30,7 +33,7 @@ func render(res *gate.Results, refs []*github.Reference, runURL string, now time
 	fmt.Fprintf(&b, "## Go / no-go: %s\n\n%s\n\n", mark, signoff.Verdict(res))
 	b.WriteString(signoff.Table(res))
 	if pr {
-		b.WriteString(signoffSection(res, approvals))
+		b.WriteString(signoffSection(res, approvals, head))
 	}
 	for _, g := range res.Gates {
 		r, ok := regression(g)

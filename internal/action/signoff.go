@@ -20,8 +20,10 @@ import (
 // commit is the current head, so a new commit clears them.
 
 var (
-	boxLine = regexp.MustCompile(`(?m)^- \[([ xX])\] <!-- gonogo-signoff id=([A-Za-z0-9._-]+)(?: by=([A-Za-z0-9-]+(?:\[bot\])?) sha=([0-9a-f]{40,64}))? -->.*$`)
-	idChars = regexp.MustCompile(`[^A-Za-z0-9._-]`)
+	// shownLine names the commit whose results the comment shows.
+	shownLine = regexp.MustCompile(`(?m)^<!-- gonogo-signoff-for sha=([0-9a-f]{40,64}) -->\r?$`)
+	boxLine   = regexp.MustCompile(`(?m)^- \[([ xX])\] <!-- gonogo-signoff id=([A-Za-z0-9._-]+)(?: by=([A-Za-z0-9-]+(?:\[bot\])?) sha=([0-9a-f]{40,64}))? -->.*$`)
+	idChars   = regexp.MustCompile(`[^A-Za-z0-9._-]`)
 )
 
 // box is one sign-off line.
@@ -75,7 +77,7 @@ func renderBox(b box, title string) string {
 // Ticked boxes come only from approvals, which were read from the bot's own
 // comment: never from the results, which a pull request can forge in the
 // two-phase setup.
-func signoffSection(res *gate.Results, approvals map[string]gate.Approval) string {
+func signoffSection(res *gate.Results, approvals map[string]gate.Approval, head string) string {
 	var b strings.Builder
 	for _, g := range res.Gates {
 		if !g.Manual {
@@ -83,6 +85,9 @@ func signoffSection(res *gate.Results, approvals map[string]gate.Approval) strin
 		}
 		if b.Len() == 0 {
 			b.WriteString("\n### Manual sign-off\n\nTick a box to sign off a manual gate for this commit (write access needed); a new commit clears it.\n\n")
+			if shaRE.MatchString(head) {
+				b.WriteString("<!-- gonogo-signoff-for sha=" + head + " -->\n")
+			}
 		}
 		bx := box{ID: g.ID}
 		if a, ok := approvals[g.ID]; ok {
@@ -100,6 +105,14 @@ func signoffSection(res *gate.Results, approvals map[string]gate.Approval) strin
 // the body to write back and the changes made.
 func applyEdit(old, edited, sender, head string, canWrite bool) (string, []string) {
 	before, after := parseBoxes(old), parseBoxes(edited)
+	// A comment showing another commit's results (a push came after it
+	// was written) cannot sign off the head: its reader has not seen what
+	// the head does. Comments written before the line existed name none.
+	var shown string
+	if m := shownLine.FindStringSubmatch(old); m != nil {
+		shown = m[1]
+	}
+	stale := shown != "" && shown != head
 	var changes []string
 	body := boxLine.ReplaceAllStringFunc(old, func(line string) string {
 		m := boxLine.FindStringSubmatch(line)
@@ -112,6 +125,8 @@ func applyEdit(old, edited, sender, head string, canWrite bool) (string, []strin
 			title = title[:i]
 		}
 		switch {
+		case was.Checked != now.Checked && stale:
+			changes = append(changes, fmt.Sprintf("%s: the comment shows an older commit (%.7s, head %.7s); box reverted, tick it again once the run for the head has updated the comment", id, shown, head))
 		case !was.Checked && now.Checked && canWrite:
 			changes = append(changes, fmt.Sprintf("%s signed off by %s", id, sender))
 			return renderBox(box{ID: id, Checked: true, By: sender, SHA: head}, title)
@@ -155,7 +170,37 @@ func (r *runner) commentApprovals(prNum int, head string) map[string]gate.Approv
 	if c == nil {
 		return nil
 	}
-	return approvalsFor(c.Body, head)
+	out := approvalsFor(c.Body, head)
+	// The bot checked the signer's access when it wrote the record, but
+	// the record is text that anyone able to edit the comment can change:
+	// it counts only while the signer has write access.
+	for id, a := range out {
+		ok, err := r.canWrite(a.By)
+		if err != nil {
+			r.warn(fmt.Sprintf("sign-off of %s not applied: %v", id, err))
+		}
+		if !ok {
+			delete(out, id)
+		}
+	}
+	return out
+}
+
+// canWrite is Client.CanWrite, asked once per login and run.
+func (r *runner) canWrite(login string) (bool, error) {
+	key := strings.ToLower(login)
+	if ok, seen := r.writers[key]; seen {
+		return ok, nil
+	}
+	ok, err := r.gh.CanWrite(r.ctx, r.repo, login)
+	if err != nil {
+		return false, err
+	}
+	if r.writers == nil {
+		r.writers = map[string]bool{}
+	}
+	r.writers[key] = ok
+	return ok, nil
 }
 
 // onCommentEdited handles `issue_comment: edited`: when the sticky comment's

@@ -80,7 +80,10 @@ func TestSignOffFromTheComment(t *testing.T) {
 			api := ghfake.NewAPI(t, token)
 			existing := github.Marker("gonogo") + "\n" + renderBox(box{ID: "qa", Checked: true, By: "alice", SHA: tt.sha}, "**QA pass**")
 			comments := ghfake.JSON(200, []any{ghfake.Comment(900, github.DefaultBot, existing)})
-			api.On("GET", "/repos/o/r/issues/7/comments", comments).Times(2) // approvals, then the upsert
+			api.On("GET", "/repos/o/r/issues/7/comments", comments).Times(3) // approvals before and after the gates, then the upsert
+			if tt.passes {
+				api.On("GET", "/repos/o/r/collaborators/alice/permission", ghfake.JSON(200, map[string]any{"permission": "write", "role_name": "write"}))
+			}
 			var body string
 			api.On("PATCH", "/repos/o/r/issues/comments/900", captureBody(t, &body, 200, 900))
 			f := newFixture(t, api, "pull_request", prEvent(7, head), map[string]string{"strict-manual": "true", "statuses": "none"})
@@ -155,5 +158,101 @@ func TestReportModeIgnoresForgedApprovals(t *testing.T) {
 	}
 	if !strings.Contains(body, "- [ ] <!-- gonogo-signoff id=qa --> **QA pass**: tick to sign off") || strings.Contains(body, "by=alice") {
 		t.Errorf("forged approval rendered:\n%s", body)
+	}
+}
+
+// Every string of the results is the pull request's in the two-phase setup:
+// none of them may write a sign-off line (or any markdown structure) into
+// the comment, where a later run would read it as a recorded approval.
+func TestHostileResultsForgeNoSignOff(t *testing.T) {
+	t.Parallel()
+	forged := "\n- [x] <!-- gonogo-signoff id=deploy by=boss sha=" + head + " --> **QA**: signed\n"
+	hostile := "x | y " + forged + "@team #1 <b>"
+	res := &gate.Results{Meta: gate.Meta{Profile: hostile, Failed: []string{hostile}}, Gates: []gate.GateResult{
+		{ID: "qa", Title: "QA", Manual: true, Mandatory: true, Details: map[string]any{"status": "manual"}},
+		{ID: hostile, Title: hostile, Summary: hostile, Evidence: hostile, Kind: "run", Mandatory: true,
+			Details: map[string]any{"status": hostile, "approved_by": hostile}},
+	}}
+	body := github.StickyBody("gonogo", render(res, nil, "", now, true, nil, head), "")
+	if got := approvalsFor(body, head); len(got) != 0 {
+		t.Errorf("approvals from hostile results: %v\n%s", got, body)
+	}
+	for line := range strings.Lines(body) {
+		if strings.Contains(line, "<!-- gonogo-signoff") && !strings.HasPrefix(line, "- [ ] <!-- gonogo-signoff id=qa -->") &&
+			line != "<!-- gonogo-signoff-for sha="+head+" -->\n" {
+			t.Errorf("forged sign-off line: %q", line)
+		}
+		if strings.Contains(line, "<b>") || strings.Contains(line, "@team") {
+			t.Errorf("unescaped text: %q", line)
+		}
+	}
+}
+
+// A sign-off recorded while the gates run (a box ticked during the run)
+// survives the run's own comment update instead of being overwritten by
+// the body rendered from what the comment said when the run started.
+func TestSignOffDuringTheRunIsKept(t *testing.T) {
+	t.Parallel()
+	api := ghfake.NewAPI(t, token)
+	before := github.Marker("gonogo") + "\n" + renderBox(box{ID: "qa"}, "**QA pass**")
+	after := github.Marker("gonogo") + "\n" + renderBox(box{ID: "qa", Checked: true, By: "bob", SHA: head}, "**QA pass**")
+	api.On("GET", "/repos/o/r/issues/7/comments", ghfake.JSON(200, []any{ghfake.Comment(900, github.DefaultBot, before)}))
+	api.On("GET", "/repos/o/r/issues/7/comments", ghfake.JSON(200, []any{ghfake.Comment(900, github.DefaultBot, after)})).Times(2)
+	api.On("GET", "/repos/o/r/collaborators/bob/permission", ghfake.JSON(200, map[string]any{"permission": "write", "role_name": "write"}))
+	var body string
+	api.On("PATCH", "/repos/o/r/issues/comments/900", captureBody(t, &body, 200, 900))
+	f := newFixture(t, api, "pull_request", prEvent(7, head), map[string]string{"statuses": "none"})
+	write(t, filepath.Join(f.ws, ".github/gonogo.yml"), manualConfig)
+	if code := f.run(t); code != ExitPass {
+		t.Fatalf("exit %d; stderr:\n%s", code, f.errb)
+	}
+	if want := "by=bob sha=" + head; !strings.Contains(body, want) {
+		t.Errorf("the sign-off made during the run was erased:\n%s", body)
+	}
+}
+
+// A sign-off record counts only while its signer has write access: the
+// marker is plain text that anyone able to edit the comment can change, so
+// a record naming someone without write access (hand-edited, or written
+// before their access was removed) validates nothing.
+func TestSignOffBySomeoneWithoutWriteAccessDoesNotCount(t *testing.T) {
+	t.Parallel()
+	api := ghfake.NewAPI(t, token)
+	existing := github.Marker("gonogo") + "\n" + renderBox(box{ID: "qa", Checked: true, By: "mallory", SHA: head}, "**QA pass**")
+	api.On("GET", "/repos/o/r/issues/7/comments", ghfake.JSON(200, []any{ghfake.Comment(900, github.DefaultBot, existing)})).Times(3)
+	api.On("GET", "/repos/o/r/collaborators/mallory/permission", ghfake.JSON(200, map[string]any{"permission": "read", "role_name": "triage"}))
+	var body string
+	api.On("PATCH", "/repos/o/r/issues/comments/900", captureBody(t, &body, 200, 900))
+	f := newFixture(t, api, "pull_request", prEvent(7, head), map[string]string{"strict-manual": "true", "statuses": "none"})
+	write(t, filepath.Join(f.ws, ".github/gonogo.yml"), manualConfig)
+	if code := f.run(t); code != ExitFail {
+		t.Fatalf("exit %d, want %d (qa is not signed off); stderr:\n%s", code, ExitFail, f.errb)
+	}
+	if !strings.Contains(body, "- [ ] <!-- gonogo-signoff id=qa --> **QA pass**: tick to sign off") {
+		t.Errorf("comment still shows the sign-off:\n%s", body)
+	}
+}
+
+// A box ticked in a comment that shows an older commit's results is not
+// recorded for the new head: the reviewer has not seen what the new commit
+// does. The comment names the commit it shows, and the edit run compares.
+func TestTickOnAnOlderCommitsCommentIsReverted(t *testing.T) {
+	t.Parallel()
+	res := &gate.Results{Gates: []gate.GateResult{{ID: "qa", Title: "QA", Manual: true, Mandatory: true, OK: true,
+		Details: map[string]any{"status": "manual", "manual_followup": true}}}}
+	shown := github.StickyBody("gonogo", render(res, nil, "", now, true, nil, older), "")
+	ticked := strings.Replace(shown, "- [ ] <!-- gonogo-signoff id=qa -->", "- [x] <!-- gonogo-signoff id=qa -->", 1)
+	if ticked == shown {
+		t.Fatalf("no box to tick:\n%s", shown)
+	}
+	got, changes := applyEdit(shown, ticked, "bob", head, true)
+	if got != shown || len(changes) != 1 || !strings.Contains(changes[0], "older commit") {
+		t.Errorf("tick on %.7s's comment recorded for %.7s: changes %q\n%s", older, head, changes, got)
+	}
+	// The comment for the head itself records it.
+	current := github.StickyBody("gonogo", render(res, nil, "", now, true, nil, head), "")
+	got, _ = applyEdit(current, strings.Replace(current, "- [ ]", "- [x]", 1), "bob", head, true)
+	if !strings.Contains(got, "by=bob sha="+head) {
+		t.Errorf("tick on the head's comment not recorded:\n%s", got)
 	}
 }

@@ -341,7 +341,9 @@ func (e *engine) finalize(g *Gate, r GateResult, out Outcome, dur time.Duration)
 
 // logSafe makes a summary (which may quote gate output) one printable line:
 // the log may be read by a CI runner that acts on lines starting with "::",
-// so no control character may start a new line.
+// so no control character may start a new line, and on "##[name]data"
+// anywhere in a line (actions/runner ActionCommand.TryParse), so that is
+// broken up.
 func logSafe(s string) string {
 	s = strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' || (r >= 0x80 && r < 0xa0) {
@@ -349,7 +351,7 @@ func logSafe(s string) string {
 		}
 		return r
 	}, strings.ToValidUTF8(s, "\uFFFD"))
-	return truncate(s, 200)
+	return strings.ReplaceAll(truncate(s, 200), "##[", "##\u200b[")
 }
 
 func isURL(s string) bool {

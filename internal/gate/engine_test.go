@@ -318,6 +318,22 @@ gates:
 	}
 }
 
+// The runner also takes "##[name]data" as a command anywhere in a line: a
+// gate's output quoted in the log must not carry one (the CLI's log goes
+// straight to a step's stderr when it runs on the host).
+func TestLogLinesCarryNoOldStyleCommands(t *testing.T) {
+	t.Parallel()
+	var log strings.Builder
+	runConfig(t, `version: 1
+gates:
+  - id: evil
+    run: echo '##[set-output name=a;]b' >&2; exit 1
+`, Options{Log: &log})
+	if strings.Contains(log.String(), "##[") || !strings.Contains(log.String(), "set-output") {
+		t.Errorf("log %q", log.String())
+	}
+}
+
 // TestServiceLifecycle: a service is started, polled until ready, and
 // stopped with its whole group after the gates.
 func TestServiceLifecycle(t *testing.T) {

@@ -53,6 +53,10 @@ type Options struct {
 	// a limit that resets later than that fails at once instead of stalling.
 	MaxAttempts int
 	MaxWait     time.Duration
+	// HeaderTimeout bounds the wait for an API response's headers (60 s)
+	// when Transport is nil: a stalled connection is an error (retried
+	// like one) instead of holding the job until its own timeout.
+	HeaderTimeout time.Duration
 }
 
 // Client talks to one GitHub API host.
@@ -75,8 +79,17 @@ func New(o Options) (*Client, error) {
 	if err != nil || base.Host == "" || (base.Scheme != "https" && base.Scheme != "http") {
 		return nil, fmt.Errorf("API URL %q: want an http(s) URL", o.APIURL)
 	}
+	transport := o.Transport
+	if transport == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.ResponseHeaderTimeout = o.HeaderTimeout
+		if t.ResponseHeaderTimeout <= 0 {
+			t.ResponseHeaderTimeout = time.Minute
+		}
+		transport = t
+	}
 	r := &retrier{
-		base: o.Transport, sleep: o.Sleep, now: o.Now,
+		base: transport, sleep: o.Sleep, now: o.Now,
 		maxAttempts: o.MaxAttempts, maxWait: o.MaxWait,
 	}
 	r.defaults()
@@ -127,7 +140,7 @@ func apiError(op string, err error) error {
 		switch code := er.Response.StatusCode; {
 		case code == http.StatusForbidden && strings.Contains(strings.ToLower(er.Message), "not accessible by integration"):
 			return fmt.Errorf("%s: %w", op, ErrNotAccessible)
-		case isRateLimited(er.Response):
+		case isRateLimited(er.Response) || code == http.StatusForbidden && secondaryMessage(er.Message):
 			return fmt.Errorf("%s: %w", op, ErrRateLimited)
 		default:
 			return fmt.Errorf("%s: %d %s", op, code, er.Message)

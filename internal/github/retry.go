@@ -1,17 +1,20 @@
 package github
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
 // retrier is an http.RoundTripper that retries what GitHub asks to be
 // retried, with waits it caps and attempts it bounds:
-//   - rate limits (403 or 429 with retry-after, or x-ratelimit-remaining: 0):
+//   - rate limits (403 or 429 with retry-after, or x-ratelimit-remaining: 0,
+//     or a 403 whose message names a secondary limit):
 //     the server refused the request, so even a POST is safe to resend; wait
 //     retry-after, else until x-ratelimit-reset, else a minute (GitHub's
 //     advice for secondary limits);
@@ -100,7 +103,7 @@ func (r *retrier) decide(req *http.Request, resp *http.Response, err error, atte
 	if err != nil {
 		return backoff, idempotent(req.Method) && req.Context().Err() == nil
 	}
-	if isRateLimited(resp) {
+	if isRateLimited(resp) || secondaryByMessage(resp) {
 		return r.rateLimitWait(resp), true
 	}
 	if resp.StatusCode >= 500 && idempotent(req.Method) {
@@ -121,6 +124,28 @@ func isRateLimited(resp *http.Response) bool {
 		return resp.Header.Get("Retry-After") != "" || resp.Header.Get("X-RateLimit-Remaining") == "0"
 	}
 	return false
+}
+
+// secondaryByMessage recognises a secondary rate limit that GitHub answers
+// with a 403 carrying neither retry-after nor x-ratelimit-remaining: 0, so
+// only the message tells it from a permission error ("You have exceeded a
+// secondary rate limit"; older: "abuse detection mechanism"). It reads the
+// head of the body and puts it back for the caller.
+func secondaryByMessage(resp *http.Response) bool {
+	if resp.StatusCode != http.StatusForbidden || resp.Body == nil {
+		return false
+	}
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+	return secondaryMessage(string(head))
+}
+
+func secondaryMessage(s string) bool {
+	s = strings.ToLower(s)
+	return strings.Contains(s, "secondary rate limit") || strings.Contains(s, "abuse detection")
 }
 
 func (r *retrier) rateLimitWait(resp *http.Response) time.Duration {

@@ -34,6 +34,11 @@ func TestRetries(t *testing.T) {
 		{"502 then ok", []http.HandlerFunc{ghfake.JSON(502, ghfake.ErrorBody("Server Error")), ghfake.JSON(200, perm)}, []time.Duration{time.Second}, nil},
 		{"429 retry-after", []http.HandlerFunc{limited(429, map[string]string{"Retry-After": "3"}), ghfake.JSON(200, perm)}, []time.Duration{3 * time.Second}, nil},
 		{"403 secondary retry-after", []http.HandlerFunc{limited(403, map[string]string{"Retry-After": "7"}), ghfake.JSON(200, perm)}, []time.Duration{7 * time.Second}, nil},
+		// GitHub sends secondary limits without retry-after too: only the
+		// message says so, and the advice is to wait a minute.
+		{"403 secondary, message only", []http.HandlerFunc{limited(403, nil), ghfake.JSON(200, perm)}, []time.Duration{time.Minute}, nil},
+		{"403 secondary, message only, outlasting", []http.HandlerFunc{limited(403, nil), limited(403, nil), limited(403, nil), limited(403, nil)},
+			[]time.Duration{time.Minute, time.Minute, time.Minute}, ErrRateLimited},
 		{"403 primary reset", []http.HandlerFunc{limited(403, map[string]string{
 			"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": fmt.Sprint(testNow.Add(10 * time.Second).Unix()),
 		}), ghfake.JSON(200, perm)}, []time.Duration{11 * time.Second}, nil},
@@ -97,6 +102,31 @@ func TestPostIsRetriedWhenRefusedByRateLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]time.Duration{2 * time.Second}, s.got()); diff != "" {
+		t.Errorf("waits (-want +got):\n%s", diff)
+	}
+}
+
+// An API that never answers is an error after the header timeout, retried
+// like any transport error for a GET, instead of a hang until the job's
+// own timeout.
+func TestStalledAnswerTimesOut(t *testing.T) {
+	t.Parallel()
+	f := newFake(t)
+	f.On("GET", "/repos/o/r/collaborators/u/permission", func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done() // never answers; released when the client gives up
+	})
+	f.On("GET", "/repos/o/r/collaborators/u/permission", ghfake.JSON(200, map[string]any{"permission": "write", "role_name": "write"}))
+	s := &sleeps{}
+	c, err := New(Options{Token: testToken, APIURL: f.URL(), Sleep: s.sleep, Now: func() time.Time { return testNow },
+		HeaderTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok, err := c.CanWrite(context.Background(), Repo{"o", "r"}, "u")
+	if err != nil || !ok {
+		t.Errorf("CanWrite = %v, %v; want true after one retry", ok, err)
+	}
+	if diff := cmp.Diff([]time.Duration{time.Second}, s.got()); diff != "" {
 		t.Errorf("waits (-want +got):\n%s", diff)
 	}
 }

@@ -1,6 +1,7 @@
 package signing
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -77,7 +78,7 @@ func SignCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		return code
 	}
 	fail := func(err error) int {
-		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		fmt.Fprintf(stderr, "%s: %s\n", name, printable(err.Error()))
 		return ExitUsage
 	}
 	if keyPath == "" || fs.NArg() == 0 {
@@ -140,7 +141,7 @@ func VerifyCommand(ctx context.Context, args []string, stdin io.Reader, stdout, 
 		return code
 	}
 	fail := func(err error) int {
-		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		fmt.Fprintf(stderr, "%s: %s\n", name, printable(err.Error()))
 		return ExitUsage
 	}
 	if len(spec.Keys) == 0 {
@@ -163,12 +164,18 @@ func VerifyCommand(ctx context.Context, args []string, stdin io.Reader, stdout, 
 		return fail(err)
 	}
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(struct {
+		data, err := json.MarshalIndent(struct {
 			OK bool `json:"ok"`
 			Report
-		}{rep.OK(), rep}); err != nil {
+		}{rep.OK(), rep}, "", "  ")
+		if err != nil {
+			return fail(err)
+		}
+		// "##[" occurs only inside strings (file names, reasons); a CI
+		// runner would act on it anywhere in a line, so it is written
+		// with [ escaped, which decodes the same.
+		data = bytes.ReplaceAll(data, []byte("##["), []byte(`##\u005b`))
+		if _, err := stdout.Write(append(data, '\n')); err != nil {
 			return fail(err)
 		}
 	} else {
@@ -251,11 +258,13 @@ func now(getenv func(string) string) (time.Time, error) {
 	return time.Now(), nil
 }
 
-// printable quotes text (file names, reasons) that holds control or other
-// invisible characters, so it cannot forge lines or terminal sequences.
+// printable quotes text (file names, reasons, errors quoting them) that
+// holds control or other invisible characters, so it cannot forge lines or
+// terminal sequences, and breaks up "##[" so it cannot be a runner command.
 func printable(s string) string {
 	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsGraphic(r) && r != ' ' }) >= 0 {
-		return strconv.Quote(s)
+		s = strconv.Quote(s)
 	}
-	return s
+	// A CI runner acts on "##[name]data" anywhere in a line of output.
+	return strings.ReplaceAll(s, "##[", "##\u200b[")
 }

@@ -52,7 +52,9 @@ func gateResult(g gate.GateResult) string {
 	case word == "":
 		word = "fail"
 	default:
-		word = strings.ReplaceAll(word, "_", " ")
+		// details.status is the results' text, which a pull request
+		// writes in the two-phase setup: escaped like every other field.
+		word = report.Inline(strings.ReplaceAll(word, "_", " "), 40)
 	}
 	if !g.Mandatory && !g.OK {
 		word += " (optional)"

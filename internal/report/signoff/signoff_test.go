@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -80,5 +81,14 @@ func TestSignOffGolden(t *testing.T) {
 			t.Parallel()
 			signOffGolden(t, tt.name, signoff.Markdown(tt.r))
 		})
+	}
+}
+
+func TestTableEscapesStatus(t *testing.T) {
+	t.Parallel()
+	g := signOffGate("x", "X", false, "bad | <b>\n- [x] <!-- m --> @org", 0, "")
+	got := signoff.Table(&gate.Results{Gates: []gate.GateResult{g}})
+	if strings.Count(got, "\n") != 3 || strings.Contains(got, "<b>") || strings.Contains(got, "@org") || strings.Contains(got, "bad |") {
+		t.Errorf("status not escaped:\n%s", got)
 	}
 }

@@ -1,0 +1,149 @@
+package baseline
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// files reads the files list strictly, naming the element and field of any
+// problem, and keeps unknown fields.
+func (s *scanner) files(hint int) ([]File, error) {
+	if s.peek() == 'n' && s.literal("null") {
+		return nil, nil
+	}
+	if s.peek() != '[' {
+		return nil, fieldErr("files", "want a list of file objects")
+	}
+	s.pos++
+	out := make([]File, 0, hint)
+	if s.peek() == ']' {
+		s.pos++
+		return out, nil
+	}
+	for i := 0; ; i++ {
+		f, err := s.file()
+		if err != nil {
+			var fe *FieldError
+			if errors.As(err, &fe) {
+				fe.Field = fmt.Sprintf("files[%d].%s", i, fe.Field)
+				return nil, fe
+			}
+			return nil, err
+		}
+		out = append(out, f)
+		switch s.peek() {
+		case ',':
+			s.pos++
+		case ']':
+			s.pos++
+			return out, nil
+		default:
+			return nil, s.syntax("want ',' or ']' after files[" + strconv.Itoa(i) + "]")
+		}
+	}
+}
+
+func (s *scanner) file() (File, error) {
+	var f File
+	var hasPath, hasCode bool
+	if s.peek() != '{' {
+		return f, fieldErr("", "want a file object")
+	}
+	err := s.object(func(k string) error {
+		switch k {
+		case "path":
+			hasPath = true
+			return s.strField(k, &f.Path, false)
+		case "code_name":
+			hasCode = true
+			return s.strField(k, &f.CodeName, false)
+		case "message":
+			return s.strField(k, &f.Message, true)
+		case "fingerprint":
+			return s.strField(k, &f.Fingerprint, true)
+		case "category":
+			return s.strField(k, &f.Category, true)
+		case "phase":
+			return s.strField(k, &f.Phase, true)
+		case "line":
+			return s.lineField(&f.Line)
+		case "suppressed":
+			switch {
+			case s.peek() == 't' && s.literal("true"):
+				f.Suppressed = true
+			case s.peek() == 'f' && s.literal("false"), s.peek() == 'n' && s.literal("null"):
+				f.Suppressed = false
+			default:
+				return s.wrongType(k, "true or false")
+			}
+			return nil
+		}
+		raw, err := s.value()
+		if err != nil {
+			return err
+		}
+		if f.Extra == nil {
+			f.Extra = map[string]json.RawMessage{}
+		}
+		f.Extra[k] = compact(raw)
+		return nil
+	})
+	if err != nil {
+		return f, err
+	}
+	if !hasPath || f.Path == "" {
+		return f, fieldErr("path", "missing or empty")
+	}
+	if !hasCode {
+		return f, fieldErr("code_name", "missing")
+	}
+	if _, ok := CodeByName(f.CodeName); !ok {
+		return f, fieldErr("code_name", "unknown code name %q (known: %s)", f.CodeName, knownNames())
+	}
+	return f, nil
+}
+
+func (s *scanner) strField(k string, dst *string, nullable bool) error {
+	switch c := s.peek(); {
+	case c == '"':
+		v, err := s.str()
+		*dst = v
+		return err
+	case c == 'n' && nullable && s.literal("null"):
+		return nil
+	}
+	return s.wrongType(k, "a string")
+}
+
+func (s *scanner) lineField(dst *int) error {
+	if s.peek() == 'n' && s.literal("null") {
+		return nil
+	}
+	start := s.pos
+	if c := s.peek(); c != '-' && (c < '0' || c > '9') {
+		return s.wrongType("line", "an integer or null")
+	}
+	if err := s.number(); err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(string(s.data[start:s.pos]))
+	if err != nil {
+		return fieldErr("line", "want an integer or null, got %s", s.data[start:s.pos])
+	}
+	if n < 0 {
+		return fieldErr("line", "negative line %d", n)
+	}
+	*dst = n
+	return nil
+}
+
+// wrongType names the kind of value found where another was wanted.
+func (s *scanner) wrongType(k, want string) error {
+	raw, err := s.value()
+	if err != nil {
+		return err
+	}
+	return fieldErr(k, "want %s, got %s", want, describe(raw))
+}

@@ -24,5 +24,6 @@ while [ "$i" -lt "$RUNS" ]; do
   times="$times $ms"
   i=$((i + 1))
 done
+# shellcheck disable=SC2086 # times is a space-separated list, split on purpose
 median=$(printf '%s\n' $times | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 echo "median cold start: ${median} ms over $RUNS runs"

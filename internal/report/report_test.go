@@ -14,20 +14,17 @@ import (
 	"github.com/org/gonogo-action/internal/report"
 )
 
-// updating reports -update. The flag is defined once per test binary, and
-// package report's internal tests (signoff_test.go) may have defined it.
-func updating() bool {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-	return flag.Lookup("update").Value.String() == "true"
-}
+// update is -update. It must be defined before the test binary parses its
+// command line (a package variable, not lazily inside a test), or
+// `go test ./internal/report -update` stops at "flag provided but not
+// defined". No other test file of this binary defines it.
+var update = flag.Bool("update", false, "rewrite golden files")
 
 // golden compares got with testdata/name, or rewrites it under -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
-	if updating() {
+	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}

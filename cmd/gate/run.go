@@ -121,7 +121,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if !res.Meta.AllPassed {
 		verdict = "NO-GO: failed " + strings.Join(res.Meta.Failed, ", ")
 	}
-	fmt.Fprintf(stdout, "%s (%d/%d gates passed, %d manual follow-up)\n", verdict, passed, len(res.Gates), manual)
+	followups := ""
+	switch {
+	case manual == 1:
+		followups = ", 1 manual follow-up"
+	case manual > 1:
+		followups = fmt.Sprintf(", %d manual follow-ups", manual)
+	}
+	fmt.Fprintf(stdout, "%s (%d/%d gates passed%s)\n", verdict, passed, len(res.Gates), followups)
 	if res.Meta.Interrupted {
 		fmt.Fprintf(stderr, "%s: interrupted; results written with unfinished gates marked\n", prog)
 	}

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
+	"github.com/org/gonogo-action/internal/clitest"
 	"os"
-	"os/exec"
 	"os/signal"
-	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -30,26 +28,7 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	t.Parallel()
 	testscript.Run(t, testscript.Params{Dir: "testdata/script", Cmds: map[string]func(*testscript.TestScript, bool, []string){
-		// exits N PROG ARGS... runs PROG and succeeds only when it exits
-		// with N: exit codes are API, "! exec" would accept any failure.
-		"exits": func(ts *testscript.TestScript, neg bool, args []string) {
-			if neg || len(args) < 2 {
-				ts.Fatalf("usage: exits N PROG [ARGS...]")
-			}
-			want, err := strconv.Atoi(args[0])
-			ts.Check(err)
-			got := 0
-			if err := ts.Exec(args[1], args[2:]...); err != nil {
-				var ee *exec.ExitError
-				if !errors.As(err, &ee) {
-					ts.Fatalf("%s: %v", args[1], err)
-				}
-				got = ee.ExitCode()
-			}
-			if got != want {
-				ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
-			}
-		},
+		"exits": clitest.Exits,
 		// waitfile F waits (up to 10 s) until F exists: a background
 		// command's progress marker.
 		"waitfile": func(ts *testscript.TestScript, neg bool, args []string) {

@@ -4,9 +4,9 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
+	"github.com/org/gonogo-action/internal/clitest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,26 +36,7 @@ func TestScripts(t *testing.T) {
 		Dir:           filepath.Join("testdata", "script"),
 		UpdateScripts: *update,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			// exits N PROG ARGS...: PROG must exit with status N; its
-			// output is kept for stdout/stderr as after exec.
-			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
-				if len(args) < 2 || neg {
-					ts.Fatalf("usage: exits N PROG [ARGS...]")
-				}
-				want, err := strconv.Atoi(args[0])
-				ts.Check(err)
-				got := 0
-				if err := ts.Exec(args[1], args[2:]...); err != nil {
-					var ee *exec.ExitError
-					if !errors.As(err, &ee) {
-						ts.Fatalf("%s: %v", args[1], err)
-					}
-					got = ee.ExitCode()
-				}
-				if got != want {
-					ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
-				}
-			},
+			"exits": clitest.Exits,
 			// mkfile NAME CONTENT: NAME and CONTENT are Go-quoted, so a
 			// name may hold a newline.
 			"mkfile": func(ts *testscript.TestScript, neg bool, args []string) {

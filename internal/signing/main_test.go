@@ -4,8 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/org/gonogo-action/internal/clitest"
 	"os"
-	"strconv"
 	"testing"
 
 	"github.com/org/gonogo-action/internal/minisign"
@@ -31,20 +31,6 @@ func gate(args []string) int {
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"gate": func() { os.Exit(gate(os.Args[1:])) },
-		// exits N gate ARGS... succeeds only when gate exits with N, so
-		// scripts assert exact exit codes, not just "non-zero".
-		"exits": func() {
-			want, err := strconv.Atoi(os.Args[1])
-			if err != nil || len(os.Args) < 3 {
-				fmt.Fprintln(os.Stderr, "usage: exits N gate ARGS...")
-				os.Exit(3)
-			}
-			if got := gate(os.Args[3:]); got != want {
-				fmt.Fprintf(os.Stderr, "exit code %d, want %d\n", got, want)
-				os.Exit(1)
-			}
-			os.Exit(0)
-		},
 		// keygen NAME [PASSWORD] writes NAME.pub and NAME.key (encrypted,
 		// with cheap scrypt limits, when a password is given).
 		"keygen": func() {
@@ -91,6 +77,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
 		UpdateScripts: *update,
+		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"exits": clitest.Exits},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SOURCE_DATE_EPOCH", "1764160000")
 			// A -race binary sleeps 1 s at exit by default (atexit_sleep_ms):

@@ -368,6 +368,31 @@ gates:
 	waitDead(t, "service child", pid)
 }
 
+// TestServiceAddressTaken: a ready URL that answers before the service
+// starts belongs to another process; the gates must not judge it.
+func TestServiceAddressTaken(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(other.Close)
+	res := runConfig(t, `version: 1
+services:
+  - name: api
+    run: touch started; sleep 300
+    ready: `+other.URL+`
+gates:
+  - id: a
+    run: "true"
+`, Options{Dir: dir})
+	g := res.Gate("a")
+	if g.OK || g.Status() != StatusError || !strings.Contains(g.Summary, "already answers before the service started") {
+		t.Errorf("gate %+v", g)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "started")); err == nil {
+		t.Error("the service was started although its address was taken")
+	}
+}
+
 func TestServiceNotReady(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

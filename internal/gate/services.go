@@ -30,6 +30,15 @@ type runningService struct {
 func startServices(ctx context.Context, svcs []Service, rc *RunContext, cfgEnv map[string]string) ([]*runningService, error) {
 	var started []*runningService
 	for _, s := range svcs {
+		// Ready before it started means another process holds the address
+		// (a stale run, a developer's server): its answers would pass for
+		// the service's, so the gates would judge the wrong program.
+		if s.Ready != "" {
+			if _, ok := probe(ctx, rc.HTTP, s.Ready); ok {
+				stopServices(started)
+				return nil, fmt.Errorf("service %s: %s already answers before the service started; another process holds the address (stop it or change the port)", s.Name, s.Ready)
+			}
+		}
 		rs, err := startService(ctx, s, rc, cfgEnv)
 		if err != nil {
 			stopServices(started)

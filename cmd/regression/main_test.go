@@ -2,15 +2,13 @@ package main
 
 import (
 	"context"
-	"flag"
 	"github.com/org/gonogo-action/internal/clitest"
+	"github.com/org/gonogo-action/internal/golden"
 	"os"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
-
-var update = flag.Bool("update", false, "rewrite the expected files inside testdata/script/*.txtar")
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
@@ -22,7 +20,7 @@ func TestScripts(t *testing.T) {
 	t.Parallel()
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
-		UpdateScripts: *update,
+		UpdateScripts: golden.Update(),
 		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"exits": clitest.Exits},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SOURCE_DATE_EPOCH", "1757758522")

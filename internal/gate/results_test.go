@@ -1,17 +1,12 @@
 package gate
 
 import (
-	"flag"
-	"os"
+	"github.com/org/gonogo-action/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // TestResultsGolden pins gate_results.json: a run with a fixed clock over
 // kinds whose details do not depend on the machine.
@@ -50,20 +45,5 @@ gates:
 	// The profile's absolute path differs per machine.
 	got := string(data)
 	got = strings.ReplaceAll(got, cov, "testdata/coverage/lcov.info")
-	path := filepath.Join("testdata", "golden", "results.json")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(string(want), got); d != "" {
-		t.Errorf("results.json (-want +got):\n%s", d)
-	}
+	golden.Check(t, filepath.Join("testdata", "golden", "results.json"), []byte(got))
 }

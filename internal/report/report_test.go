@@ -1,41 +1,20 @@
 package report_test
 
 import (
-	"flag"
-	"os"
+	"github.com/org/gonogo-action/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/compare"
 	"github.com/org/gonogo-action/internal/report"
 )
 
-// update is -update. It must be defined before the test binary parses its
-// command line (a package variable, not lazily inside a test), or
-// `go test ./internal/report -update` stops at "flag provided but not
-// defined". No other test file of this binary defines it.
-var update = flag.Bool("update", false, "rewrite golden files")
-
 // golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name, got string) {
+func goldenFile(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", name, diff)
-	}
+	golden.Check(t, filepath.Join("testdata", name), []byte(got))
 }
 
 func TestInline(t *testing.T) {
@@ -97,6 +76,6 @@ func TestRegressionMarkdownGolden(t *testing.T) {
 	}
 	next.Files[0].Suppressed = true
 	ref.Files = []baseline.File{{Path: "workflows/old.aether", CodeName: "PARSE_ERROR", Line: 3}}
-	golden(t, "regression_fail.md", report.RegressionMarkdown(compare.Compare(ref, next, compare.DefaultPolicy())))
-	golden(t, "regression_pass.md", report.RegressionMarkdown(compare.Compare(ref, ref, compare.DefaultPolicy())))
+	goldenFile(t, "regression_fail.md", report.RegressionMarkdown(compare.Compare(ref, next, compare.DefaultPolicy())))
+	goldenFile(t, "regression_pass.md", report.RegressionMarkdown(compare.Compare(ref, ref, compare.DefaultPolicy())))
 }

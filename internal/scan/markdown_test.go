@@ -1,11 +1,9 @@
 package scan
 
 import (
-	"os"
+	"github.com/org/gonogo-action/internal/golden"
 	"path/filepath"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/org/gonogo-action/internal/baseline"
 )
@@ -24,17 +22,5 @@ func TestMarkdownGolden(t *testing.T) {
 	b.Normalize()
 	b.Checker = "aether --check {file}"
 	got := Markdown(b)
-	path := filepath.Join("testdata", "golden", "build.md")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
-	}
+	golden.Check(t, filepath.Join("testdata", "golden", "build.md"), []byte(got))
 }

@@ -2,8 +2,8 @@ package scan
 
 import (
 	"context"
-	"flag"
 	"fmt"
+	"github.com/org/gonogo-action/internal/golden"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -16,8 +16,6 @@ import (
 
 	"github.com/org/gonogo-action/internal/baseline"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // goldenDir is absolute because some tests change directory.
 var goldenDir, _ = filepath.Abs(filepath.Join("testdata", "golden"))
@@ -74,7 +72,7 @@ func TestBuildGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "build.json", b)
+	goldenFile(t, "build.json", b)
 
 	b.Files = nil
 	all, err := Build(context.Background(), Options{Checker: fakeChecker(), Include: []string{"ok*.aether"}, ListAll: true,
@@ -82,31 +80,16 @@ func TestBuildGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "list-all.json", all)
+	goldenFile(t, "list-all.json", all)
 }
 
-func golden(t *testing.T, name string, b *baseline.Baseline) {
+func goldenFile(t *testing.T, name string, b *baseline.Baseline) {
 	t.Helper()
 	got, err := baseline.Encode(b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(goldenDir, name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s (-want +got):\n%s\n(run go test -update to accept)", name, diff)
-	}
+	golden.Check(t, filepath.Join(goldenDir, name), got)
 }
 
 func TestBuildOptionsErrors(t *testing.T) {

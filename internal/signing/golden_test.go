@@ -5,11 +5,10 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
-	"os"
+	"github.com/org/gonogo-action/internal/golden"
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/org/gonogo-action/internal/minisign"
 )
 
@@ -20,21 +19,9 @@ func fixedKey() testKey {
 	return testKey{pub: sk.Public(), sec: sk, inline: sk.Public().String()}
 }
 
-func golden(t *testing.T, name string, got []byte) {
+func goldenFile(t *testing.T, name string, got []byte) {
 	t.Helper()
-	p := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-want +got; go test -update rewrites it):\n%s", name, diff)
-	}
+	golden.Check(t, filepath.Join("testdata", "golden", name), got)
 }
 
 // TestGolden pins the user-visible formats: the .minisig that gate sign
@@ -51,7 +38,7 @@ func TestGolden(t *testing.T) {
 	if _, err := SignFiles(context.Background(), dir, []string{"scripts/deploy.sh", "scripts/rollback.sh"}, k.sec, SignOptions{Now: epoch, Note: "release:1.2"}); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "deploy.sh.minisig", []byte(readFile(t, filepath.Join(dir, "scripts/deploy.sh.minisig"))))
+	goldenFile(t, "deploy.sh.minisig", []byte(readFile(t, filepath.Join(dir, "scripts/deploy.sh.minisig"))))
 	writeFiles(t, dir, map[string]string{"scripts/rollback.sh": "#!/bin/sh\necho changed\n"})
 	rep, err := Check(context.Background(), dir, Spec{Include: []string{"scripts/*.sh"}, Keys: []string{k.inline}, Strict: true})
 	if err != nil {
@@ -61,5 +48,5 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "report.json", append(data, '\n'))
+	goldenFile(t, "report.json", append(data, '\n'))
 }

@@ -2,17 +2,15 @@ package signing
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"github.com/org/gonogo-action/internal/clitest"
+	"github.com/org/gonogo-action/internal/golden"
 	"os"
 	"testing"
 
 	"github.com/org/gonogo-action/internal/minisign"
 	"github.com/rogpeppe/go-internal/testscript"
 )
-
-var update = flag.Bool("update", false, "rewrite the expected files inside testdata/script/*.txtar")
 
 // gate dispatches like cmd/gate does for its sign and verify subcommands.
 func gate(args []string) int {
@@ -76,7 +74,7 @@ func TestScripts(t *testing.T) {
 	t.Parallel()
 	testscript.Run(t, testscript.Params{
 		Dir:           "testdata/script",
-		UpdateScripts: *update,
+		UpdateScripts: golden.Update(),
 		Cmds:          map[string]func(*testscript.TestScript, bool, []string){"exits": clitest.Exits},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SOURCE_DATE_EPOCH", "1764160000")

@@ -1,42 +1,18 @@
 package signoff_test
 
 import (
-	"flag"
-	"os"
+	"github.com/org/gonogo-action/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/report/signoff"
 )
 
-// The package's golden tests share one -update flag; whichever test file
-// declares it as a variable runs first (variables initialise before init
-// functions), so this defines it only when no other file did.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
-
 func signOffGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if f := flag.Lookup("update"); f != nil && f.Value.String() == "true" {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if d := cmp.Diff(string(want), got); d != "" {
-		t.Errorf("%s (-want +got):\n%s", name, d)
-	}
+	golden.Check(t, filepath.Join("testdata", name), []byte(got))
 }
 
 func signOffGate(id, title string, ok bool, status string, dur float64, summary string) gate.GateResult {

@@ -65,9 +65,9 @@ func CodeByNum(n int) (Code, bool) {
 	return c, ok
 }
 
-// Rank orders code names by their number; unknown names sort last, by name.
+// rank orders code names by their number; unknown names sort last, by name.
 // It gives every report the same code order.
-func Rank(name string) int {
+func rank(name string) int {
 	if c, ok := byName[name]; ok {
 		return c.Num
 	}
@@ -81,7 +81,7 @@ func SortCodes(names []string) {
 
 // CompareCodes orders two code names as SortCodes does.
 func CompareCodes(a, b string) int {
-	ra, rb := Rank(a), Rank(b)
+	ra, rb := rank(a), rank(b)
 	if ra != rb {
 		return ra - rb
 	}

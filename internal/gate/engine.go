@@ -3,6 +3,7 @@ package gate
 import (
 	"context"
 	"fmt"
+	"github.com/org/gonogo-action/internal/actions"
 	"io"
 	"maps"
 	"math"
@@ -339,20 +340,9 @@ func (e *engine) finalize(g *Gate, r GateResult, out Outcome, dur time.Duration)
 	return r
 }
 
-// logSafe makes a summary (which may quote gate output) one printable line:
-// the log may be read by a CI runner that acts on lines starting with "::",
-// so no control character may start a new line, and on "##[name]data"
-// anywhere in a line (actions/runner ActionCommand.TryParse), so that is
-// broken up.
-func logSafe(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, strings.ToValidUTF8(s, "\uFFFD"))
-	return strings.ReplaceAll(truncate(s, 200), "##[", "##\u200b[")
-}
+// logSafe makes a summary (which may quote gate output) one short line that
+// a CI runner cannot take for a workflow command (actions.LogLine).
+func logSafe(s string) string { return truncate(actions.LogLine(s), 200) }
 
 func isURL(s string) bool {
 	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")

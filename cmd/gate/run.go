@@ -6,11 +6,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/org/gonogo-action/internal/outfile"
 	"io"
 	"os"
 	"strings"
 
-	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/report/signoff"
 )
@@ -257,7 +257,7 @@ func writeOutputs(opt *options, res *gate.Results) error {
 		}
 	}
 	if opt.signOff != "" {
-		if err := baseline.WriteFileAtomic(opt.signOff, []byte(signoff.Markdown(res))); err != nil {
+		if err := outfile.Write(opt.signOff, []byte(signoff.Markdown(res))); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/org/gonogo-action/internal/outfile"
 	"io"
 	"os"
 	"runtime"
@@ -164,7 +165,7 @@ func finish(b *baseline.Baseline, output, markdown, historyDir string, failOn []
 		return 0, err
 	}
 	if markdown != "" {
-		if err := baseline.WriteFileAtomic(markdown, []byte(scan.Markdown(b))); err != nil {
+		if err := outfile.Write(markdown, []byte(scan.Markdown(b))); err != nil {
 			return 0, err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/org/gonogo-action/internal/outfile"
 	"io"
 	"strconv"
 	"strings"
@@ -155,12 +156,12 @@ func regression(ctx context.Context, o options, stdout io.Writer, now time.Time)
 		return res, fmt.Errorf("encode report: %w", err)
 	}
 	if o.output != "" {
-		if err := baseline.WriteFileAtomic(o.output, buf.Bytes()); err != nil {
+		if err := outfile.Write(o.output, buf.Bytes()); err != nil {
 			return res, usagef("--output: %w", err)
 		}
 	}
 	if o.markdown != "" {
-		if err := baseline.WriteFileAtomic(o.markdown, []byte(report.RegressionMarkdown(res))); err != nil {
+		if err := outfile.Write(o.markdown, []byte(report.RegressionMarkdown(res))); err != nil {
 			return res, usagef("--markdown: %w", err)
 		}
 	}

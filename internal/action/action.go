@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/org/gonogo-action/internal/outfile"
 	"io"
 	"net/http"
 	"os"
@@ -16,7 +17,6 @@ import (
 	"time"
 
 	"github.com/org/gonogo-action/internal/actions"
-	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/github"
 	"github.com/org/gonogo-action/internal/report/signoff"
@@ -181,7 +181,7 @@ func (r *runner) evaluate(deps Deps, prNum int, headSHA string) (*gate.Results, 
 	if err := gate.WriteResults(filepath.Join(r.dir, "gate_results.json"), res); err != nil {
 		return nil, nil, err
 	}
-	if err := baseline.WriteFileAtomic(filepath.Join(r.dir, "gate_sign_off.md"), []byte(signoff.Markdown(res))); err != nil {
+	if err := outfile.Write(filepath.Join(r.dir, "gate_sign_off.md"), []byte(signoff.Markdown(res))); err != nil {
 		return nil, nil, err
 	}
 	return res, fetch, nil

@@ -4,11 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/org/gonogo-action/internal/outfile"
 	"math"
 	"os"
 	"time"
-
-	"github.com/org/gonogo-action/internal/baseline"
 )
 
 // Results is gate_results.json: _meta then one entry per gate, in the
@@ -169,5 +168,5 @@ func WriteResults(path string, r *Results) error {
 	if err != nil {
 		return fmt.Errorf("encode results: %w", err)
 	}
-	return baseline.WriteFileAtomic(path, data)
+	return outfile.Write(path, data)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/org/gonogo-action/internal/outfile"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -78,7 +79,7 @@ func WriteHistory(dir string, b *baseline.Baseline, now time.Time) (string, erro
 	if err := enc.Encode(trends); err != nil {
 		return "", err
 	}
-	if err := baseline.WriteFileAtomic(filepath.Join(dir, TrendsFile), buf.Bytes()); err != nil {
+	if err := outfile.Write(filepath.Join(dir, TrendsFile), buf.Bytes()); err != nil {
 		return "", fmt.Errorf("history: %w", err)
 	}
 	return snap, nil

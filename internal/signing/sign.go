@@ -5,12 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/org/gonogo-action/internal/outfile"
 	"io"
 	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/minisign"
 )
 
@@ -71,7 +71,7 @@ func signFile(root, rel string, k minisign.SecretKey, opt SignOptions) (string, 
 	if err != nil {
 		return "", err
 	}
-	if err := baseline.WriteFileAtomic(p+SigExt, text); err != nil {
+	if err := outfile.Write(p+SigExt, text); err != nil {
 		return "", err
 	}
 	return rel + SigExt, nil

@@ -1,4 +1,4 @@
-package baseline
+package outfile
 
 import (
 	"os"
@@ -7,12 +7,12 @@ import (
 	"testing"
 )
 
-// TestWriteFileAtomicKeepsSpecialFiles: --output /dev/null or /dev/stdout is
+// TestWriteKeepsSpecialFiles: --output /dev/null or /dev/stdout is
 // an everyday idiom. Renaming a temporary file over such a path replaced the
 // device (as root, /dev/null became a regular file for the whole machine).
 // A FIFO stands in for the device here: it must still be a FIFO and receive
 // the data.
-func TestWriteFileAtomicKeepsSpecialFiles(t *testing.T) {
+func TestWriteKeepsSpecialFiles(t *testing.T) {
 	t.Parallel()
 	fifo := filepath.Join(t.TempDir(), "out.pipe")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
@@ -24,7 +24,7 @@ func TestWriteFileAtomicKeepsSpecialFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	if err := WriteFileAtomic(fifo, []byte("report\n")); err != nil {
+	if err := Write(fifo, []byte("report\n")); err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Lstat(fifo)
@@ -41,9 +41,9 @@ func TestWriteFileAtomicKeepsSpecialFiles(t *testing.T) {
 	}
 }
 
-// TestWriteFileAtomicFollowsSymlinks: a link to the output stays a link and
+// TestWriteFollowsSymlinks: a link to the output stays a link and
 // the file it points to gets the data.
-func TestWriteFileAtomicFollowsSymlinks(t *testing.T) {
+func TestWriteFollowsSymlinks(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	target, link := filepath.Join(dir, "real.json"), filepath.Join(dir, "link.json")
@@ -53,7 +53,7 @@ func TestWriteFileAtomicFollowsSymlinks(t *testing.T) {
 	if err := os.Symlink("real.json", link); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteFileAtomic(link, []byte("new")); err != nil {
+	if err := Write(link, []byte("new")); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {

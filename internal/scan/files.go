@@ -6,10 +6,11 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/org/gonogo-action/internal/glob"
 )
 
 // target is one file to check.
@@ -27,65 +28,20 @@ type target struct {
 // DefaultInclude is the include glob when none is given.
 const DefaultInclude = "**/*.aether"
 
-// validGlobs checks patterns once, so a typo is a usage error and not a
-// silent "no files".
+// validGlobs checks patterns once (glob.Validate), so a typo is a usage
+// error and not a silent "no files".
 func validGlobs(flag string, patterns []string) error {
 	for _, p := range patterns {
-		for _, seg := range strings.Split(p, "/") {
-			if _, err := path.Match(seg, ""); err != nil {
-				return fmt.Errorf("--%s %q: %w", flag, p, err)
-			}
+		if err := glob.Validate(p); err != nil {
+			return fmt.Errorf("--%s %q: %w", flag, p, err)
 		}
 	}
 	return nil
 }
 
-// Match reports whether rel (a /-separated relative path) matches pattern.
-// A pattern without "/" matches the base name at any depth (as in
-// .gitignore); otherwise segments match one by one and "**" matches any
-// number of segments, none included.
-func Match(pattern, rel string) bool {
-	if !strings.Contains(pattern, "/") {
-		ok, _ := path.Match(pattern, path.Base(rel))
-		return ok
-	}
-	return matchSegs(strings.Split(pattern, "/"), strings.Split(rel, "/"))
-}
-
-func matchSegs(pat, segs []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			for len(pat) > 0 && pat[0] == "**" {
-				pat = pat[1:]
-			}
-			if len(pat) == 0 {
-				return true
-			}
-			for i := range len(segs) + 1 {
-				if matchSegs(pat, segs[i:]) {
-					return true
-				}
-			}
-			return false
-		}
-		if len(segs) == 0 {
-			return false
-		}
-		if ok, _ := path.Match(pat[0], segs[0]); !ok {
-			return false
-		}
-		pat, segs = pat[1:], segs[1:]
-	}
-	return len(segs) == 0
-}
-
-func matchAny(patterns []string, rel string) bool {
-	return slices.ContainsFunc(patterns, func(p string) bool { return Match(p, rel) })
-}
-
 // selected applies the include and exclude globs; no include means all.
 func selected(include, exclude []string, rel string) bool {
-	return (len(include) == 0 || matchAny(include, rel)) && !matchAny(exclude, rel)
+	return (len(include) == 0 || glob.MatchAny(include, rel)) && !glob.MatchAny(exclude, rel)
 }
 
 // discover lists the files under roots. A root that is a file is taken as
@@ -104,7 +60,7 @@ func discover(roots, include, exclude []string) ([]target, error) {
 				return nil, fmt.Errorf("path %s: not a regular file or directory", root)
 			}
 			rel := filepath.ToSlash(filepath.Clean(root))
-			if !matchAny(exclude, rel) {
+			if !glob.MatchAny(exclude, rel) {
 				out = append(out, target{Rel: rel, Arg: argPath(filepath.Clean(root))})
 			}
 			continue

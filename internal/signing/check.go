@@ -22,6 +22,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/org/gonogo-action/internal/glob"
 	"github.com/org/gonogo-action/internal/minisign"
 )
 
@@ -161,7 +162,7 @@ func Check(ctx context.Context, root string, spec Spec) (Report, error) {
 		if !validPath(f) {
 			return rep, fmt.Errorf("file %q: want a clean path inside the root", f)
 		}
-		if seen[f] || matchAny(spec.Exclude, f) || strings.HasSuffix(f, SigExt) {
+		if seen[f] || glob.MatchAny(spec.Exclude, f) || strings.HasSuffix(f, SigExt) {
 			continue
 		}
 		seen[f] = true
@@ -205,7 +206,7 @@ func walk(ctx context.Context, r *os.Root, include []string) ([]string, error) {
 			}
 			return nil
 		}
-		if p != "." && matchAny(include, p) {
+		if p != "." && glob.MatchAny(include, p) {
 			out = append(out, p)
 		}
 		return nil

@@ -58,7 +58,7 @@ func TestDemoFromRepoRoot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The title's escaping is report.Cell's business; the mark is ours.
+	// The title's escaping is safetext.Cell's business; the mark is ours.
 	if !regexp.MustCompile(`\| HMR swap \\?\+ audit \| 🔧 manual follow-up \|`).Match(md) {
 		t.Errorf("sign-off:\n%s", md)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/org/gonogo-action/internal/outfile"
 	"io"
 	"os"
 	"runtime"
@@ -13,7 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/org/gonogo-action/internal/actions"
+	"github.com/org/gonogo-action/internal/outfile"
+	"github.com/org/gonogo-action/internal/safetext"
+
 	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/scan"
 )
@@ -290,8 +291,8 @@ func isTerminal(w io.Writer) bool {
 
 // oneLine makes an error one log line. It may quote input (a checker's
 // SARIF, file names), and a CI runner acts on "##[name]data" anywhere in a
-// line, so actions.LogLine breaks that up too.
-func oneLine(s string) string { return actions.LogLine(strings.Join(strings.Fields(s), " ")) }
+// line, so safetext.LogLine breaks that up too.
+func oneLine(s string) string { return safetext.LogLine(strings.Join(strings.Fields(s), " ")) }
 
 // listFlag is a repeatable string flag.
 type listFlag []string

@@ -7,13 +7,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/org/gonogo-action/internal/outfile"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/org/gonogo-action/internal/actions"
+	"github.com/org/gonogo-action/internal/outfile"
+	"github.com/org/gonogo-action/internal/safetext"
+
 	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/compare"
 	"github.com/org/gonogo-action/internal/report"
@@ -60,7 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	}
 	// The error may quote a baseline (a pull request's), and a CI runner
 	// acts on "##[name]data" anywhere in a line: LogLine breaks that up.
-	fmt.Fprintf(stderr, "regression: %s\n", actions.LogLine(err.Error()))
+	fmt.Fprintf(stderr, "regression: %s\n", safetext.LogLine(err.Error()))
 	return exitUsage
 }
 

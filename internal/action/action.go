@@ -9,12 +9,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/org/gonogo-action/internal/outfile"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/org/gonogo-action/internal/outfile"
+	"github.com/org/gonogo-action/internal/safetext"
 
 	"github.com/org/gonogo-action/internal/actions"
 	"github.com/org/gonogo-action/internal/gate"
@@ -144,7 +146,7 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 // report phase), and the runner reads commands on stderr too: the line is
 // made safe, the annotation escaped.
 func fail(act *actions.Action, stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "%s: %s\n", prog, actions.LogLine(err.Error()))
+	fmt.Fprintf(stderr, "%s: %s\n", prog, safetext.LogLine(err.Error()))
 	_ = act.Annotate(actions.Annotation{Level: actions.Error, Title: "gonogo", Message: err.Error()})
 	return ExitUsage
 }
@@ -238,7 +240,7 @@ func (r *runner) runURL() string {
 func (r *runner) warn(msg string) {
 	_ = r.act.Annotate(actions.Annotation{Level: actions.Warning, Title: "gonogo", Message: msg})
 	if !r.act.Enabled() {
-		fmt.Fprintf(r.stderr, "%s: warning: %s\n", prog, actions.LogLine(msg))
+		fmt.Fprintf(r.stderr, "%s: warning: %s\n", prog, safetext.LogLine(msg))
 	}
 }
 

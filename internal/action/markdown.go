@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/org/gonogo-action/internal/safetext"
+
 	"github.com/org/gonogo-action/internal/compare"
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/github"
@@ -40,7 +42,7 @@ func render(res *gate.Results, refs []*github.Reference, runURL string, now time
 		if !ok {
 			continue
 		}
-		fmt.Fprintf(&b, "\n#### %s\n\n", report.Inline(cmpOr(g.Title, g.ID), 80))
+		fmt.Fprintf(&b, "\n#### %s\n\n", safetext.Inline(cmpOr(g.Title, g.ID), 80))
 		b.WriteString(report.RegressionMarkdown(r))
 		if len(r.Transitions) > 0 {
 			b.WriteString("\n**Transitions:** ")
@@ -48,7 +50,7 @@ func render(res *gate.Results, refs []*github.Reference, runURL string, now time
 				if i > 0 {
 					b.WriteString(", ")
 				}
-				fmt.Fprintf(&b, "%s: %d", report.Inline(k, 60), r.Transitions[k])
+				fmt.Fprintf(&b, "%s: %d", safetext.Inline(k, 60), r.Transitions[k])
 			}
 			b.WriteString("\n")
 		}
@@ -92,7 +94,7 @@ var hexSHA = regexp.MustCompile(`^[0-9a-f]{7,64}$`)
 // provenance is one line: branch, commit, run (linked) and age.
 func provenance(r *github.Reference, now time.Time) string {
 	var b strings.Builder
-	b.WriteString("**Reference:** " + report.Inline(r.Branch, 80))
+	b.WriteString("**Reference:** " + safetext.Inline(r.Branch, 80))
 	if hexSHA.MatchString(r.SHA) {
 		b.WriteString(" at `" + r.SHA[:7] + "`")
 	}

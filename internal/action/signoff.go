@@ -5,10 +5,11 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/org/gonogo-action/internal/safetext"
+
 	"github.com/org/gonogo-action/internal/actions"
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/github"
-	"github.com/org/gonogo-action/internal/report"
 )
 
 // Manual sign-off from the pull request: each manual gate is a task-list
@@ -68,7 +69,7 @@ func renderBox(b box, title string) string {
 	id := idChars.ReplaceAllString(b.ID, "_")
 	if b.Checked && validRecord(b.By, b.SHA) {
 		return fmt.Sprintf("- [x] <!-- gonogo-signoff id=%s by=%s sha=%s --> %s: signed off by %s for `%.7s`",
-			id, b.By, b.SHA, title, report.Inline(b.By, 60), b.SHA)
+			id, b.By, b.SHA, title, safetext.Inline(b.By, 60), b.SHA)
 	}
 	return fmt.Sprintf("- [ ] <!-- gonogo-signoff id=%s --> %s: tick to sign off", id, title)
 }
@@ -93,7 +94,7 @@ func signoffSection(res *gate.Results, approvals map[string]gate.Approval, head 
 		if a, ok := approvals[g.ID]; ok {
 			bx = box{ID: g.ID, Checked: true, By: a.By, SHA: a.SHA}
 		}
-		b.WriteString(renderBox(bx, "**"+report.Inline(cmpOr(g.Title, g.ID), 80)+"**") + "\n")
+		b.WriteString(renderBox(bx, "**"+safetext.Inline(cmpOr(g.Title, g.ID), 80)+"**") + "\n")
 	}
 	return b.String()
 }

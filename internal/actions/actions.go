@@ -111,22 +111,6 @@ func escapeProperty(s string) string {
 	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
 
-// LogLine makes untrusted text safe inside one plain log line that the
-// caller starts with text of its own (a program name): control characters
-// become spaces, so nothing can start a new line (the runner ends lines at
-// \r too), and "##[" is broken up, because the runner takes the older
-// "##[name]data" form of a workflow command anywhere in a line
-// (actions/runner ActionCommand.TryParse), not only at its start.
-func LogLine(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' {
-			return ' '
-		}
-		return r
-	}, strings.ToValidUTF8(s, "\uFFFD"))
-	return strings.ReplaceAll(s, "##[", "##\u200b[")
-}
-
 // token returns a fresh random token (128 bits, hex) that does not occur in
 // any of avoid; the check makes forgery impossible, not merely unlikely. It
 // ignores case, as the runner does when it compares a stop-commands token

@@ -130,26 +130,6 @@ func TestSummary(t *testing.T) {
 	})
 }
 
-func TestLogLine(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"plain: ok":                          "plain: ok",
-		"a\n::set-output name=x::y":          "a ::set-output name=x::y",
-		"a\r::error::z":                      "a ::error::z",
-		"x ##[set-output name=a;]b":          "x ##\u200b[set-output name=a;]b",
-		"###[add-mask]s ##[##[":              "###\u200b[add-mask]s ##\u200b[##\u200b[",
-		"bad \xff utf-8\u2028next\u0085next": "bad \uFFFD utf-8 next next",
-	} {
-		got := LogLine(in)
-		if got != want {
-			t.Errorf("LogLine(%q) = %q, want %q", in, got, want)
-		}
-		if strings.Contains(got, "##[") || strings.ContainsAny(got, "\r\n") {
-			t.Errorf("LogLine(%q) = %q: still a command", in, got)
-		}
-	}
-}
-
 // The runner compares the resume token without regard to case, so output
 // holding the token in upper case must not be relayed under it.
 func TestRelayTokenClashIgnoresCase(t *testing.T) {

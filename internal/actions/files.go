@@ -7,7 +7,7 @@ import (
 	"os"
 	"regexp"
 
-	"github.com/org/gonogo-action/internal/report"
+	"github.com/org/gonogo-action/internal/safetext"
 )
 
 // MaxSummary is the job summary's size limit per step: above it the runner
@@ -58,7 +58,7 @@ func (a *Action) AppendSummary(md string) (cut bool, err error) {
 	if room < len(summaryNote) {
 		return len(md) > 0, nil // full: adding even the note would drop it all
 	}
-	out := report.Truncate(md, room, report.Bytes, summaryNote)
+	out := safetext.Truncate(md, room, safetext.Bytes, summaryNote)
 	return out != md, a.appendFile(path, out)
 }
 

@@ -3,7 +3,6 @@ package gate
 import (
 	"context"
 	"fmt"
-	"github.com/org/gonogo-action/internal/actions"
 	"io"
 	"maps"
 	"math"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/org/gonogo-action/internal/safetext"
 )
 
 // Options tune a run. The zero value runs every gate.
@@ -341,8 +342,8 @@ func (e *engine) finalize(g *Gate, r GateResult, out Outcome, dur time.Duration)
 }
 
 // logSafe makes a summary (which may quote gate output) one short line that
-// a CI runner cannot take for a workflow command (actions.LogLine).
-func logSafe(s string) string { return truncate(actions.LogLine(s), 200) }
+// a CI runner cannot take for a workflow command (safetext.LogLine).
+func logSafe(s string) string { return truncate(safetext.LogLine(s), 200) }
 
 func isURL(s string) bool {
 	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")

@@ -7,9 +7,9 @@ import (
 	"regexp"
 	"strings"
 
-	gh "github.com/google/go-github/v62/github"
+	"github.com/org/gonogo-action/internal/safetext"
 
-	"github.com/org/gonogo-action/internal/report"
+	gh "github.com/google/go-github/v62/github"
 )
 
 // MaxCommentChars is GitHub's limit on a comment body; above it the API
@@ -42,7 +42,7 @@ func StickyBody(key, body, summaryURL string) string {
 		note += ": " + summaryURL
 	}
 	note += ".\n"
-	return marker + report.Truncate(body, MaxCommentChars-report.Runes(marker), report.Runes, note)
+	return marker + safetext.Truncate(body, MaxCommentChars-safetext.Runes(marker), safetext.Runes, note)
 }
 
 // Comment is a sticky comment found or written.

@@ -1,3 +1,7 @@
+// Package report renders comparisons for people and tools: the regression
+// table in markdown and the regression report's JSON. Everything that comes
+// from outside (checker messages, file names) goes through safetext.Cell or
+// safetext.Inline before it reaches markdown.
 package report
 
 import (
@@ -6,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/org/gonogo-action/internal/compare"
+	"github.com/org/gonogo-action/internal/safetext"
 )
 
 // MaxListedFailures is how many new failures a regression table lists.
@@ -30,7 +35,7 @@ func RegressionMarkdown(r compare.Result) string {
 			verdict = "➖ not gated"
 		}
 		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %s |\n",
-			Cell(c.Code, 40), c.Old, c.New, signed(c.Delta), Relative(c.RelativeIncrease, c.Delta), verdict)
+			safetext.Cell(c.Code, 40), c.Old, c.New, signed(c.Delta), Relative(c.RelativeIncrease, c.Delta), verdict)
 	}
 	fmt.Fprintf(&b, "\nA gated code fails when it grows by more than %d **and** by more than %s.\n",
 		r.AbsThreshold, strconv.FormatFloat(r.RelThreshold*100, 'f', -1, 64)+"%")
@@ -38,11 +43,11 @@ func RegressionMarkdown(r compare.Result) string {
 		shown := min(n, MaxListedFailures)
 		fmt.Fprintf(&b, "\n**New failures** (%d of %d)\n\n| File | Line | Code | Message |\n|---|--:|---|---|\n", shown, n)
 		for _, f := range r.NewFailures[:shown] {
-			code := Cell(f.CodeName, 40)
+			code := safetext.Cell(f.CodeName, 40)
 			if f.Suppressed {
 				code += " (suppressed)"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", Cell(f.Path, 120), lineCell(f.Line), code, Cell(f.Message, 160))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", safetext.Cell(f.Path, 120), lineCell(f.Line), code, safetext.Cell(f.Message, 160))
 		}
 	}
 	if len(r.Fixed) > 0 {

@@ -7,8 +7,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/org/gonogo-action/internal/safetext"
+
 	"github.com/org/gonogo-action/internal/baseline"
-	"github.com/org/gonogo-action/internal/report"
 )
 
 // topFailures is how many fingerprints the markdown lists.
@@ -17,18 +18,18 @@ const topFailures = 10
 // Markdown renders b as the classifier's human summary: a category table,
 // a code table and the most frequent failures by fingerprint (what a team
 // fixes or suppresses first). Every string from outside (paths, messages,
-// the checker's name) goes through report.Cell or report.Inline.
+// the checker's name) goes through safetext.Cell or safetext.Inline.
 func Markdown(b *baseline.Baseline) string {
 	var sb strings.Builder
 	failed := b.Total - b.ByCode[baseline.Success]
 	sb.WriteString("## Parse baseline\n\n")
 	fmt.Fprintf(&sb, "**%d** files checked", b.Total)
 	if b.Checker != "" {
-		fmt.Fprintf(&sb, " by %s", report.Inline(b.Checker, 120))
+		fmt.Fprintf(&sb, " by %s", safetext.Inline(b.Checker, 120))
 	}
 	fmt.Fprintf(&sb, " · **%d** failing (%.2f%%) · **%d** suppressed", failed, b.FailureRate*100, b.SuppressedFailures)
 	if b.Timestamp != "" {
-		fmt.Fprintf(&sb, " · %s", report.Inline(b.Timestamp, 40))
+		fmt.Fprintf(&sb, " · %s", safetext.Inline(b.Timestamp, 40))
 	}
 	sb.WriteString("\n\n")
 
@@ -39,7 +40,7 @@ func Markdown(b *baseline.Baseline) string {
 			return cmp.Or(cmp.Compare(b.ByCategory[y], b.ByCategory[x]), strings.Compare(x, y))
 		})
 		for _, c := range cats {
-			fmt.Fprintf(&sb, "| %s | %d | %.1f%% |\n", report.Cell(c, 60), b.ByCategory[c], share(b.ByCategory[c], failed))
+			fmt.Fprintf(&sb, "| %s | %d | %.1f%% |\n", safetext.Cell(c, 60), b.ByCategory[c], share(b.ByCategory[c], failed))
 		}
 		sb.WriteString("\n")
 	}
@@ -48,7 +49,7 @@ func Markdown(b *baseline.Baseline) string {
 	codes := slices.Collect(maps.Keys(b.ByCode))
 	baseline.SortCodes(codes)
 	for _, c := range codes {
-		fmt.Fprintf(&sb, "| %s | %d | %d |\n", report.Cell(c, 40), b.ByCode[c], b.SuppressedByCode[c])
+		fmt.Fprintf(&sb, "| %s | %d | %d |\n", safetext.Cell(c, 40), b.ByCode[c], b.SuppressedByCode[c])
 	}
 
 	type group struct {
@@ -77,8 +78,8 @@ func Markdown(b *baseline.Baseline) string {
 			if g.suppressed {
 				fp += " (suppressed)"
 			}
-			fmt.Fprintf(&sb, "| %s | %s | %d | %s | %s |\n", fp, report.Cell(g.code, 40), g.n,
-				report.Cell(g.path, 80), report.Cell(g.msg, 120))
+			fmt.Fprintf(&sb, "| %s | %s | %d | %s | %s |\n", fp, safetext.Cell(g.code, 40), g.n,
+				safetext.Cell(g.path, 80), safetext.Cell(g.msg, 120))
 		}
 	}
 	for _, l := range []struct {
@@ -93,7 +94,7 @@ func Markdown(b *baseline.Baseline) string {
 			if i > 0 {
 				sb.WriteString(", ")
 			}
-			sb.WriteString(report.Inline(fp, 40))
+			sb.WriteString(safetext.Inline(fp, 40))
 		}
 		sb.WriteString("\n")
 	}

@@ -13,7 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
+
+	"github.com/org/gonogo-action/internal/safetext"
 
 	"github.com/org/gonogo-action/internal/minisign"
 )
@@ -78,7 +79,7 @@ func SignCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		return code
 	}
 	fail := func(err error) int {
-		fmt.Fprintf(stderr, "%s: %s\n", name, printable(err.Error()))
+		fmt.Fprintf(stderr, "%s: %s\n", name, safetext.LogLine(err.Error()))
 		return ExitUsage
 	}
 	if keyPath == "" || fs.NArg() == 0 {
@@ -101,7 +102,7 @@ func SignCommand(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	}
 	done, err := SignFiles(ctx, root, files, k, opt)
 	for _, s := range done {
-		fmt.Fprintf(stdout, "signed %s (key %s)\n", printable(s), k.ID)
+		fmt.Fprintf(stdout, "signed %s (key %s)\n", safetext.LogLine(s), k.ID)
 	}
 	if err != nil {
 		return fail(err)
@@ -141,7 +142,7 @@ func VerifyCommand(ctx context.Context, args []string, stdin io.Reader, stdout, 
 		return code
 	}
 	fail := func(err error) int {
-		fmt.Fprintf(stderr, "%s: %s\n", name, printable(err.Error()))
+		fmt.Fprintf(stderr, "%s: %s\n", name, safetext.LogLine(err.Error()))
 		return ExitUsage
 	}
 	if len(spec.Keys) == 0 {
@@ -184,7 +185,7 @@ func VerifyCommand(ctx context.Context, args []string, stdin io.Reader, stdout, 
 			if f.Status == Unsigned && !rep.Strict {
 				word = "warn"
 			}
-			fmt.Fprintf(stdout, "%s %-8s %s: %s\n", word, f.Status, printable(f.Path), printable(f.Reason))
+			fmt.Fprintf(stdout, "%s %-8s %s: %s\n", word, f.Status, safetext.LogLine(f.Path), safetext.LogLine(f.Reason))
 		}
 	}
 	verdict := "ok"
@@ -256,15 +257,4 @@ func now(getenv func(string) string) (time.Time, error) {
 		return time.Unix(n, 0).UTC(), nil
 	}
 	return time.Now(), nil
-}
-
-// printable quotes text (file names, reasons, errors quoting them) that
-// holds control or other invisible characters, so it cannot forge lines or
-// terminal sequences, and breaks up "##[" so it cannot be a runner command.
-func printable(s string) string {
-	if strings.IndexFunc(s, func(r rune) bool { return !unicode.IsGraphic(r) && r != ' ' }) >= 0 {
-		s = strconv.Quote(s)
-	}
-	// A CI runner acts on "##[name]data" anywhere in a line of output.
-	return strings.ReplaceAll(s, "##[", "##\u200b[")
 }

@@ -10,8 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/org/gonogo-action/internal/safetext"
+
 	"github.com/org/gonogo-action/internal/gate"
-	"github.com/org/gonogo-action/internal/report"
 )
 
 // Marks of the sign-off, as in the specification.
@@ -46,7 +47,7 @@ func gateResult(g gate.GateResult) string {
 	case g.ManualFollowup():
 		word = "manual follow-up"
 	case word == gate.StatusApproved:
-		word = "approved by " + report.Inline(fmt.Sprint(g.Details["approved_by"]), 40)
+		word = "approved by " + safetext.Inline(fmt.Sprint(g.Details["approved_by"]), 40)
 	case word == "" && g.OK:
 		word = "pass"
 	case word == "":
@@ -54,7 +55,7 @@ func gateResult(g gate.GateResult) string {
 	default:
 		// details.status is the results' text, which a pull request
 		// writes in the two-phase setup: escaped like every other field.
-		word = report.Inline(strings.ReplaceAll(word, "_", " "), 40)
+		word = safetext.Inline(strings.ReplaceAll(word, "_", " "), 40)
 	}
 	if !g.Mandatory && !g.OK {
 		word += " (optional)"
@@ -90,7 +91,7 @@ func Verdict(r *gate.Results) string {
 		default:
 			ids := make([]string, n)
 			for i, id := range r.Meta.Failed {
-				ids[i] = report.Inline(id, 60)
+				ids[i] = safetext.Inline(id, 60)
 			}
 			fmt.Fprintf(&b, "%d mandatory gate(s) failed (%s)", n, strings.Join(ids, ", "))
 		}
@@ -109,7 +110,7 @@ func Verdict(r *gate.Results) string {
 	}
 	b.WriteString(".")
 	if r.Meta.Profile != "" {
-		b.WriteString(" Profile " + report.Inline(r.Meta.Profile, 40) + ",")
+		b.WriteString(" Profile " + safetext.Inline(r.Meta.Profile, 40) + ",")
 	}
 	sec, frac := math.Modf(r.Meta.TS)
 	ts := time.Unix(int64(sec), int64(frac*1e9)).UTC().Format("2006-01-02 15:04:05 UTC")
@@ -123,7 +124,7 @@ func Table(r *gate.Results) string {
 	b.WriteString("| Gate | Result | Duration | Details / evidence |\n")
 	b.WriteString("|---|---|---:|---|\n")
 	for _, g := range r.Gates {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", report.Cell(title(g), titleRunes), gateResult(g), duration(g), details(g))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", safetext.Cell(title(g), titleRunes), gateResult(g), duration(g), details(g))
 	}
 	return b.String()
 }
@@ -133,9 +134,9 @@ func Table(r *gate.Results) string {
 func SummaryLines(r *gate.Results) string {
 	var b strings.Builder
 	for _, g := range r.Gates {
-		fmt.Fprintf(&b, "- %s: %s", report.Inline(title(g), titleRunes), Mark(g))
+		fmt.Fprintf(&b, "- %s: %s", safetext.Inline(title(g), titleRunes), Mark(g))
 		if note := cmpOr(g.Evidence, g.Summary); note != "" {
-			fmt.Fprintf(&b, " (%s)", report.Inline(note, summaryRunes))
+			fmt.Fprintf(&b, " (%s)", safetext.Inline(note, summaryRunes))
 		}
 		b.WriteByte('\n')
 	}
@@ -154,10 +155,10 @@ func duration(g gate.GateResult) string {
 func details(g gate.GateResult) string {
 	parts := []string{}
 	if g.Summary != "" {
-		parts = append(parts, report.Cell(g.Summary, detailRunes))
+		parts = append(parts, safetext.Cell(g.Summary, detailRunes))
 	}
 	if g.Evidence != "" {
-		parts = append(parts, "evidence: "+report.Inline(g.Evidence, 120))
+		parts = append(parts, "evidence: "+safetext.Inline(g.Evidence, 120))
 	}
 	if len(parts) == 0 {
 		return "–"

@@ -1,9 +1,4 @@
-// Package report renders results for people: markdown for PR comments, job
-// summaries and sign-off files, and the JSON reports. Everything that comes
-// from outside (checker messages, file names, command output, PR data) goes
-// through Cell or Inline before it reaches markdown, so it can never open a
-// table column, a code span, an HTML tag, a link, an @mention or a #reference.
-package report
+package safetext
 
 import (
 	"strings"

@@ -18,9 +18,9 @@ import (
 	"github.com/org/gonogo-action/internal/outfile"
 	"github.com/org/gonogo-action/internal/safetext"
 
-	"github.com/org/gonogo-action/internal/actions"
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/github"
+	"github.com/org/gonogo-action/internal/githubactions"
 	"github.com/org/gonogo-action/internal/report/signoff"
 )
 
@@ -43,7 +43,7 @@ type Deps struct {
 // runner carries one run's state.
 type runner struct {
 	ctx    context.Context
-	act    *actions.Action
+	act    *githubactions.Action
 	getenv func(string) string
 	stderr io.Writer
 	in     Inputs
@@ -61,7 +61,7 @@ type runner struct {
 
 // Run is `gate action`: the action's entry point.
 func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) string, deps Deps) int {
-	act := actions.New(getenv, stdout)
+	act := githubactions.New(getenv, stdout)
 	defer act.Close()
 	in, err := readInputs(act)
 	if err != nil {
@@ -145,9 +145,9 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 // may quote untrusted text (a gate id of a pull request's results in the
 // report phase), and the runner reads commands on stderr too: the line is
 // made safe, the annotation escaped.
-func fail(act *actions.Action, stderr io.Writer, err error) int {
+func fail(act *githubactions.Action, stderr io.Writer, err error) int {
 	fmt.Fprintf(stderr, "%s: %s\n", prog, safetext.LogLine(err.Error()))
-	_ = act.Annotate(actions.Annotation{Level: actions.Error, Title: "gonogo", Message: err.Error()})
+	_ = act.Annotate(githubactions.Annotation{Level: githubactions.Error, Title: "gonogo", Message: err.Error()})
 	return ExitUsage
 }
 
@@ -238,7 +238,7 @@ func (r *runner) runURL() string {
 
 // warn shows a problem without changing the verdict.
 func (r *runner) warn(msg string) {
-	_ = r.act.Annotate(actions.Annotation{Level: actions.Warning, Title: "gonogo", Message: msg})
+	_ = r.act.Annotate(githubactions.Annotation{Level: githubactions.Warning, Title: "gonogo", Message: msg})
 	if !r.act.Enabled() {
 		fmt.Fprintf(r.stderr, "%s: warning: %s\n", prog, safetext.LogLine(msg))
 	}
@@ -247,7 +247,7 @@ func (r *runner) warn(msg string) {
 // relayWriter passes the engine's log lines (which quote gate output)
 // through stop-commands, so they cannot issue workflow commands.
 type relayWriter struct {
-	act *actions.Action
+	act *githubactions.Action
 	w   io.Writer
 }
 

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/org/gonogo-action/internal/actions"
 	"github.com/org/gonogo-action/internal/github"
+	"github.com/org/gonogo-action/internal/githubactions"
 )
 
 // Inputs are the action's inputs (action.yml), validated.
@@ -35,7 +35,7 @@ func oneOf(name, v string, allowed ...string) error {
 }
 
 // readInputs reads and checks the inputs; an error is a usage error.
-func readInputs(act *actions.Action) (Inputs, error) {
+func readInputs(act *githubactions.Action) (Inputs, error) {
 	in := Inputs{
 		Config:           act.InputOr("config", ".github/gonogo.yml"),
 		Profile:          act.Input("profile"),

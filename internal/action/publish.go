@@ -6,9 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/org/gonogo-action/internal/actions"
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/github"
+	"github.com/org/gonogo-action/internal/githubactions"
 )
 
 // report writes the summary, outputs and annotations always, and the
@@ -46,12 +46,12 @@ func (r *runner) annotate(res *gate.Results) {
 		if !ok {
 			continue
 		}
-		level := actions.Warning
+		level := githubactions.Warning
 		if !g.OK {
-			level = actions.Error
+			level = githubactions.Error
 		}
 		for _, f := range reg.NewFailures {
-			_ = r.act.Annotate(actions.Annotation{
+			_ = r.act.Annotate(githubactions.Annotation{
 				Level: level, Title: "new " + f.CodeName, File: filepath.ToSlash(filepath.Join(r.rel, f.Path)),
 				Line: f.Line, Message: f.Message,
 			})

@@ -7,9 +7,9 @@ import (
 
 	"github.com/org/gonogo-action/internal/safetext"
 
-	"github.com/org/gonogo-action/internal/actions"
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/github"
+	"github.com/org/gonogo-action/internal/githubactions"
 )
 
 // Manual sign-off from the pull request: each manual gate is a task-list
@@ -241,6 +241,6 @@ func (r *runner) onCommentEdited() {
 		return
 	}
 	for _, c := range changes {
-		_ = r.act.Annotate(actions.Annotation{Level: actions.Notice, Title: "gonogo sign-off", Message: c})
+		_ = r.act.Annotate(githubactions.Annotation{Level: githubactions.Notice, Title: "gonogo sign-off", Message: c})
 	}
 }

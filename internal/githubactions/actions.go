@@ -1,4 +1,4 @@
-// Package actions speaks the GitHub Actions runner protocol: inputs, outputs,
+// Package githubactions speaks the GitHub Actions runner protocol: inputs, outputs,
 // the job summary, annotations, masks and stop-commands around relayed
 // output. Outside Actions (GITHUB_ACTIONS unset) every call is a no-op, so the
 // CLIs can use it unconditionally.
@@ -10,7 +10,7 @@
 // helper, so all we would keep is two escaping functions.
 //
 // Protocol: https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions
-package actions
+package githubactions
 
 import (
 	"crypto/rand"

@@ -6,6 +6,7 @@
 package action
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -78,7 +79,7 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 	if r.now == nil {
 		r.now = time.Now
 	}
-	ws := cmpOr(getenv("GITHUB_WORKSPACE"), ".")
+	ws := cmp.Or(getenv("GITHUB_WORKSPACE"), ".")
 	r.rel = in.WorkingDirectory
 	if r.dir, err = filepath.Abs(filepath.Join(ws, in.WorkingDirectory)); err != nil {
 		return fail(act, stderr, err)

@@ -1,6 +1,7 @@
 package action
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -42,7 +43,7 @@ func render(res *gate.Results, refs []*github.Reference, runURL string, now time
 		if !ok {
 			continue
 		}
-		fmt.Fprintf(&b, "\n#### %s\n\n", safetext.Inline(cmpOr(g.Title, g.ID), 80))
+		fmt.Fprintf(&b, "\n#### %s\n\n", safetext.Inline(cmp.Or(g.Title, g.ID), 80))
 		b.WriteString(report.RegressionMarkdown(r))
 		if len(r.Transitions) > 0 {
 			b.WriteString("\n**Transitions:** ")
@@ -80,13 +81,6 @@ func regression(g gate.GateResult) (compare.Result, bool) {
 		return compare.Result{}, false
 	}
 	return r, true
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 var hexSHA = regexp.MustCompile(`^[0-9a-f]{7,64}$`)

@@ -1,6 +1,7 @@
 package action
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -103,7 +104,7 @@ func (r *runner) statuses(res *gate.Results, sha string) {
 				}
 			}
 			sts = append(sts, github.Status{Context: "gonogo/" + g.ID, State: st,
-				Description: cmpOr(g.Summary, g.Status()), TargetURL: r.runURL()})
+				Description: cmp.Or(g.Summary, g.Status()), TargetURL: r.runURL()})
 		}
 	}
 	for _, st := range sts {

@@ -1,6 +1,7 @@
 package action
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"strings"
@@ -94,7 +95,7 @@ func signoffSection(res *gate.Results, approvals map[string]gate.Approval, head 
 		if a, ok := approvals[g.ID]; ok {
 			bx = box{ID: g.ID, Checked: true, By: a.By, SHA: a.SHA}
 		}
-		b.WriteString(renderBox(bx, "**"+safetext.Inline(cmpOr(g.Title, g.ID), 80)+"**") + "\n")
+		b.WriteString(renderBox(bx, "**"+safetext.Inline(cmp.Or(g.Title, g.ID), 80)+"**") + "\n")
 	}
 	return b.String()
 }

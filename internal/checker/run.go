@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -224,7 +225,7 @@ func (r *Runner) judge(res *result, path string, i int) Status {
 		if name, ok := ExitCodeName(res.exitCode); ok {
 			st.CodeName, st.Evidence = name, FromExit
 			if name != baseline.Success {
-				st.Message, st.Line = orDefault(msg, res.exitText()), line
+				st.Message, st.Line = cmp.Or(msg, res.exitText()), line
 			}
 			return st
 		}
@@ -243,7 +244,7 @@ func (r *Runner) judge(res *result, path string, i int) Status {
 		st.Message = Clean(st.Message, MaxMessage)
 		return st
 	}
-	st.CodeName, st.Message = baseline.GenericFailure, orDefault(msg, res.exitText())
+	st.CodeName, st.Message = baseline.GenericFailure, cmp.Or(msg, res.exitText())
 	return st
 }
 
@@ -252,11 +253,4 @@ func (res *result) exitText() string {
 		return res.signal
 	}
 	return fmt.Sprintf("exit status %d", res.exitCode)
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

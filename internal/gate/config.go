@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"os"
@@ -272,7 +273,7 @@ func (d *Decoder) gate(node *yaml.Node) (*Gate, error) {
 			continue
 		}
 		if kind == nil || !slices.Contains(kind.Siblings, kn.Value) {
-			return nil, d.Errorf(kn, "key %q is not valid for a %s gate", kn.Value, cmpOr(g.Kind, "manual"))
+			return nil, d.Errorf(kn, "key %q is not valid for a %s gate", kn.Value, cmp.Or(g.Kind, "manual"))
 		}
 		siblings[kn.Value] = kindNodes[kn.Value]
 	}
@@ -284,13 +285,6 @@ func (d *Decoder) gate(node *yaml.Node) (*Gate, error) {
 		g.Check = check
 	}
 	return g, nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func isSibling(key string) bool {

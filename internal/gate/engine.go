@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -131,8 +132,8 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Results, error) {
 	if jobs <= 0 {
 		jobs = DefaultJobs()
 	}
-	profile := cmpOr(opt.Profile, cfg.Profile)
-	dir := cmpOr(opt.Dir, ".")
+	profile := cmp.Or(opt.Profile, cfg.Profile)
+	dir := cmp.Or(opt.Dir, ".")
 	started := now()
 	base := &RunContext{Dir: dir, Env: opt.Environ, Started: started, Now: now, HTTP: client,
 		Reference: opt.Reference, OutputCap: opt.OutputCap, MissingReference: opt.MissingReference}

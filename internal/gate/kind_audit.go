@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -34,7 +35,7 @@ func decodeAudit(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, 
 	if err := d.Decode(value, &raw); err != nil {
 		return nil, err
 	}
-	c := &auditCheck{File: raw.File, Field: cmpOr(raw.Field, "event")}
+	c := &auditCheck{File: raw.File, Field: cmp.Or(raw.Field, "event")}
 	if c.File == "" {
 		return nil, d.Errorf(value, "audit: file is required")
 	}

@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -31,7 +32,7 @@ func decodeCoverage(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Chec
 	if err := d.Decode(value, c); err != nil {
 		return nil, err
 	}
-	c.Format = cmpOr(c.Format, FormatAuto)
+	c.Format = cmp.Or(c.Format, FormatAuto)
 	switch {
 	case c.Profile == "":
 		return nil, d.Errorf(value, "coverage: profile is required")

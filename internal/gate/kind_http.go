@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -53,7 +54,7 @@ func decodeHTTP(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, e
 		if !isURL(s.Request.URL) {
 			return nil, d.Errorf(n, "http step %d: request.url must be an http(s) URL", i+1)
 		}
-		s.Request.Method = strings.ToUpper(cmpOr(s.Request.Method, http.MethodGet))
+		s.Request.Method = strings.ToUpper(cmp.Or(s.Request.Method, http.MethodGet))
 		if len(s.Expect.Status) == 0 {
 			s.Expect.Status = []int{200}
 		}

@@ -80,8 +80,8 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 		return nil, d.Errorf(value, "parse-regression: missing_reference must be pass, warn or fail")
 	}
 	if c.Reference.Artifact != "" {
-		c.Reference.Branch = cmpOr(c.Reference.Branch, "main")
-		c.Reference.File = cmpOr(c.Reference.File, "parse_baseline.json")
+		c.Reference.Branch = cmp.Or(c.Reference.Branch, "main")
+		c.Reference.File = cmp.Or(c.Reference.File, "parse_baseline.json")
 	}
 	p := compare.DefaultPolicy()
 	if c.AbsThreshold != nil {
@@ -225,7 +225,7 @@ func regressionSummary(res compare.Result) string {
 		}
 		return "regression: " + strings.Join(reg, ", ") + " (" + s + ")"
 	}
-	return cmpOr(s, "no gated codes")
+	return cmp.Or(s, "no gated codes")
 }
 
 func capFiles(files []baseline.File) any {

@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -39,7 +40,7 @@ func decodeQuiet(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, 
 	if c.Max < 0 {
 		return nil, d.Errorf(value, "quiet: max must not be negative")
 	}
-	c.Since = cmpOr(c.Since, "run")
+	c.Since = cmp.Or(c.Since, "run")
 	if c.Since != "run" {
 		w, err := time.ParseDuration(c.Since)
 		if err != nil || w <= 0 {

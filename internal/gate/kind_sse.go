@@ -2,6 +2,7 @@ package gate
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -100,7 +101,7 @@ func (c *sseCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 	problems = append(problems, checkHeaders(c.headers, hdr)...)
 	if len(c.Expect.Order) > 0 {
 		p := checkOrder(types, c.Expect.Order)
-		details["order"] = cmpOr(p, "ok")
+		details["order"] = cmp.Or(p, "ok")
 		if p != "" {
 			problems = append(problems, p)
 		}

@@ -1,6 +1,7 @@
 package aetherra_test
 
 import (
+	"cmp"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -94,7 +95,7 @@ func TestDemoEachGateCatchesItsFault(t *testing.T) {
 		{"policy_dp", aetherra.FaultNoPolicy, "", "header X-Aetherra-Policy: absent"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.gate+"/"+cmpOr(tt.fault, "coverage-drop"), func(t *testing.T) {
+		t.Run(tt.gate+"/"+cmp.Or(tt.fault, "coverage-drop"), func(t *testing.T) {
 			t.Parallel()
 			var faults []string
 			if tt.fault != "" {
@@ -106,13 +107,6 @@ func TestDemoEachGateCatchesItsFault(t *testing.T) {
 			}
 		})
 	}
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func TestParseFaults(t *testing.T) {

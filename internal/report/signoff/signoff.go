@@ -5,6 +5,7 @@
 package signoff
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strings"
@@ -135,7 +136,7 @@ func SummaryLines(r *gate.Results) string {
 	var b strings.Builder
 	for _, g := range r.Gates {
 		fmt.Fprintf(&b, "- %s: %s", safetext.Inline(title(g), titleRunes), Mark(g))
-		if note := cmpOr(g.Evidence, g.Summary); note != "" {
+		if note := cmp.Or(g.Evidence, g.Summary); note != "" {
 			fmt.Fprintf(&b, " (%s)", safetext.Inline(note, summaryRunes))
 		}
 		b.WriteByte('\n')
@@ -143,7 +144,7 @@ func SummaryLines(r *gate.Results) string {
 	return b.String()
 }
 
-func title(g gate.GateResult) string { return cmpOr(g.Title, g.ID) }
+func title(g gate.GateResult) string { return cmp.Or(g.Title, g.ID) }
 
 func duration(g gate.GateResult) string {
 	if g.DurationSec == 0 && g.Status() != gate.StatusPass && g.Status() != gate.StatusFail {
@@ -164,11 +165,4 @@ func details(g gate.GateResult) string {
 		return "–"
 	}
 	return strings.Join(parts, " · ")
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

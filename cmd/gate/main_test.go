@@ -2,12 +2,13 @@ package main
 
 import (
 	"context"
-	"github.com/org/gonogo-action/internal/clitest"
 	"os"
 	"os/signal"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/org/gonogo-action/internal/clitest"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )

@@ -6,10 +6,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/org/gonogo-action/internal/outfile"
 	"io"
 	"os"
 	"strings"
+
+	"github.com/org/gonogo-action/internal/outfile"
 
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/report/signoff"

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/org/gonogo-action/internal/clitest"
-	"github.com/org/gonogo-action/internal/golden"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +13,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/org/gonogo-action/internal/clitest"
+	"github.com/org/gonogo-action/internal/golden"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )

@@ -2,10 +2,11 @@ package main
 
 import (
 	"context"
-	"github.com/org/gonogo-action/internal/clitest"
-	"github.com/org/gonogo-action/internal/golden"
 	"os"
 	"testing"
+
+	"github.com/org/gonogo-action/internal/clitest"
+	"github.com/org/gonogo-action/internal/golden"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )

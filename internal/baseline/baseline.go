@@ -8,10 +8,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/org/gonogo-action/internal/outfile"
 	"os"
 	"slices"
 	"strings"
+
+	"github.com/org/gonogo-action/internal/outfile"
 )
 
 // Baseline is one parse_baseline.json document. The first five fields are

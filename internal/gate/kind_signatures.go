@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/org/gonogo-action/internal/signing"
 	"gopkg.in/yaml.v3"
+
+	"github.com/org/gonogo-action/internal/signing"
 )
 
 func init() {

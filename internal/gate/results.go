@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/org/gonogo-action/internal/outfile"
 	"math"
 	"os"
 	"time"
+
+	"github.com/org/gonogo-action/internal/outfile"
 )
 
 // Results is gate_results.json: _meta then one entry per gate, in the

@@ -1,11 +1,12 @@
 package gate
 
 import (
-	"github.com/org/gonogo-action/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/org/gonogo-action/internal/golden"
 )
 
 // TestResultsGolden pins gate_results.json: a run with a fixed clock over

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/org/gonogo-action/internal/outfile"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"time"
+
+	"github.com/org/gonogo-action/internal/outfile"
 
 	"github.com/org/gonogo-action/internal/baseline"
 )

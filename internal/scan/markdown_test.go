@@ -1,9 +1,10 @@
 package scan
 
 import (
-	"github.com/org/gonogo-action/internal/golden"
 	"path/filepath"
 	"testing"
+
+	"github.com/org/gonogo-action/internal/golden"
 
 	"github.com/org/gonogo-action/internal/baseline"
 )

@@ -3,13 +3,14 @@ package scan
 import (
 	"context"
 	"fmt"
-	"github.com/org/gonogo-action/internal/golden"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/org/gonogo-action/internal/golden"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"

@@ -5,9 +5,10 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
-	"github.com/org/gonogo-action/internal/golden"
 	"path/filepath"
 	"testing"
+
+	"github.com/org/gonogo-action/internal/golden"
 
 	"github.com/org/gonogo-action/internal/minisign"
 )

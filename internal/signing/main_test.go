@@ -3,13 +3,15 @@ package signing
 import (
 	"context"
 	"fmt"
-	"github.com/org/gonogo-action/internal/clitest"
-	"github.com/org/gonogo-action/internal/golden"
 	"os"
 	"testing"
 
-	"github.com/org/gonogo-action/internal/minisign"
+	"github.com/org/gonogo-action/internal/clitest"
+	"github.com/org/gonogo-action/internal/golden"
+
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/org/gonogo-action/internal/minisign"
 )
 
 // gate dispatches like cmd/gate does for its sign and verify subcommands.

@@ -5,11 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"github.com/org/gonogo-action/internal/outfile"
 	"io"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/org/gonogo-action/internal/outfile"
 
 	"github.com/org/gonogo-action/internal/minisign"
 )

@@ -1,10 +1,11 @@
 package signoff_test
 
 import (
-	"github.com/org/gonogo-action/internal/golden"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/org/gonogo-action/internal/golden"
 
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/report/signoff"

@@ -148,7 +148,7 @@ func regression(ctx context.Context, o options, stdout io.Writer, now time.Time)
 		return compare.Result{}, err
 	}
 	res := compare.Compare(ref, next, o.policy)
-	res.Timestamp = now.UTC().Format("2006-01-02T15:04:05.000000-07:00")
+	res.Timestamp = compare.Stamp(now)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

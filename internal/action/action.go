@@ -126,14 +126,12 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 	if err != nil { // configuration, usage or file problems: gate.Run fails no other way
 		return fail(act, stderr, err)
 	}
-	var refs []*github.Reference
 	if fetch != nil {
-		refs = fetch.provenance()
 		for _, w := range fetch.warns {
 			r.warn(w)
 		}
 	}
-	body := render(res, refs, r.runURL(), r.now(), prNum > 0, r.approvals, headSHA)
+	body := render(res, r.runURL(), r.now(), prNum > 0, r.approvals, headSHA)
 	r.report(res, body, fetch, prNum, headSHA)
 	if !res.Meta.AllPassed {
 		return ExitFail
@@ -171,15 +169,12 @@ func (r *runner) evaluate(deps Deps, prNum int, headSHA string) (*gate.Results, 
 	}
 	var fetch *referenceFetcher
 	if r.gh != nil {
-		fetch = &referenceFetcher{client: r.gh, repo: r.repo, branch: r.in.ReferenceBranch, now: r.now}
+		fetch = &referenceFetcher{client: r.gh, repo: r.repo, branch: r.in.ReferenceBranch}
 		opt.Reference = fetch
 	}
 	res, err := gate.Run(r.ctx, cfg, opt)
 	if err != nil {
 		return nil, nil, err
-	}
-	if fetch != nil {
-		fetch.annotateDetails(res)
 	}
 	if err := gate.WriteResults(filepath.Join(r.dir, "gate_results.json"), res); err != nil {
 		return nil, nil, err

@@ -2,7 +2,6 @@ package action
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"net/url"
@@ -13,9 +12,8 @@ import (
 
 	"github.com/org/gonogo-action/internal/safetext"
 
-	"github.com/org/gonogo-action/internal/compare"
+	"github.com/org/gonogo-action/internal/artifact"
 	"github.com/org/gonogo-action/internal/gate"
-	"github.com/org/gonogo-action/internal/github"
 	"github.com/org/gonogo-action/internal/report"
 	"github.com/org/gonogo-action/internal/report/signoff"
 )
@@ -23,11 +21,11 @@ import (
 // render is the body shared by the comment and the job summary: a one-line
 // verdict, the sign-off table, each parse-regression gate's table with new
 // failures and transitions, the references' provenance and a link to the
-// run. Everything from the results is escaped by the report package.
+// run. Everything from the results is escaped (safetext).
 //
 // For a pull request, head is the commit the results are for; the sign-off
 // section names it so a tick is only ever recorded for the commit shown.
-func render(res *gate.Results, refs []*github.Reference, runURL string, now time.Time, pr bool, approvals map[string]gate.Approval, head string) string {
+func render(res *gate.Results, runURL string, now time.Time, pr bool, approvals map[string]gate.Approval, head string) string {
 	var b strings.Builder
 	mark := signoff.MarkPass + " GO"
 	if !res.Meta.AllPassed {
@@ -39,12 +37,12 @@ func render(res *gate.Results, refs []*github.Reference, runURL string, now time
 		b.WriteString(signoffSection(res, approvals, head))
 	}
 	for _, g := range res.Gates {
-		r, ok := regression(g)
-		if !ok {
+		r := g.Regression
+		if r == nil {
 			continue
 		}
 		fmt.Fprintf(&b, "\n#### %s\n\n", safetext.Inline(cmp.Or(g.Title, g.ID), 80))
-		b.WriteString(report.RegressionMarkdown(r))
+		b.WriteString(report.RegressionMarkdown(*r))
 		if len(r.Transitions) > 0 {
 			b.WriteString("\n**Transitions:** ")
 			for i, k := range slices.Sorted(maps.Keys(r.Transitions)) {
@@ -56,8 +54,10 @@ func render(res *gate.Results, refs []*github.Reference, runURL string, now time
 			b.WriteString("\n")
 		}
 	}
-	for _, r := range refs {
-		b.WriteString("\n" + provenance(r, now) + "\n")
+	for _, g := range res.Gates {
+		if g.Reference != nil && g.Reference.Found != nil {
+			b.WriteString("\n" + provenance(*g.Reference.Found, now) + "\n")
+		}
 	}
 	if runURL != "" {
 		fmt.Fprintf(&b, "\n[Run and full report](%s)\n", runURL)
@@ -65,28 +65,10 @@ func render(res *gate.Results, refs []*github.Reference, runURL string, now time
 	return b.String()
 }
 
-// regression reads a parse-regression gate's comparison from its details,
-// whether they came from this run or from a gate_results.json.
-func regression(g gate.GateResult) (compare.Result, bool) {
-	raw, ok := g.Details["report"]
-	if !ok || g.Kind != "parse-regression" {
-		return compare.Result{}, false
-	}
-	data, err := json.Marshal(raw)
-	if err != nil {
-		return compare.Result{}, false
-	}
-	var r compare.Result
-	if err := json.Unmarshal(data, &r); err != nil {
-		return compare.Result{}, false
-	}
-	return r, true
-}
-
 var hexSHA = regexp.MustCompile(`^[0-9a-f]{7,64}$`)
 
 // provenance is one line: branch, commit, run (linked) and age.
-func provenance(r *github.Reference, now time.Time) string {
+func provenance(r artifact.Provenance, now time.Time) string {
 	var b strings.Builder
 	b.WriteString("**Reference:** " + safetext.Inline(r.Branch, 80))
 	if hexSHA.MatchString(r.SHA) {

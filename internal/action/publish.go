@@ -40,11 +40,11 @@ func (r *runner) report(res *gate.Results, body string, fetch *referenceFetcher,
 }
 
 // annotate marks the new parse failures of parse-regression gates; the
-// actions package caps them at 10 per level with a closing note.
+// runner protocol caps them at 10 per level with a closing note.
 func (r *runner) annotate(res *gate.Results) {
 	for _, g := range res.Gates {
-		reg, ok := regression(g)
-		if !ok {
+		reg := g.Regression
+		if reg == nil {
 			continue
 		}
 		level := githubactions.Warning

@@ -173,7 +173,7 @@ func TestHostileResultsForgeNoSignOff(t *testing.T) {
 		{ID: hostile, Title: hostile, Summary: hostile, Evidence: hostile, Kind: "run", Mandatory: true,
 			Details: map[string]any{"status": hostile, "approved_by": hostile}},
 	}}
-	body := github.StickyBody("gonogo", render(res, nil, "", now, true, nil, head), "")
+	body := github.StickyBody("gonogo", render(res, "", now, true, nil, head), "")
 	if got := approvalsFor(body, head); len(got) != 0 {
 		t.Errorf("approvals from hostile results: %v\n%s", got, body)
 	}
@@ -240,7 +240,7 @@ func TestTickOnAnOlderCommitsCommentIsReverted(t *testing.T) {
 	t.Parallel()
 	res := &gate.Results{Gates: []gate.GateResult{{ID: "qa", Title: "QA", Manual: true, Mandatory: true, OK: true,
 		Details: map[string]any{"status": "manual", "manual_followup": true}}}}
-	shown := github.StickyBody("gonogo", render(res, nil, "", now, true, nil, older), "")
+	shown := github.StickyBody("gonogo", render(res, "", now, true, nil, older), "")
 	ticked := strings.Replace(shown, "- [ ] <!-- gonogo-signoff id=qa -->", "- [x] <!-- gonogo-signoff id=qa -->", 1)
 	if ticked == shown {
 		t.Fatalf("no box to tick:\n%s", shown)
@@ -250,7 +250,7 @@ func TestTickOnAnOlderCommitsCommentIsReverted(t *testing.T) {
 		t.Errorf("tick on %.7s's comment recorded for %.7s: changes %q\n%s", older, head, changes, got)
 	}
 	// The comment for the head itself records it.
-	current := github.StickyBody("gonogo", render(res, nil, "", now, true, nil, head), "")
+	current := github.StickyBody("gonogo", render(res, "", now, true, nil, head), "")
 	got, _ = applyEdit(current, strings.Replace(current, "- [ ]", "- [x]", 1), "bob", head, true)
 	if !strings.Contains(got, "by=bob sha="+head) {
 		t.Errorf("tick on the head's comment not recorded:\n%s", got)

@@ -7,6 +7,7 @@ package compare
 import (
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/org/gonogo-action/internal/baseline"
 )
@@ -38,6 +39,14 @@ type Policy struct {
 // DefaultPolicy is the specification's policy.
 func DefaultPolicy() Policy {
 	return Policy{AbsThreshold: DefaultAbsThreshold, RelThreshold: DefaultRelThreshold, Codes: slices.Clone(DefaultCodes)}
+}
+
+// Stamp formats t as a regression report's timestamp, as the original
+// tool's datetime.now(UTC).isoformat() did: UTC, microseconds, "+00:00"
+// ("2025-09-13T10:15:22.123456+00:00"). The CLI's report and a
+// parse-regression gate's details.report use it alike.
+func Stamp(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.000000-07:00")
 }
 
 // Regression is one code that grew past the policy, in the specification's

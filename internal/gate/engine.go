@@ -279,7 +279,8 @@ func (e *engine) runGate(ctx context.Context, g *Gate) {
 	if out.OK && g.Evidence != "" && !isURL(g.Evidence) {
 		if _, err := os.Stat(e.base.Path(g.Evidence)); err != nil {
 			out = Outcome{Status: StatusMissing, Summary: "evidence " + g.Evidence + " is missing",
-				Details: mergeDetails(out.Details, map[string]any{"reason": "evidence file " + g.Evidence + " is missing"})}
+				Details:    mergeDetails(out.Details, map[string]any{"reason": "evidence file " + g.Evidence + " is missing"}),
+				Regression: out.Regression, Reference: out.Reference}
 		}
 	}
 	dur := e.base.Now().Sub(start)
@@ -302,6 +303,7 @@ func (e *engine) finalize(g *Gate, r GateResult, out Outcome, dur time.Duration)
 	}
 	r.OK = out.OK
 	r.Summary = out.Summary
+	r.Regression, r.Reference = out.Regression, out.Reference
 	status := out.Status
 	if status == "" {
 		status = StatusFail

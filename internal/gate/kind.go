@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/org/gonogo-action/internal/compare"
 )
 
 // Kind is one kind of gate check, registered under its YAML key. Adding a
@@ -106,6 +108,10 @@ type Outcome struct {
 	Details map[string]any
 	// Imported gates (the results kind) are merged into the results.
 	Imported []GateResult
+	// Regression and Reference are a parse-regression gate's typed
+	// details (see GateResult).
+	Regression *compare.Result
+	Reference  *ReferenceSource
 }
 
 // Passed is a passing outcome.

@@ -3,7 +3,6 @@ package gate
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,6 +13,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/org/gonogo-action/internal/artifact"
 	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/compare"
 	"github.com/org/gonogo-action/internal/scan"
@@ -142,34 +142,35 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) Outcome 
 		details["output"] = c.Output
 	}
 	ref, source, err := c.reference(ctx, rc)
-	details["reference"] = source
-	if errors.Is(err, ErrReferenceNotFound) {
-		return c.noReference(rc, err, details)
-	}
-	if err != nil {
-		out := Errored("reference %s: %v", source, err)
+	var out Outcome
+	switch {
+	case errors.Is(err, ErrReferenceNotFound):
+		out = c.noReference(rc, err, details)
+	case err != nil:
+		out = Errored("reference %s: %v", source.Name, err)
 		out.Details = mergeDetails(details, out.Details)
-		return out
+	default:
+		res := compare.Compare(ref, next, c.policy)
+		res.Timestamp = compare.Stamp(rc.Now())
+		if res.OK {
+			out = Passed(regressionSummary(res), details)
+		} else {
+			out = Failed(regressionSummary(res), details)
+		}
+		res.NewFailures, res.Fixed = capFiles(res.NewFailures), capFiles(res.Fixed)
+		out.Regression = &res
 	}
-	res := compare.Compare(ref, next, c.policy)
-	report, _ := toMap(res)
-	report["timestamp"] = rc.Now().UTC().Format("2006-01-02T15:04:05.000000Z07:00")
-	report["new_failures"] = capFiles(res.NewFailures)
-	report["fixed"] = capFiles(res.Fixed)
-	details["report"] = report
-	summary := regressionSummary(res)
-	if !res.OK {
-		return Failed(summary, details)
-	}
-	return Passed(summary, details)
+	out.Reference = &source
+	return out
 }
 
-// reference loads the reference baseline from its file or the fetcher.
-func (c *parseRegressionCheck) reference(ctx context.Context, rc *RunContext) (*baseline.Baseline, string, error) {
+// reference loads the reference baseline from its file or the fetcher, and
+// says where it came from.
+func (c *parseRegressionCheck) reference(ctx context.Context, rc *RunContext) (*baseline.Baseline, ReferenceSource, error) {
 	var data []byte
-	var source string
+	var source ReferenceSource
 	if c.Reference.Artifact == "" {
-		source = c.Reference.File
+		source.Name = c.Reference.File
 		b, err := os.ReadFile(rc.Path(c.Reference.File))
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, source, fmt.Errorf("%w: %s does not exist", ErrReferenceNotFound, c.Reference.File)
@@ -179,15 +180,17 @@ func (c *parseRegressionCheck) reference(ctx context.Context, rc *RunContext) (*
 		}
 		data = b
 	} else {
-		ref := ArtifactRef{Artifact: c.Reference.Artifact, Branch: c.Reference.Branch, File: c.Reference.File}
-		source = fmt.Sprintf("artifact %s on %s (%s)", ref.Artifact, ref.Branch, ref.File)
+		ref := artifact.Ref{Name: c.Reference.Artifact, Branch: c.Reference.Branch, File: c.Reference.File}
+		source.Name = ref.String()
 		if rc.Reference == nil {
 			return nil, source, fmt.Errorf("%w: artifact references are fetched by the action; give reference: {file: F} here", ErrReferenceNotFound)
 		}
-		b, err := rc.Reference.FetchReference(ctx, ref)
+		b, found, err := rc.Reference.FetchReference(ctx, ref)
 		if err != nil {
 			return nil, source, err
 		}
+		source.Found = &found
+		source.AgeHours = int(rc.Now().Sub(found.CreatedAt).Hours())
 		data = b
 	}
 	b, err := baseline.Decode(data)
@@ -228,20 +231,9 @@ func regressionSummary(res compare.Result) string {
 	return cmp.Or(s, "no gated codes")
 }
 
-func capFiles(files []baseline.File) any {
+func capFiles(files []baseline.File) []baseline.File {
 	if len(files) <= maxListedFiles {
 		return files
 	}
 	return files[:maxListedFiles]
-}
-
-// toMap turns a value into its JSON object form for details.
-func toMap(v any) (map[string]any, error) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]any
-	err = json.Unmarshal(data, &m)
-	return m, err
 }

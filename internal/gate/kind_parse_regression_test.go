@@ -2,11 +2,17 @@ package gate
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/org/gonogo-action/internal/artifact"
 )
 
 func statusLines(n int, code string) string {
@@ -23,14 +29,15 @@ func refBaseline(parseErrors int) string {
 }
 
 type fakeFetcher struct {
-	data []byte
-	err  error
-	got  *ArtifactRef
+	data  []byte
+	found artifact.Provenance
+	err   error
+	got   *artifact.Ref
 }
 
-func (f *fakeFetcher) FetchReference(_ context.Context, ref ArtifactRef) ([]byte, error) {
+func (f *fakeFetcher) FetchReference(_ context.Context, ref artifact.Ref) ([]byte, artifact.Provenance, error) {
 	f.got = &ref
-	return f.data, f.err
+	return f.data, f.found, f.err
 }
 
 var _ ReferenceFetcher = (*fakeFetcher)(nil)
@@ -79,9 +86,13 @@ func TestParseRegressionGate(t *testing.T) {
 func TestParseRegressionWritesOutputAndReport(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	writeFile(t, dir, "new.jsonl", statusLines(20, "VALIDATION_ERROR"))
-	writeFile(t, dir, "ref.json", refBaseline(0))
-	f := &fakeFetcher{data: []byte(refBaseline(0))}
+	writeFile(t, dir, "new.jsonl", statusLines(60, "VALIDATION_ERROR"))
+	now := time.Date(2026, 11, 26, 12, 0, 0, 123456789, time.UTC)
+	found := artifact.Provenance{
+		Branch: "main", SHA: strings.Repeat("ab", 20), RunID: 20, RunURL: "https://github.com/o/r/actions/runs/20",
+		ArtifactID: 205, CreatedAt: now.Add(-50 * time.Hour).Truncate(time.Second),
+	}
+	f := &fakeFetcher{data: []byte(refBaseline(0)), found: found}
 	res := runConfig(t, `version: 1
 gates:
   - id: pr
@@ -90,21 +101,83 @@ gates:
       reference: {artifact: pb}
       output: out/parse_baseline.json
       codes: [VALIDATION_ERROR]
-`, Options{Dir: dir, Reference: f})
+`, Options{Dir: dir, Reference: f, Now: func() time.Time { return now }})
 	g := res.Gate("pr")
-	if g.OK || g.Details["report"] == nil {
-		t.Fatalf("want a regression: %s %v", g.Summary, g.Details)
+	if g.OK || g.Regression == nil || g.Reference == nil {
+		t.Fatalf("want a regression with its reference: %s %+v", g.Summary, g)
 	}
-	if *f.got != (ArtifactRef{Artifact: "pb", Branch: "main", File: "parse_baseline.json"}) {
+	if *f.got != (artifact.Ref{Name: "pb", Branch: "main", File: "parse_baseline.json"}) {
 		t.Errorf("fetched %+v", *f.got)
 	}
-	report := g.Details["report"].(map[string]any)
-	regs := report["regressions"].([]any)
-	if len(regs) != 1 || regs[0].(map[string]any)["code"] != "VALIDATION_ERROR" || report["timestamp"] == "" {
-		t.Errorf("report %v", report)
+	if r := g.Regression; len(r.Regressions) != 1 || r.Regressions[0].Code != "VALIDATION_ERROR" ||
+		r.Timestamp != "2026-11-26T12:00:00.123456+00:00" || len(r.NewFailures) != maxListedFiles {
+		t.Errorf("regression %+v", r)
+	}
+	want := ReferenceSource{Name: "artifact pb on main (parse_baseline.json)", Found: &found, AgeHours: 50}
+	if d := cmp.Diff(want, *g.Reference); d != "" {
+		t.Errorf("reference (-want +got):\n%s", d)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "out/parse_baseline.json")); err != nil {
 		t.Errorf("output not written: %v", err)
+	}
+
+	// gate_results.json folds the typed fields into details, and reading
+	// it back gives them again, with nothing left over in details.
+	data, err := res.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	details := doc["pr"]["details"].(map[string]any)
+	report := details["report"].(map[string]any)
+	prov := details["reference_provenance"].(map[string]any)
+	if report["timestamp"] != "2026-11-26T12:00:00.123456+00:00" || report["ok"] != false ||
+		details["reference"] != want.Name || prov["run_id"] != 20.0 || prov["age_hours"] != 50.0 ||
+		prov["created_at"] != "2026-11-24T10:00:00Z" || prov["sha"] != found.SHA {
+		t.Errorf("details %s", data)
+	}
+	var back Results
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	bg := back.Gate("pr")
+	if d := cmp.Diff(g.Regression, bg.Regression); d != "" {
+		t.Errorf("regression read back (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff(g.Reference, bg.Reference); d != "" {
+		t.Errorf("reference read back (-want +got):\n%s", d)
+	}
+	for _, k := range []string{"report", "reference", "reference_provenance"} {
+		if _, ok := bg.Details[k]; ok {
+			t.Errorf("details.%s read back untyped too", k)
+		}
+	}
+	again, err := back.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(string(data), string(again)); d != "" {
+		t.Errorf("gate_results.json changed through a read and a write (-first +second):\n%s", d)
+	}
+}
+
+// A parse-regression gate whose details.report is not a report is refused
+// when gate_results.json is read back, not rendered as nothing.
+func TestReadResultsRefusesMalformedReport(t *testing.T) {
+	t.Parallel()
+	for name, details := range map[string]string{
+		"report":     `{"report": {"ok": "yes"}}`,
+		"reference":  `{"reference": 7}`,
+		"provenance": `{"reference": "x", "reference_provenance": {"created_at": "yesterday"}}`,
+	} {
+		data := `{"_meta": {"profile": "", "ts": 0, "all_passed": false}, "pr": {"ok": false, "manual": false, "duration_sec": 0, "kind": "parse-regression", "details": ` + details + `}}`
+		var r Results
+		if err := json.Unmarshal([]byte(data), &r); err == nil || !strings.Contains(err.Error(), "gate pr") {
+			t.Errorf("%s: err %v, want one naming the gate", name, err)
+		}
 	}
 }
 

@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"time"
+
+	"github.com/org/gonogo-action/internal/artifact"
+	"github.com/org/gonogo-action/internal/compare"
 
 	"github.com/org/gonogo-action/internal/outfile"
 )
@@ -44,7 +48,111 @@ type GateResult struct {
 	Summary     string         `json:"summary,omitempty"`
 	Evidence    string         `json:"evidence,omitempty"`
 
+	// Regression is a parse-regression gate's comparison, stamped, with its
+	// file lists capped; JSON folds it into details.report.
+	Regression *compare.Result `json:"-"`
+	// Reference is where a parse-regression gate's reference baseline
+	// came from; JSON folds it into details.reference and
+	// details.reference_provenance.
+	Reference *ReferenceSource `json:"-"`
+
 	imported []GateResult // gates merged in by a results gate
+}
+
+// MarshalJSON writes the gate's entry, folding the typed fields into
+// details in the shape gate_results.json has always had.
+func (g GateResult) MarshalJSON() ([]byte, error) {
+	type plain GateResult // without this method
+	p := plain(g)
+	if g.Regression != nil || g.Reference != nil {
+		p.Details = maps.Clone(g.Details)
+		if p.Details == nil {
+			p.Details = map[string]any{}
+		}
+	}
+	if g.Regression != nil {
+		report, err := reportDetails(*g.Regression)
+		if err != nil {
+			return nil, err
+		}
+		p.Details["report"] = report
+	}
+	if g.Reference != nil {
+		p.Details["reference"] = g.Reference.Name
+		if g.Reference.Found != nil {
+			p.Details["reference_provenance"] = g.Reference.detailsProvenance()
+		}
+	}
+	return json.Marshal(p)
+}
+
+// reportDetails is details.report: the comparison's JSON object with its
+// keys sorted, as a map would write them, and the file lists in their own
+// encoding (baseline.File keeps its field order and extra fields).
+func reportDetails(r compare.Result) (map[string]any, error) {
+	data, err := json.Marshal(r)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	m["new_failures"], m["fixed"] = r.NewFailures, r.Fixed
+	return m, nil
+}
+
+// typedDetails are the details a parse-regression gate's typed fields
+// come from when a gate_results.json is read back.
+type typedDetails struct {
+	Details struct {
+		Report     *compare.Result `json:"report"`
+		Reference  *string         `json:"reference"`
+		Provenance *struct {
+			Branch     string `json:"branch"`
+			SHA        string `json:"sha"`
+			RunID      int64  `json:"run_id"`
+			RunURL     string `json:"run_url"`
+			ArtifactID int64  `json:"artifact_id"`
+			CreatedAt  string `json:"created_at"`
+			AgeHours   int    `json:"age_hours"`
+		} `json:"reference_provenance"`
+	} `json:"details"`
+}
+
+// decodeTyped fills a parse-regression gate's typed fields from raw, its
+// entry in gate_results.json, and takes them out of Details, so that each
+// value lives in one place. A malformed value is an error.
+func (g *GateResult) decodeTyped(raw []byte) error {
+	if g.Kind != "parse-regression" {
+		return nil
+	}
+	var t typedDetails
+	if err := json.Unmarshal(raw, &t); err != nil {
+		return fmt.Errorf("details: %w", err)
+	}
+	d := t.Details
+	if d.Report != nil {
+		g.Regression = d.Report
+		delete(g.Details, "report")
+	}
+	if d.Reference == nil {
+		return nil
+	}
+	g.Reference = &ReferenceSource{Name: *d.Reference}
+	delete(g.Details, "reference")
+	if p := d.Provenance; p != nil {
+		at, err := time.Parse(time.RFC3339, p.CreatedAt)
+		if err != nil {
+			return fmt.Errorf("details.reference_provenance.created_at: %w", err)
+		}
+		g.Reference.Found = &artifact.Provenance{
+			Branch: p.Branch, SHA: p.SHA, RunID: p.RunID, RunURL: p.RunURL, ArtifactID: p.ArtifactID, CreatedAt: at,
+		}
+		g.Reference.AgeHours = p.AgeHours
+		delete(g.Details, "reference_provenance")
+	}
+	return nil
 }
 
 // Status returns details.status.
@@ -135,14 +243,23 @@ func (r *Results) UnmarshalJSON(data []byte) error {
 			}
 			continue
 		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return fmt.Errorf("gate %s: %w", key, err)
+		}
 		var g GateResult
 		g.Mandatory = true // absent in the original tool's files
-		if err := dec.Decode(&g); err != nil {
+		gdec := json.NewDecoder(bytes.NewReader(raw))
+		gdec.UseNumber()
+		if err := gdec.Decode(&g); err != nil {
 			return fmt.Errorf("gate %s: %w", key, err)
 		}
 		g.ID = key
 		if g.Details == nil {
 			g.Details = map[string]any{}
+		}
+		if err := g.decodeTyped(raw); err != nil {
+			return fmt.Errorf("gate %s: %w", key, err)
 		}
 		r.Gates = append(r.Gates, g)
 	}

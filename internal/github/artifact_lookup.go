@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/org/gonogo-action/internal/artifact"
 )
 
 // ErrNoReference means no usable reference artifact exists: none uploaded
@@ -20,25 +22,20 @@ var ErrNoReference = errors.New("no reference artifact found")
 
 // ReferenceQuery asks for the newest reference baseline.
 type ReferenceQuery struct {
-	Repo     Repo
-	Branch   string // the reference branch, e.g. main
-	Artifact string // the artifact's name
-	File     string // the file inside the artifact, e.g. parse_baseline.json
-	MaxRuns  int    // how many runs to walk back (30)
-	MaxZip   int64  // largest archive downloaded (64 MiB)
-	Limits   ZipLimits
+	Repo Repo
+	// Ref is the artifact's name, the reference branch (e.g. main) and
+	// the file inside the artifact (e.g. parse_baseline.json).
+	artifact.Ref
+	MaxRuns int   // how many runs to walk back (30)
+	MaxZip  int64 // largest archive downloaded (64 MiB)
+	Limits  ZipLimits
 }
 
 // Reference is the baseline found and where it came from (provenance for
 // the gate's details and the comment).
 type Reference struct {
-	RunID      int64
-	RunURL     string
-	Branch     string
-	SHA        string
-	ArtifactID int64
-	CreatedAt  time.Time
-	Data       []byte // the contents of File
+	artifact.Provenance
+	Data []byte // the contents of File
 }
 
 // run is the part of a workflow run we read; ids of both repositories are
@@ -61,9 +58,9 @@ type run struct {
 	} `json:"head_repository"`
 }
 
-// artifact carries digest, which go-github v62's Artifact lacks.
+// apiArtifact carries digest, which go-github v62's Artifact lacks.
 // https://docs.github.com/en/rest/actions/artifacts#list-artifacts-for-a-repository
-type artifact struct {
+type apiArtifact struct {
 	ID          int64     `json:"id"`
 	Name        string    `json:"name"`
 	SizeInBytes int64     `json:"size_in_bytes"`
@@ -125,13 +122,13 @@ func (c *Client) FindReference(ctx context.Context, q ReferenceQuery) (*Referenc
 			if err != nil {
 				return nil, err
 			}
-			return &Reference{
+			return &Reference{Provenance: artifact.Provenance{
 				RunID: r.ID, RunURL: r.HTMLURL, Branch: r.HeadBranch, SHA: r.HeadSHA,
-				ArtifactID: a.ID, CreatedAt: a.CreatedAt, Data: data,
-			}, nil
+				ArtifactID: a.ID, CreatedAt: a.CreatedAt,
+			}, Data: data}, nil
 		}
 	}
-	return nil, fmt.Errorf("no unexpired %q artifact in the last %d push runs on %s: %w", q.Artifact, len(runs), q.Branch, ErrNoReference)
+	return nil, fmt.Errorf("no unexpired %q artifact in the last %d push runs on %s: %w", q.Name, len(runs), q.Branch, ErrNoReference)
 }
 
 // pushRuns lists up to q.MaxRuns qualifying runs, newest first.
@@ -182,26 +179,26 @@ func cmpInt(a, b int64) int {
 	return 0
 }
 
-// namedArtifacts lists artifacts named q.Artifact (go-github v62's
+// namedArtifacts lists artifacts named q.Name (go-github v62's
 // ListArtifacts has no name filter, added in v67), grouped by run, each
 // group sorted by id descending since the API does not document an order.
-func (c *Client) namedArtifacts(ctx context.Context, q ReferenceQuery, pathf string) (map[int64][]artifact, bool, error) {
-	v := url.Values{"name": {q.Artifact}, "per_page": {"100"}}
+func (c *Client) namedArtifacts(ctx context.Context, q ReferenceQuery, pathf string) (map[int64][]apiArtifact, bool, error) {
+	v := url.Values{"name": {q.Name}, "per_page": {"100"}}
 	var list struct {
-		Artifacts []artifact `json:"artifacts"`
+		Artifacts []apiArtifact `json:"artifacts"`
 	}
 	u := fmt.Sprintf(pathf, url.PathEscape(q.Repo.Owner), url.PathEscape(q.Repo.Name)) + "?" + v.Encode()
 	if err := c.get(ctx, u, &list); err != nil {
 		return nil, false, apiError("list artifacts", err)
 	}
-	by := map[int64][]artifact{}
+	by := map[int64][]apiArtifact{}
 	for _, a := range list.Artifacts {
-		if a.Name == q.Artifact {
+		if a.Name == q.Name {
 			by[a.WorkflowRun.ID] = append(by[a.WorkflowRun.ID], a)
 		}
 	}
 	for _, arts := range by {
-		slices.SortFunc(arts, func(a, b artifact) int { return cmpInt(b.ID, a.ID) })
+		slices.SortFunc(arts, func(a, b apiArtifact) int { return cmpInt(b.ID, a.ID) })
 	}
 	return by, len(list.Artifacts) < 100, nil
 }
@@ -212,7 +209,7 @@ var errExpired = errors.New("artifact expired")
 // answers the download with a 302 to a short-lived blob URL (410 when the
 // artifact expired); the blob is fetched by the client without credentials,
 // because the blob host rejects them and the token must not leave the API.
-func (c *Client) fetchArtifact(ctx context.Context, q ReferenceQuery, a artifact) ([]byte, error) {
+func (c *Client) fetchArtifact(ctx context.Context, q ReferenceQuery, a apiArtifact) ([]byte, error) {
 	if a.SizeInBytes > q.MaxZip {
 		return nil, fmt.Errorf("artifact %d is %d bytes, limit %d", a.ID, a.SizeInBytes, q.MaxZip)
 	}

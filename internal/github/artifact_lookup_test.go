@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/org/gonogo-action/internal/artifact"
+
 	"github.com/org/gonogo-action/internal/github/ghfake"
 
 	"github.com/google/go-cmp/cmp"
@@ -21,7 +23,7 @@ func sha(b []byte) string {
 	return "sha256:" + hex.EncodeToString(s[:])
 }
 
-var query = ReferenceQuery{Repo: Repo{"o", "r"}, Branch: "main", Artifact: "parse-baseline", File: "parse_baseline.json"}
+var query = ReferenceQuery{Repo: Repo{"o", "r"}, Ref: artifact.Ref{Name: "parse-baseline", Branch: "main", File: "parse_baseline.json"}}
 
 const runsPath = "/repos/o/r/actions/runs?branch=main&event=push&status=success"
 
@@ -54,10 +56,10 @@ func TestFindReferenceWalksToNewestOwnUnexpired(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &Reference{
+	want := &Reference{Provenance: artifact.Provenance{
 		RunID: 20, RunURL: "https://github.com/o/r/actions/runs/20", Branch: "main", SHA: fmt.Sprintf("%040d", 20),
-		ArtifactID: 205, CreatedAt: time.Date(2026, 11, 20, 14, 59, 22, 0, time.UTC), Data: []byte(`{"total":3}`),
-	}
+		ArtifactID: 205, CreatedAt: time.Date(2026, 11, 20, 14, 59, 22, 0, time.UTC),
+	}, Data: []byte(`{"total":3}`)}
 	if diff := cmp.Diff(want, ref); diff != "" {
 		t.Errorf("reference (-want +got):\n%s", diff)
 	}

@@ -1,0 +1,51 @@
+package action
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/org/gonogo-action/internal/artifact"
+	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/compare"
+	"github.com/org/gonogo-action/internal/gate"
+)
+
+// The comment of mode: report, rendered from a gate_results.json read back,
+// is the comment of the run that wrote it: the regression table, its
+// transitions and the reference's provenance travel typed through the file.
+func TestRenderFromResultsReadBack(t *testing.T) {
+	t.Parallel()
+	ref := &baseline.Baseline{ByCode: map[string]int{"PARSE_ERROR": 1}, Files: []baseline.File{{Path: "a.aether", CodeName: "PARSE_ERROR", Line: 2}}}
+	next := &baseline.Baseline{ByCode: map[string]int{"VALIDATION_ERROR": 9}, Files: []baseline.File{{Path: "a.aether", CodeName: "VALIDATION_ERROR", Line: 2, Message: "unknown `f` @x"}}}
+	reg := compare.Compare(ref, next, compare.DefaultPolicy())
+	reg.Timestamp = compare.Stamp(now)
+	res := &gate.Results{Meta: gate.Meta{Profile: "ci"}, Gates: []gate.GateResult{{
+		ID: "parse", Title: "Parse", Kind: "parse-regression", Mandatory: true, Details: map[string]any{"status": "fail"},
+		Regression: &reg,
+		Reference: &gate.ReferenceSource{Name: "artifact pb on main (parse_baseline.json)", AgeHours: 120, Found: &artifact.Provenance{
+			Branch: "main", SHA: strings.Repeat("0", 40), RunID: 20, RunURL: "https://github.com/o/r/actions/runs/20",
+			ArtifactID: 11, CreatedAt: now.Add(-120 * time.Hour),
+		}},
+	}}}
+	want := render(res, "", now, false, nil, "")
+	for _, s := range []string{"#### Parse", "**Transitions:** PARSE\\_ERROR→VALIDATION\\_ERROR: 1", "**Reference:** main at `0000000`, [run 20](https://github.com/o/r/actions/runs/20), 5 days old"} {
+		if !strings.Contains(want, s) {
+			t.Errorf("run comment lacks %q:\n%s", s, want)
+		}
+	}
+	data, err := res.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back gate.Results
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, render(&back, "", now, false, nil, "")); d != "" {
+		t.Errorf("report comment differs from the run's (-run +report):\n%s", d)
+	}
+}

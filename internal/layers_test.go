@@ -24,6 +24,8 @@ var (
 	}
 	// pure domain packages know nothing of the outside world.
 	pure = []string{"internal/baseline", "internal/compare"}
+	// leaves are the helpers everyone may import; they import nothing of ours.
+	leaves = []string{"internal/safetext", "internal/glob", "internal/artifact", "internal/outfile"}
 )
 
 // TestLayers asserts, from `go list -deps`, which packages may depend on
@@ -52,6 +54,14 @@ func TestLayers(t *testing.T) {
 	}
 	for _, p := range pure {
 		forbid(p, adapters, "the domain imports no adapter")
+	}
+	for _, l := range leaves {
+		if d := deps[l]; len(d) > 0 {
+			t.Errorf("%s depends on %v: a leaf package imports nothing of ours", l, d)
+		}
+		if _, ok := deps[l]; !ok {
+			t.Errorf("go list does not know %s: update this test's package lists", l)
+		}
 	}
 	forbid("internal/signing", []string{"internal/scan"}, "signing needs globs, not the parse-baseline engine")
 	forbid("internal/gate", []string{"internal/githubactions"}, "the engine does not speak the runner protocol")

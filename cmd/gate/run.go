@@ -10,9 +10,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/org/gonogo-action/internal/outfile"
-
 	"github.com/org/gonogo-action/internal/gate"
+	"github.com/org/gonogo-action/internal/outfile"
 	"github.com/org/gonogo-action/internal/report/signoff"
 )
 

@@ -12,10 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/outfile"
 	"github.com/org/gonogo-action/internal/safetext"
-
-	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/scan"
 )
 

@@ -12,12 +12,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/org/gonogo-action/internal/outfile"
-	"github.com/org/gonogo-action/internal/safetext"
-
 	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/compare"
+	"github.com/org/gonogo-action/internal/outfile"
 	"github.com/org/gonogo-action/internal/report"
+	"github.com/org/gonogo-action/internal/safetext"
 )
 
 // Exit codes are part of the command's contract.

@@ -16,13 +16,12 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/org/gonogo-action/internal/outfile"
-	"github.com/org/gonogo-action/internal/safetext"
-
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/github"
 	"github.com/org/gonogo-action/internal/githubactions"
+	"github.com/org/gonogo-action/internal/outfile"
 	"github.com/org/gonogo-action/internal/report/signoff"
+	"github.com/org/gonogo-action/internal/safetext"
 )
 
 // Exit codes, as the CLIs'.

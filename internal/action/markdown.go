@@ -10,12 +10,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/org/gonogo-action/internal/safetext"
-
 	"github.com/org/gonogo-action/internal/artifact"
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/report"
 	"github.com/org/gonogo-action/internal/report/signoff"
+	"github.com/org/gonogo-action/internal/safetext"
 )
 
 // render is the body shared by the comment and the job summary: a one-line

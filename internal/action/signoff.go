@@ -6,11 +6,10 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/org/gonogo-action/internal/safetext"
-
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/github"
 	"github.com/org/gonogo-action/internal/githubactions"
+	"github.com/org/gonogo-action/internal/safetext"
 )
 
 // Manual sign-off from the pull request: each manual gate is a task-list

@@ -11,7 +11,6 @@ import (
 
 	"github.com/org/gonogo-action/internal/artifact"
 	"github.com/org/gonogo-action/internal/compare"
-
 	"github.com/org/gonogo-action/internal/outfile"
 )
 

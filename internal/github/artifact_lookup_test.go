@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/org/gonogo-action/internal/artifact"
-
 	"github.com/org/gonogo-action/internal/github/ghfake"
 
 	"github.com/google/go-cmp/cmp"

@@ -4,10 +4,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/org/gonogo-action/internal/golden"
-
 	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/compare"
+	"github.com/org/gonogo-action/internal/golden"
 	"github.com/org/gonogo-action/internal/report"
 )
 

@@ -10,9 +10,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/org/gonogo-action/internal/outfile"
-
 	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/outfile"
 )
 
 // History file names, as the specification shows them.

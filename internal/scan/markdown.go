@@ -7,9 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/org/gonogo-action/internal/safetext"
-
 	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/safetext"
 )
 
 // topFailures is how many fingerprints the markdown lists.

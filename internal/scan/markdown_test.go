@@ -4,9 +4,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/org/gonogo-action/internal/golden"
-
 	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/golden"
 )
 
 func TestMarkdownGolden(t *testing.T) {

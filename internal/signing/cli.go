@@ -14,9 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/org/gonogo-action/internal/safetext"
-
 	"github.com/org/gonogo-action/internal/minisign"
+	"github.com/org/gonogo-action/internal/safetext"
 )
 
 // Exit codes of gate sign and gate verify.

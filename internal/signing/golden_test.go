@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/org/gonogo-action/internal/golden"
-
 	"github.com/org/gonogo-action/internal/minisign"
 )
 

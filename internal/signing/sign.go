@@ -10,9 +10,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/org/gonogo-action/internal/outfile"
-
 	"github.com/org/gonogo-action/internal/minisign"
+	"github.com/org/gonogo-action/internal/outfile"
 )
 
 // SignOptions tune SignFiles.

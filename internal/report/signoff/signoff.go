@@ -11,9 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/org/gonogo-action/internal/safetext"
-
 	"github.com/org/gonogo-action/internal/gate"
+	"github.com/org/gonogo-action/internal/safetext"
 )
 
 // Marks of the sign-off, as in the specification.

@@ -5,9 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/org/gonogo-action/internal/golden"
-
 	"github.com/org/gonogo-action/internal/gate"
+	"github.com/org/gonogo-action/internal/golden"
 	"github.com/org/gonogo-action/internal/report/signoff"
 )
 

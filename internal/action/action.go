@@ -50,6 +50,7 @@ type runner struct {
 	ev     *event
 	gh     *github.Client
 	repo   github.Repo
+	root   string // absolute workspace: every file written stays in it
 	dir    string // absolute working directory
 	rel    string // working directory relative to the workspace
 	now    func() time.Time
@@ -78,11 +79,11 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 	if r.now == nil {
 		r.now = time.Now
 	}
-	ws := cmp.Or(getenv("GITHUB_WORKSPACE"), ".")
 	r.rel = in.WorkingDirectory
-	if r.dir, err = filepath.Abs(filepath.Join(ws, in.WorkingDirectory)); err != nil {
+	if r.root, err = filepath.Abs(cmp.Or(getenv("GITHUB_WORKSPACE"), ".")); err != nil {
 		return fail(act, stderr, err)
 	}
+	r.dir = filepath.Join(r.root, in.WorkingDirectory)
 	if repo := getenv("GITHUB_REPOSITORY"); repo != "" && in.Token != "" {
 		if r.repo, err = github.ParseRepo(repo); err != nil {
 			return fail(act, stderr, err)
@@ -158,7 +159,7 @@ func (r *runner) evaluate(deps Deps, prNum int, headSHA string) (*gate.Results, 
 	}
 	opt := gate.Options{
 		Gates: r.in.Gates, StrictManual: r.in.StrictManual, Profile: r.in.Profile,
-		Environ: gate.InheritedEnv(r.getenv), Dir: r.dir, Now: r.now, HTTP: deps.HTTP,
+		Environ: gate.InheritedEnv(r.getenv), Dir: r.dir, Root: r.root, Now: r.now, HTTP: deps.HTTP,
 		MissingReference: r.in.MissingReference,
 		Log:              &relayWriter{act: r.act, w: r.stderr},
 	}
@@ -175,10 +176,16 @@ func (r *runner) evaluate(deps Deps, prNum int, headSHA string) (*gate.Results, 
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := gate.WriteResults(filepath.Join(r.dir, "gate_results.json"), res); err != nil {
+	// The workspace is the pull request's: a committed link named like an
+	// output must not carry it into the runner's files (GITHUB_ENV).
+	data, err := res.MarshalJSON()
+	if err != nil {
+		return nil, nil, fmt.Errorf("encode results: %w", err)
+	}
+	if err := outfile.WriteIn(r.root, filepath.Join(r.rel, "gate_results.json"), data); err != nil {
 		return nil, nil, err
 	}
-	if err := outfile.Write(filepath.Join(r.dir, "gate_sign_off.md"), []byte(signoff.Markdown(res))); err != nil {
+	if err := outfile.WriteIn(r.root, filepath.Join(r.rel, "gate_sign_off.md"), []byte(signoff.Markdown(res))); err != nil {
 		return nil, nil, err
 	}
 	return res, fetch, nil

@@ -35,6 +35,11 @@ type Options struct {
 	Environ []string
 	// Dir is the working directory; "" means the current one.
 	Dir string
+	// Root, when set, confines the files gates write (a parse-regression
+	// output): they are created under Root without following symbolic
+	// links, and a path leaving Root is refused. The action sets the
+	// workspace, which the pull request controls.
+	Root string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// HTTP is the client for http, sse and readiness probes.
@@ -135,7 +140,7 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Results, error) {
 	profile := cmp.Or(opt.Profile, cfg.Profile)
 	dir := cmp.Or(opt.Dir, ".")
 	started := now()
-	base := &RunContext{Dir: dir, Env: opt.Environ, Started: started, Now: now, HTTP: client,
+	base := &RunContext{Dir: dir, Root: opt.Root, Env: opt.Environ, Started: started, Now: now, HTTP: client,
 		Reference: opt.Reference, OutputCap: opt.OutputCap, MissingReference: opt.MissingReference}
 	runEnv := map[string]string{"GONOGO_PROFILE": profile}
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/org/gonogo-action/internal/compare"
+	"github.com/org/gonogo-action/internal/outfile"
 )
 
 // Kind is one kind of gate check, registered under its YAML key. Adding a
@@ -62,6 +64,8 @@ type RunContext struct {
 	// Dir is the working directory: commands run there and relative paths
 	// resolve against it.
 	Dir string
+	// Root confines written files (Options.Root); "" leaves paths as given.
+	Root string
 	// Env is the child environment (allow-listed, no tokens).
 	Env []string
 	// Started is when the run began (quiet's default "since").
@@ -82,6 +86,25 @@ func (rc *RunContext) Path(p string) string {
 		return p
 	}
 	return filepath.Join(rc.Dir, p)
+}
+
+// WriteOutput writes a file a gate produces at the configured path p,
+// creating its directory. Under a Root it never follows a symbolic link
+// and never leaves Root (outfile.WriteIn); otherwise the path is the
+// user's (outfile.Write, which still refuses a link as the file).
+func (rc *RunContext) WriteOutput(p string, data []byte) error {
+	if rc.Root == "" {
+		path := rc.Path(p)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		return outfile.Write(path, data)
+	}
+	rel, err := outfile.Within(rc.Root, rc.Path(p))
+	if err != nil {
+		return fmt.Errorf("output %s: %w", p, err)
+	}
+	return outfile.WriteIn(rc.Root, rel, data)
 }
 
 // Status values of details.status.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -132,11 +131,11 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) Outcome 
 	}
 	details := map[string]any{"total": next.Total, "by_code": next.ByCode, "failure_rate": next.FailureRate}
 	if c.Output != "" {
-		out := rc.Path(c.Output)
-		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-			return Errored("%v", err)
+		data, err := baseline.Encode(next)
+		if err != nil {
+			return Errored("encode baseline: %v", err)
 		}
-		if err := baseline.Write(out, next); err != nil {
+		if err := rc.WriteOutput(c.Output, data); err != nil {
 			return Errored("%v", err)
 		}
 		details["output"] = c.Output

@@ -1,71 +1,113 @@
 // Package outfile writes the files the commands produce (baselines,
-// reports, results, signatures) so that a reader never sees half a file and
-// no special file is ever replaced.
+// reports, results, signatures) so that a reader never sees half a file, no
+// special file is ever replaced, and no symbolic link is written through.
+//
+// A pull request controls its checkout: any output path there may be a
+// committed symbolic link into the runner's own files (/github/file_commands
+// holds GITHUB_ENV and GITHUB_OUTPUT, /github/workflow/event.json is read by
+// later steps). Following it would let the action overwrite them with text
+// the pull request partly controls. So a link is never followed where an
+// output is written:
+//   - WriteIn (the action) walks every component below the workspace without
+//     following links and refuses any link, "..", an absolute path and any
+//     file that is not a regular one;
+//   - Write (the command-line tools) opens the directory the user named as
+//     given, and refuses a link as the file itself.
+//
+// A pre-existing link is refused with ErrSymlink rather than replaced: a
+// silent replacement would hide that the checkout tried it. A link created
+// between the check and the rename is replaced as a link (rename never
+// writes through one), so even that race cannot reach the link's target.
 package outfile
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 )
 
-// Write writes data to a temporary file beside path and renames
-// it into place. Only a regular file is replaced that way: a device, pipe or
-// socket (--output /dev/null, /dev/stdout) is written in place, since a
-// rename would replace the device itself; a symbolic link is followed, so
-// the link stays and its target gets the data. Paths under /dev/ and
-// /proc/ (/dev/stdout redirected to a file) are always written in place.
+// ErrSymlink is returned for an output path with a symbolic link where a
+// directory or the file was expected.
+var ErrSymlink = errors.New("is a symbolic link, which outputs never follow")
+
+// ErrOutside is returned by WriteIn for a path that leaves its root.
+var ErrOutside = errors.New("leaves the directory outputs are written to")
+
+// Write writes data to a temporary file beside path and renames it into
+// place. The directory part of path is the user's choice and is opened as
+// given; the file itself must not be a symbolic link (ErrSymlink). A device,
+// pipe or socket (--output /dev/null) is written in place, since a rename
+// would replace the device itself; paths under /dev/ and /proc/
+// (/dev/stdout, itself a link to /proc/self/fd/1) always are.
 func Write(path string, data []byte) error {
-	if inPlace(path) {
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
-		if err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
-		}
-		_, werr := f.Write(data)
-		if cerr := f.Close(); werr == nil {
-			werr = cerr
-		}
-		if werr != nil {
-			return fmt.Errorf("write %s: %w", path, werr)
-		}
-		return nil
+	if strings.HasPrefix(path, "/dev/") || strings.HasPrefix(path, "/proc/") {
+		return writeInPlace(path, data)
 	}
-	target := path
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		target = real
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
 	}
-	dir, base := ".", target
-	if i := strings.LastIndexAny(target, `/\`); i >= 0 {
-		dir, base = target[:i+1], target[i+1:]
+	if base == "" || base == "." || base == ".." {
+		return fmt.Errorf("write %s: not a file name", path)
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err := writeAt(dir, nil, base, data, true); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// WriteIn writes data to the file rel under root, which the caller trusts
+// (the workspace the runner mounted). rel must be local: not absolute and
+// not leaving root through "..", else ErrOutside. Every directory between
+// root and the file is opened without following symbolic links and created
+// (0755) when missing; a link anywhere, the file included, is refused with
+// ErrSymlink, and so is a file that is not a regular one (a FIFO would block
+// the writer). The data goes to a temporary file in the final directory,
+// renamed over the target.
+func WriteIn(root, rel string, data []byte) error {
+	shown := filepath.Join(root, rel)
+	if !filepath.IsLocal(rel) {
+		return fmt.Errorf("write %s: %s %w %s", shown, rel, ErrOutside, root)
+	}
+	parts := strings.Split(filepath.ToSlash(filepath.Clean(rel)), "/")
+	if err := writeAt(root, parts[:len(parts)-1], parts[len(parts)-1], data, false); err != nil {
+		return fmt.Errorf("write %s: %w", shown, err)
+	}
+	return nil
+}
+
+// Within returns path relative to root when it lies there lexically
+// (after cleaning "..", which is sound because WriteIn then follows no
+// link), and ErrOutside otherwise.
+func Within(root, path string) (string, error) {
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(root, path)
+	}
+	rel, err := filepath.Rel(root, path)
+	if err != nil || !filepath.IsLocal(rel) {
+		return "", fmt.Errorf("%s %w %s", path, ErrOutside, root)
+	}
+	return rel, nil
+}
+
+func writeInPlace(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if werr == nil {
+	_, werr := f.Write(data)
+	if cerr := f.Close(); werr == nil {
 		werr = cerr
 	}
-	if werr == nil {
-		werr = os.Chmod(tmp.Name(), 0o644)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), target)
-	}
 	if werr != nil {
-		os.Remove(tmp.Name())
 		return fmt.Errorf("write %s: %w", path, werr)
 	}
 	return nil
 }
 
-// inPlace reports whether path must be written through, not replaced.
-func inPlace(path string) bool {
-	if strings.HasPrefix(path, "/dev/") || strings.HasPrefix(path, "/proc/") {
-		return true
-	}
-	fi, err := os.Stat(path)
-	return err == nil && !fi.Mode().IsRegular() && !fi.IsDir()
+// tempName is the name of the temporary file for base.
+func tempName(base string, n uint64) string {
+	return fmt.Sprintf(".%s.%d.tmp", base, n)
 }

@@ -1,8 +1,10 @@
 package outfile
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -41,25 +43,148 @@ func TestWriteKeepsSpecialFiles(t *testing.T) {
 	}
 }
 
-// TestWriteFollowsSymlinks: a link to the output stays a link and
-// the file it points to gets the data.
-func TestWriteFollowsSymlinks(t *testing.T) {
+// TestWriteRefusesALinkAsTheFile: --output pointing at a committed link
+// must not write through it (it may point at the runner's GITHUB_ENV) nor
+// replace it silently.
+func TestWriteRefusesALinkAsTheFile(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	target, link := filepath.Join(dir, "real.json"), filepath.Join(dir, "link.json")
+	dir, outside := t.TempDir(), t.TempDir()
+	target, link := filepath.Join(outside, "GITHUB_ENV"), filepath.Join(dir, "link.json")
 	if err := os.WriteFile(target, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink("real.json", link); err != nil {
+	if err := os.Symlink(target, link); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(link, []byte("new")); err != nil {
+	err := Write(link, []byte("new"))
+	if !errors.Is(err, ErrSymlink) {
+		t.Errorf("err = %v, want ErrSymlink", err)
+	}
+	assertUntouched(t, target, link)
+}
+
+// TestWriteIn covers the action's writes into the workspace: every way a
+// checkout can point an output outside is refused, and the file the link
+// points to keeps its contents.
+func TestWriteIn(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, ws, outside string) // outside/GITHUB_ENV exists
+		rel   string
+		want  error
+	}{
+		{"link as the file", func(t *testing.T, ws, outside string) {
+			symlink(t, filepath.Join(outside, "GITHUB_ENV"), filepath.Join(ws, "gate_results.json"))
+		}, "gate_results.json", ErrSymlink},
+		{"relative link as the file", func(t *testing.T, ws, outside string) {
+			rel, _ := filepath.Rel(ws, filepath.Join(outside, "GITHUB_ENV"))
+			symlink(t, rel, filepath.Join(ws, "gate_sign_off.md"))
+		}, "gate_sign_off.md", ErrSymlink},
+		{"link as a parent directory", func(t *testing.T, ws, outside string) {
+			symlink(t, outside, filepath.Join(ws, "results"))
+		}, "results/GITHUB_ENV", ErrSymlink},
+		{"link as a deeper parent", func(t *testing.T, ws, outside string) {
+			mkdir(t, filepath.Join(ws, "a"))
+			symlink(t, outside, filepath.Join(ws, "a/b"))
+		}, "a/b/GITHUB_ENV", ErrSymlink},
+		{"link to a directory inside the workspace", func(t *testing.T, ws, outside string) {
+			mkdir(t, filepath.Join(ws, "real"))
+			symlink(t, "real", filepath.Join(ws, "alias"))
+		}, "alias/out.json", ErrSymlink},
+		{"dot-dot", func(*testing.T, string, string) {}, "../GITHUB_ENV", ErrOutside},
+		{"dot-dot inside", func(t *testing.T, ws, _ string) { mkdir(t, filepath.Join(ws, "a")) }, "a/../../GITHUB_ENV", ErrOutside},
+		{"absolute", func(*testing.T, string, string) {}, "/etc/passwd", ErrOutside},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ws, outside := t.TempDir(), t.TempDir()
+			target := filepath.Join(outside, "GITHUB_ENV")
+			if err := os.WriteFile(target, []byte("old"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			tt.setup(t, ws, outside)
+			err := WriteIn(ws, tt.rel, []byte("FORGED=1\n"))
+			if !errors.Is(err, tt.want) {
+				t.Errorf("err = %v, want %v", err, tt.want)
+			}
+			assertUntouched(t, target, "")
+			if entries, _ := os.ReadDir(outside); len(entries) != 1 {
+				t.Errorf("files outside the workspace: %v", entries)
+			}
+		})
+	}
+}
+
+func TestWriteInCreatesDirectoriesAndReplaces(t *testing.T) {
+	t.Parallel()
+	ws := t.TempDir()
+	for _, data := range []string{"one", "two"} {
+		if err := WriteIn(ws, "out/deep/base.json", []byte(data)); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(filepath.Join(ws, "out/deep/base.json")); string(got) != data {
+			t.Errorf("file holds %q, want %q", got, data)
+		}
+	}
+	fi, err := os.Stat(filepath.Join(ws, "out/deep/base.json"))
+	if err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, err %v; want 0644", fi.Mode(), err)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(ws, "out/deep")); len(entries) != 1 {
+		t.Errorf("temporary files left: %v", entries)
+	}
+}
+
+// A FIFO committed (or created by a gate) where an output goes would block
+// the action's open forever: WriteIn refuses what is not a regular file.
+func TestWriteInRefusesAFIFO(t *testing.T) {
+	t.Parallel()
+	ws := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(ws, "gate_results.json"), 0o600); err != nil {
 		t.Fatal(err)
+	}
+	if err := WriteIn(ws, "gate_results.json", []byte("x")); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("err = %v, want a refusal", err)
+	}
+}
+
+func TestWithin(t *testing.T) {
+	t.Parallel()
+	for path, want := range map[string]string{"/ws/a/b": "a/b", "a/../c": "c", "/ws/../x": "", "../x": "", "/etc": ""} {
+		got, err := Within("/ws", path)
+		if got != want || (want == "") != errors.Is(err, ErrOutside) {
+			t.Errorf("Within(/ws, %s) = %q, %v; want %q", path, got, err, want)
+		}
+	}
+}
+
+func symlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mkdir(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// assertUntouched fails unless target still holds "old" and link (when
+// given) is still a link.
+func assertUntouched(t *testing.T, target, link string) {
+	t.Helper()
+	if data, _ := os.ReadFile(target); string(data) != "old" {
+		t.Errorf("%s was written through: holds %q", target, data)
+	}
+	if link == "" {
+		return
 	}
 	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
-		t.Fatalf("link replaced: %v %v", fi.Mode(), err)
-	}
-	if data, _ := os.ReadFile(target); string(data) != "new" {
-		t.Errorf("target holds %q, want %q", data, "new")
+		t.Errorf("link replaced: %v %v", fi.Mode(), err)
 	}
 }

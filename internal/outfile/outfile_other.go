@@ -1,0 +1,73 @@
+//go:build !unix
+
+package outfile
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+)
+
+// writeAt is the portable form of the unix walk: os.Root keeps every step
+// inside dir, and each component is checked with Lstat, since os.Root
+// follows links that stay inside it. Without openat's atomicity a link
+// swapped in between the check and the use can still be followed.
+func writeAt(dir string, subdirs []string, base string, data []byte, special bool) error {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	rel := "."
+	for _, name := range subdirs {
+		rel = filepath.Join(rel, name)
+		fi, err := root.Lstat(rel)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			if err := root.Mkdir(rel, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("create %s: %w", name, err)
+			}
+		case err != nil:
+			return err
+		case fi.Mode()&fs.ModeSymlink != 0:
+			return fmt.Errorf("%s %w", name, ErrSymlink)
+		case !fi.IsDir():
+			return fmt.Errorf("%s is not a directory", name)
+		}
+	}
+	target := filepath.Join(rel, base)
+	fi, err := root.Lstat(target)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return err
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return fmt.Errorf("%s %w", base, ErrSymlink)
+	case fi.IsDir():
+		return fmt.Errorf("%s is a directory", base)
+	case !fi.Mode().IsRegular():
+		if !special {
+			return fmt.Errorf("%s is not a regular file", base)
+		}
+		return root.WriteFile(target, data, 0)
+	}
+	tmp := filepath.Join(rel, tempName(base, rand.Uint64()))
+	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(data)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = root.Rename(tmp, target)
+	}
+	if werr != nil {
+		_ = root.Remove(tmp)
+	}
+	return werr
+}

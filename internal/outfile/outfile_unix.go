@@ -1,0 +1,124 @@
+//go:build unix
+
+package outfile
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// writeAt opens dir (following links: the caller chose it), walks subdirs
+// with openat(O_NOFOLLOW|O_DIRECTORY), creating missing ones, and replaces
+// base there by a renamed temporary file. With special, a device, pipe or
+// socket at base is written in place (the command-line --output /dev/null
+// idiom); without, it is refused.
+func writeAt(dir string, subdirs []string, base string, data []byte, special bool) error {
+	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", dir, err)
+	}
+	defer func() { unix.Close(fd) }()
+	for _, name := range subdirs {
+		next, err := openDir(fd, name)
+		if err != nil {
+			return err
+		}
+		unix.Close(fd)
+		fd = next
+	}
+	var st unix.Stat_t
+	switch err := unix.Fstatat(fd, base, &st, unix.AT_SYMLINK_NOFOLLOW); {
+	case errors.Is(err, unix.ENOENT):
+	case err != nil:
+		return fmt.Errorf("%s: %w", base, err)
+	case st.Mode&unix.S_IFMT == unix.S_IFLNK:
+		return fmt.Errorf("%s %w", base, ErrSymlink)
+	case st.Mode&unix.S_IFMT == unix.S_IFDIR:
+		return fmt.Errorf("%s is a directory", base)
+	case st.Mode&unix.S_IFMT != unix.S_IFREG:
+		if !special {
+			return fmt.Errorf("%s is not a regular file", base)
+		}
+		return writeSpecial(fd, base, data)
+	}
+	return replace(fd, base, data)
+}
+
+// openDir opens the directory name under fd without following a link,
+// creating it when missing.
+func openDir(fd int, name string) (int, error) {
+	flags := unix.O_RDONLY | unix.O_DIRECTORY | unix.O_NOFOLLOW | unix.O_CLOEXEC
+	next, err := unix.Openat(fd, name, flags, 0)
+	if errors.Is(err, unix.ENOENT) {
+		if err := unix.Mkdirat(fd, name, 0o755); err != nil && !errors.Is(err, unix.EEXIST) {
+			return -1, fmt.Errorf("create %s: %w", name, err)
+		}
+		next, err = unix.Openat(fd, name, flags, 0)
+	}
+	if err == nil {
+		return next, nil
+	}
+	// O_NOFOLLOW answers ELOOP for a link (ENOTDIR with O_DIRECTORY on
+	// some systems): say which it was.
+	var st unix.Stat_t
+	if unix.Fstatat(fd, name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
+		return -1, fmt.Errorf("%s %w", name, ErrSymlink)
+	}
+	return -1, fmt.Errorf("open %s: %w", name, err)
+}
+
+func replace(dirfd int, base string, data []byte) error {
+	var tmp string
+	var fd int
+	for range 10 {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		tmp = tempName(base, binary.LittleEndian.Uint64(b[:]))
+		var err error
+		fd, err = unix.Openat(dirfd, tmp, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, unix.EEXIST) {
+			return fmt.Errorf("create temporary file for %s: %w", base, err)
+		}
+		fd = -1
+	}
+	if fd < 0 {
+		return fmt.Errorf("create temporary file for %s: names taken", base)
+	}
+	f := os.NewFile(uintptr(fd), tmp)
+	_, werr := f.Write(data)
+	if werr == nil {
+		werr = f.Chmod(0o644)
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = unix.Renameat(dirfd, tmp, dirfd, base)
+	}
+	if werr != nil {
+		_ = unix.Unlinkat(dirfd, tmp, 0)
+		return werr
+	}
+	return nil
+}
+
+func writeSpecial(dirfd int, base string, data []byte) error {
+	fd, err := unix.Openat(dirfd, base, unix.O_WRONLY|unix.O_TRUNC|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	f := os.NewFile(uintptr(fd), base)
+	_, werr := f.Write(data)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	return werr
+}

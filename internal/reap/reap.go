@@ -12,6 +12,12 @@
 // reparented to it, and returns the child's exit code. Keeping the real work
 // in a child means exec.Cmd.Wait there never races a reaper for its own
 // children's statuses.
+//
+// When that child is done, init kills every process still left in the PID
+// namespace: a gate's job that escaped its process group with setsid is
+// reparented to PID 1 and would otherwise run on after the verdict. Outside
+// PID 1 (a host) nothing of the kind is possible without a cgroup: there a
+// setsid child outlives its gate, a limit the docs name.
 package reap
 
 import (
@@ -20,6 +26,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 // prSetChildSubreaper is PR_SET_CHILD_SUBREAPER from <linux/prctl.h>.
@@ -35,7 +42,7 @@ func Init(getenv func(string) string) (int, bool) {
 	if os.Getpid() != 1 || getenv(childMarker) != "" {
 		return 0, false
 	}
-	code, err := supervise(os.Args, os.Environ())
+	code, err := supervise(os.Args, os.Environ(), true)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: init: %v\n", os.Args[0], err)
 		return 2, true
@@ -48,8 +55,9 @@ var forwarded = []os.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, sys
 
 // supervise starts argv as a child, forwards signals to it, reaps every
 // child and returns the exit code of the one it started (128+signal when it
-// was killed).
-func supervise(argv, env []string) (int, error) {
+// was killed). With pid1 (only ever true when the process is PID 1 of its
+// namespace) it then kills and reaps every process left.
+func supervise(argv, env []string, pid1 bool) (int, error) {
 	// As PID 1 this is implied; elsewhere (tests) it makes orphans ours.
 	_, _, _ = syscall.RawSyscall(syscall.SYS_PRCTL, prSetChildSubreaper, 1, 0)
 	exe, err := os.Executable()
@@ -73,6 +81,11 @@ func supervise(argv, env []string) (int, error) {
 			continue
 		}
 		if code, done := reapAll(pid); done {
+			if pid1 {
+				if n := sweep(5 * time.Second); n > 0 {
+					fmt.Fprintf(os.Stderr, "%s: init: killed %d process(es) left behind by gates\n", argv[0], n)
+				}
+			}
 			return code, nil
 		}
 	}
@@ -99,4 +112,33 @@ func reapAll(main int) (code int, done bool) {
 			code = 128 + int(ws.Signal())
 		}
 	}
+}
+
+// sweep kills every other process of the PID namespace and reaps them,
+// giving up after limit (the kernel kills what is left when PID 1 exits).
+// It returns how many it reaped. kill(-1, SIGKILL) signals every process
+// the caller may signal except itself; called by PID 1 of a namespace that
+// is exactly the namespace's other processes (pid_namespaces(7)), anywhere
+// else it would be every process of the user: callers decide with
+// os.Getpid() == 1. kill is repeated until nothing is left to signal, so a
+// process forked meanwhile is caught too.
+func sweep(limit time.Duration) int {
+	stop := time.Now().Add(limit)
+	reaped := 0
+	for time.Now().Before(stop) {
+		signalled := syscall.Kill(-1, syscall.SIGKILL) == nil
+		for {
+			var ws syscall.WaitStatus
+			pid, err := syscall.Wait4(-1, &ws, syscall.WNOHANG, nil)
+			if err != nil || pid <= 0 {
+				if errors.Is(err, syscall.ECHILD) && !signalled {
+					return reaped
+				}
+				break
+			}
+			reaped++
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return reaped
 }

@@ -213,6 +213,10 @@ func (c *Client) fetchArtifact(ctx context.Context, q ReferenceQuery, a apiArtif
 	if a.SizeInBytes > q.MaxZip {
 		return nil, fmt.Errorf("artifact %d is %d bytes, limit %d", a.ID, a.SizeInBytes, q.MaxZip)
 	}
+	ctx, err := c.ready(ctx)
+	if err != nil {
+		return nil, apiError(fmt.Sprintf("download artifact %d", a.ID), err)
+	}
 	loc, resp, err := c.gh.Actions.DownloadArtifact(ctx, q.Repo.Owner, q.Repo.Name, a.ID, 0)
 	if resp != nil && resp.StatusCode == http.StatusGone {
 		return nil, errExpired
@@ -235,12 +239,17 @@ func (c *Client) fetchArtifact(ctx context.Context, q ReferenceQuery, a apiArtif
 	if bresp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("download artifact %d blob: %s", a.ID, bresp.Status)
 	}
+	if bresp.ContentLength > q.MaxZip {
+		return nil, fmt.Errorf("download artifact %d blob: %w: %d bytes announced, limit %d", a.ID, ErrResponseTooLarge, bresp.ContentLength, q.MaxZip)
+	}
+	// One byte past the limit proves an oversized blob: refused, and the
+	// rest is never read (closing the body drops the connection).
 	zipData, err := io.ReadAll(io.LimitReader(bresp.Body, q.MaxZip+1))
 	if err != nil {
 		return nil, fmt.Errorf("download artifact %d blob: %w", a.ID, err)
 	}
 	if int64(len(zipData)) > q.MaxZip {
-		return nil, fmt.Errorf("artifact %d is over %d bytes", a.ID, q.MaxZip)
+		return nil, fmt.Errorf("download artifact %d blob: %w: limit %d bytes", a.ID, ErrResponseTooLarge, q.MaxZip)
 	}
 	if want, ok := strings.CutPrefix(a.Digest, "sha256:"); ok {
 		sum := sha256.Sum256(zipData)
@@ -261,6 +270,10 @@ func isLoopback(host string) bool {
 
 // get decodes a GET of the API path u into v.
 func (c *Client) get(ctx context.Context, u string, v any) error {
+	ctx, err := c.ready(ctx)
+	if err != nil {
+		return err
+	}
 	req, err := c.gh.NewRequest(http.MethodGet, u, nil)
 	if err != nil {
 		return err

@@ -3,7 +3,8 @@
 // sign-off comment, commit statuses and collaborator permissions. Every call
 // goes through a transport that adds the token only for the API host and
 // retries 5xx and rate limits with capped, bounded waits; artifact blobs are
-// fetched by a second client that never carries the token.
+// fetched by a second client that never carries the token. Every attempt of
+// either client is bounded in time as a whole, and every answer in size.
 package github
 
 import (
@@ -57,6 +58,18 @@ type Options struct {
 	// when Transport is nil: a stalled connection is an error (retried
 	// like one) instead of holding the job until its own timeout.
 	HeaderTimeout time.Duration
+	// RequestTimeout bounds one API attempt, headers and body (60 s), and
+	// DownloadTimeout one artifact blob download (5 min): an answer that
+	// trickles is cut off.
+	RequestTimeout  time.Duration
+	DownloadTimeout time.Duration
+	// MaxResponse caps an API answer's body (32 MiB): a longer one is
+	// refused with ErrResponseTooLarge. Blobs are capped by
+	// ReferenceQuery.MaxZip.
+	MaxResponse int64
+	// Log receives notes for the run's log, such as a wait for a rate
+	// limit to reset; nil discards them.
+	Log func(string)
 }
 
 // Client talks to one GitHub API host.
@@ -89,8 +102,9 @@ func New(o Options) (*Client, error) {
 		transport = t
 	}
 	r := &retrier{
-		base: transport, sleep: o.Sleep, now: o.Now,
+		base: transport, sleep: o.Sleep, now: o.Now, log: o.Log,
 		maxAttempts: o.MaxAttempts, maxWait: o.MaxWait,
+		attemptTimeout: cmpOr(o.RequestTimeout, time.Minute), maxBody: cmpOr(o.MaxResponse, 32<<20),
 	}
 	r.defaults()
 	api1 := &http.Client{
@@ -107,11 +121,32 @@ func New(o Options) (*Client, error) {
 	if blob == nil {
 		// Same retries, no credentials: the blob host rejects them and the
 		// token must not leave the API host.
-		br := &retrier{sleep: r.sleep, now: r.now, maxAttempts: r.maxAttempts, maxWait: r.maxWait}
+		// The blob's size is capped by the reader (MaxZip).
+		br := &retrier{sleep: r.sleep, now: r.now, log: r.log, maxAttempts: r.maxAttempts, maxWait: r.maxWait,
+			attemptTimeout: cmpOr(o.DownloadTimeout, 5*time.Minute)}
 		br.defaults()
-		blob = &http.Client{Transport: br, Timeout: 5 * time.Minute}
+		blob = &http.Client{Transport: br}
 	}
 	return &Client{gh: c, blob: blob, retry: r}, nil
+}
+
+func cmpOr[T int64 | time.Duration](v, def T) T {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+// ready waits out a primary rate limit the last answer reported used up
+// (retrier.awaitReset) and returns ctx marked with go-github's
+// SleepUntilPrimaryRateLimitResetWhenRateLimited, so go-github waits
+// instead of refusing the request itself should its view of the limit lag
+// ours. Every call of the API goes through it.
+func (c *Client) ready(ctx context.Context) (context.Context, error) {
+	if err := c.retry.awaitReset(ctx); err != nil {
+		return ctx, err
+	}
+	return context.WithValue(ctx, gh.SleepUntilPrimaryRateLimitResetWhenRateLimited, true), nil
 }
 
 // authTransport adds the token to requests for the API host only, so no
@@ -150,6 +185,12 @@ func apiError(op string, err error) error {
 	var ab *gh.AbuseRateLimitError
 	if errors.As(err, &rl) || errors.As(err, &ab) {
 		return fmt.Errorf("%s: %w", op, ErrRateLimited)
+	}
+	// The transport's own refusals say it all; the URL would only repeat
+	// the operation.
+	var ue *url.Error
+	if errors.As(err, &ue) && (errors.Is(err, ErrRateLimited) || errors.Is(err, ErrResponseTooLarge)) {
+		err = ue.Err
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }

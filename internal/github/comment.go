@@ -61,7 +61,11 @@ func (c *Client) FindComment(ctx context.Context, repo Repo, issue int, key, aut
 	marker := Marker(key)
 	opts := &gh.IssueListCommentsOptions{ListOptions: gh.ListOptions{PerPage: 100}}
 	for {
-		list, resp, err := c.gh.Issues.ListComments(ctx, repo.Owner, repo.Name, issue, opts)
+		cctx, err := c.ready(ctx)
+		if err != nil {
+			return nil, apiError("list comments", err)
+		}
+		list, resp, err := c.gh.Issues.ListComments(cctx, repo.Owner, repo.Name, issue, opts)
 		if err != nil {
 			return nil, apiError("list comments", err)
 		}
@@ -96,7 +100,11 @@ func (c *Client) UpsertComment(ctx context.Context, repo Repo, issue int, key, a
 			}
 			return c.EditComment(ctx, repo, found.ID, body)
 		}
-		cm, _, err := c.gh.Issues.CreateComment(ctx, repo.Owner, repo.Name, issue, &gh.IssueComment{Body: &body})
+		cctx, err := c.ready(ctx)
+		if err != nil {
+			return nil, apiError("create comment", err)
+		}
+		cm, _, err := c.gh.Issues.CreateComment(cctx, repo.Owner, repo.Name, issue, &gh.IssueComment{Body: &body})
 		if err == nil {
 			return &Comment{ID: cm.GetID(), URL: cm.GetHTMLURL(), Body: body}, nil
 		}
@@ -119,6 +127,10 @@ func ctxAlive(err error) bool {
 // EditComment replaces the body of comment id (the sign-off flow rewrites
 // the sticky comment it found through an event).
 func (c *Client) EditComment(ctx context.Context, repo Repo, id int64, body string) (*Comment, error) {
+	ctx, err := c.ready(ctx)
+	if err != nil {
+		return nil, apiError("edit comment", err)
+	}
 	cm, _, err := c.gh.Issues.EditComment(ctx, repo.Owner, repo.Name, id, &gh.IssueComment{Body: &body})
 	if err != nil {
 		return nil, apiError("edit comment", err)

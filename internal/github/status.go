@@ -42,7 +42,11 @@ func (c *Client) SetStatus(ctx context.Context, repo Repo, sha string, st Status
 	}
 	var err error
 	for attempt := 1; attempt <= 2; attempt++ {
-		_, _, err = c.gh.Repositories.CreateStatus(ctx, repo.Owner, repo.Name, sha, rs)
+		var cctx context.Context
+		if cctx, err = c.ready(ctx); err != nil {
+			break
+		}
+		_, _, err = c.gh.Repositories.CreateStatus(cctx, repo.Owner, repo.Name, sha, rs)
 		if err == nil || status(err) < http.StatusInternalServerError {
 			break
 		}
@@ -82,6 +86,10 @@ func (c *Client) CanWrite(ctx context.Context, repo Repo, user string) (bool, er
 // artifact cannot aim the comment at another pull request.
 // https://docs.github.com/en/rest/pulls/pulls#get-a-pull-request
 func (c *Client) PullHead(ctx context.Context, repo Repo, number int) (sha string, open bool, err error) {
+	ctx, err = c.ready(ctx)
+	if err != nil {
+		return "", false, apiError(fmt.Sprintf("get pull request %d", number), err)
+	}
 	pr, _, err := c.gh.PullRequests.Get(ctx, repo.Owner, repo.Name, number)
 	if err != nil {
 		return "", false, apiError(fmt.Sprintf("get pull request %d", number), err)

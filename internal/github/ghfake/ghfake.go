@@ -12,7 +12,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -129,12 +131,7 @@ func (a *API) Verify() {
 // NewBlobHost serves blobs by path on a second loopback host and fails the
 // test on any request carrying an Authorization header.
 func NewBlobHost(t testing.TB, blobs map[string][]byte) *httptest.Server {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if a := req.Header.Get("Authorization"); a != "" {
-			t.Errorf("blob host got Authorization %q", a)
-			http.Error(w, "credentials not allowed", http.StatusBadRequest)
-			return
-		}
+	return NewBlobHostHandler(t, func(w http.ResponseWriter, req *http.Request) {
 		b, ok := blobs[req.URL.Path]
 		if !ok {
 			t.Errorf("blob host: unexpected %s", req.URL)
@@ -143,6 +140,18 @@ func NewBlobHost(t testing.TB, blobs map[string][]byte) *httptest.Server {
 		}
 		w.Header().Set("Content-Type", "application/zip")
 		_, _ = w.Write(b)
+	})
+}
+
+// NewBlobHostHandler is NewBlobHost answering with h.
+func NewBlobHostHandler(t testing.TB, h http.HandlerFunc) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if a := req.Header.Get("Authorization"); a != "" {
+			t.Errorf("blob host got Authorization %q", a)
+			http.Error(w, "credentials not allowed", http.StatusBadRequest)
+			return
+		}
+		h(w, req)
 	}))
 	t.Cleanup(srv.Close)
 	return srv
@@ -250,4 +259,83 @@ func Page(a *API, path string, items []any, next int) http.HandlerFunc {
 		}
 		JSON(http.StatusOK, items)(w, r)
 	}
+}
+
+// RateLimit returns the headers GitHub sends with every answer about the
+// primary rate limit of resource (core for the REST calls here).
+// https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#checking-the-status-of-your-rate-limit
+func RateLimit(limit, remaining int, reset time.Time, resource string) map[string]string {
+	return map[string]string{
+		"X-RateLimit-Limit": strconv.Itoa(limit), "X-RateLimit-Remaining": strconv.Itoa(remaining),
+		"X-RateLimit-Used": strconv.Itoa(limit - remaining), "X-RateLimit-Reset": strconv.FormatInt(reset.Unix(), 10),
+		"X-RateLimit-Resource": resource,
+	}
+}
+
+// Trickle answers 200 at once and then sends body one byte every interval,
+// as a slow or hostile API does, until the client goes away.
+func Trickle(body string, every time.Duration) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusOK)
+		flusher, _ := w.(http.Flusher)
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for i := 0; i < len(body); i++ {
+			if _, err := w.Write([]byte{body[i]}); err != nil {
+				return
+			}
+			if flusher != nil {
+				flusher.Flush()
+			}
+			select {
+			case <-r.Context().Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}
+}
+
+// Stream serves an answer that never ends: a JSON array of the same object
+// repeated, with no Content-Length, sent until a write fails (the client
+// stopped reading and closed) or max bytes are out. It records how much was
+// sent, so a test can assert the client stopped reading.
+type Stream struct {
+	max     int64
+	written atomic.Int64
+	once    sync.Once
+	done    chan struct{}
+}
+
+// NewStream returns a Stream that sends at most max bytes.
+func NewStream(max int64) *Stream { return &Stream{max: max, done: make(chan struct{})} }
+
+// ServeHTTP streams the answer; one request per Stream.
+func (s *Stream) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+	defer s.once.Do(func() { close(s.done) })
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	var chunk []byte
+	for len(chunk) < 64<<10 {
+		chunk = append(chunk, `{"id": 1, "body": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},`...)
+	}
+	if _, err := w.Write([]byte("[")); err != nil {
+		return
+	}
+	for s.written.Load() < s.max {
+		n, err := w.Write(chunk)
+		s.written.Add(int64(n))
+		if err != nil {
+			return
+		}
+	}
+}
+
+// Sent waits until the answer ended and returns how many bytes were sent
+// and whether the client cut it short.
+func (s *Stream) Sent() (int64, bool) {
+	<-s.done
+	n := s.written.Load()
+	return n, n < s.max
 }

@@ -43,6 +43,7 @@ type Deps struct {
 // runner carries one run's state.
 type runner struct {
 	ctx    context.Context
+	api    context.Context // the current API phase's (apiPhase)
 	act    *githubactions.Action
 	getenv func(string) string
 	stderr io.Writer
@@ -75,7 +76,7 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 	if err != nil {
 		return fail(act, stderr, err)
 	}
-	r := &runner{ctx: ctx, act: act, getenv: getenv, stderr: stderr, in: in, ev: ev, now: deps.Now}
+	r := &runner{ctx: ctx, api: ctx, act: act, getenv: getenv, stderr: stderr, in: in, ev: ev, now: deps.Now}
 	if r.now == nil {
 		r.now = time.Now
 	}
@@ -90,12 +91,16 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 		}
 		o := deps.GitHub
 		o.Token, o.APIURL = in.Token, getenv("GITHUB_API_URL")
+		if o.Log == nil {
+			o.Log = func(msg string) { fmt.Fprintf(stderr, "%s: %s\n", prog, safetext.LogLine(msg)) }
+		}
 		if r.gh, err = github.New(o); err != nil {
 			return fail(act, stderr, err)
 		}
 	}
 
 	if ev.Name == "issue_comment" {
+		defer r.apiPhase()()
 		r.onCommentEdited()
 		return ExitPass // a sign-off is recorded; the next run applies it
 	}
@@ -104,12 +109,17 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 	var fetch *referenceFetcher
 	var prNum int
 	var headSHA string
+	endRead := r.apiPhase() // sign-offs, the pull request's head
 	switch in.Mode {
 	case "run":
 		if ev.isPullRequest() {
 			prNum, headSHA = ev.PullRequest.Number, ev.PullRequest.Head.SHA
 		}
 		res, fetch, err = r.evaluate(deps, prNum, headSHA)
+		endRead()
+		// The reporting phase has its own deadline: a slow or hostile API
+		// costs a warning, never the results already written.
+		defer r.apiPhase()()
 		if err == nil && r.approvals != nil {
 			// The gates may have run for minutes, and a box ticked
 			// meanwhile is already recorded in the comment this run is
@@ -122,6 +132,8 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 		}
 	case "report":
 		res, prNum, headSHA, err = r.load()
+		endRead()
+		defer r.apiPhase()()
 	}
 	if err != nil { // configuration, usage or file problems: gate.Run fails no other way
 		return fail(act, stderr, err)
@@ -169,7 +181,7 @@ func (r *runner) evaluate(deps Deps, prNum int, headSHA string) (*gate.Results, 
 	}
 	var fetch *referenceFetcher
 	if r.gh != nil {
-		fetch = &referenceFetcher{client: r.gh, repo: r.repo, branch: r.in.ReferenceBranch}
+		fetch = &referenceFetcher{client: r.gh, repo: r.repo, branch: r.in.ReferenceBranch, timeout: r.in.ReportTimeout}
 		opt.Reference = fetch
 	}
 	res, err := gate.Run(r.ctx, cfg, opt)
@@ -214,7 +226,7 @@ func (r *runner) load() (*gate.Results, int, string, error) {
 		return res, 0, "", nil
 	}
 	if r.gh != nil {
-		head, open, err := r.gh.PullHead(r.ctx, r.repo, pr.Number)
+		head, open, err := r.gh.PullHead(r.api, r.repo, pr.Number)
 		if err != nil {
 			r.warn(err.Error())
 			return res, 0, "", nil
@@ -236,6 +248,17 @@ func (r *runner) runURL() string {
 		return ""
 	}
 	return fmt.Sprintf("%s/%s/actions/runs/%s", server, repo, id)
+}
+
+// apiPhase starts a phase of calls to the GitHub API under report-timeout
+// and returns its end.
+func (r *runner) apiPhase() context.CancelFunc {
+	ctx, cancel := context.WithTimeout(r.ctx, r.in.ReportTimeout)
+	r.api = ctx
+	return func() {
+		cancel()
+		r.api = r.ctx
+	}
 }
 
 // warn shows a problem without changing the verdict.

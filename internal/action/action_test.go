@@ -78,9 +78,16 @@ func newFixture(t *testing.T, api *ghfake.API, eventName string, payload any, in
 
 func (f *fixture) run(t *testing.T) int {
 	t.Helper()
+	return f.runWith(t, func(*Deps) {})
+}
+
+// runWith runs the action with the test's Deps changed by edit.
+func (f *fixture) runWith(t *testing.T, edit func(*Deps)) int {
+	t.Helper()
 	deps := Deps{Now: func() time.Time { return now }, GitHub: github.Options{
 		Sleep: func(context.Context, time.Duration) error { return nil },
 	}}
+	edit(&deps)
 	return Run(context.Background(), f.out, f.errb, func(k string) string { return f.env[k] }, deps)
 }
 

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/org/gonogo-action/internal/github"
 	"github.com/org/gonogo-action/internal/githubactions"
@@ -25,7 +26,14 @@ type Inputs struct {
 	Statuses         string // none, summary, per-gate
 	Mode             string // run, report
 	WorkingDirectory string
+	// ReportTimeout bounds each phase that talks to the GitHub API: reading
+	// sign-offs, each reference download, and the reporting (comment,
+	// statuses).
+	ReportTimeout time.Duration
 }
+
+// DefaultReportTimeout is report-timeout's default.
+const DefaultReportTimeout = 3 * time.Minute
 
 func oneOf(name, v string, allowed ...string) error {
 	if !slices.Contains(allowed, v) {
@@ -57,6 +65,12 @@ func readInputs(act *githubactions.Action) (Inputs, error) {
 	default:
 		return in, fmt.Errorf("input strict-manual: %q is not true or false", v)
 	}
+	rt := act.InputOr("report-timeout", DefaultReportTimeout.String())
+	d, err := time.ParseDuration(rt)
+	if err != nil || d <= 0 {
+		return in, fmt.Errorf("input report-timeout: %q: want a duration such as 3m", rt)
+	}
+	in.ReportTimeout = d
 	for _, err := range []error{
 		oneOf("comment", in.Comment, "auto", "always", "never"),
 		oneOf("missing-reference", in.MissingReference, "pass", "warn", "fail"),

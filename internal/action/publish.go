@@ -2,6 +2,7 @@ package action
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -71,7 +72,7 @@ func (r *runner) comment(body string, prNum int) string {
 		}
 		return ""
 	}
-	c, err := r.gh.UpsertComment(r.ctx, r.repo, prNum, r.in.CommentKey, r.in.CommentAuthor,
+	c, err := r.gh.UpsertComment(r.api, r.repo, prNum, r.in.CommentKey, r.in.CommentAuthor,
 		github.StickyBody(r.in.CommentKey, body, r.runURL()))
 	if err != nil {
 		r.writeWarning("comment", err)
@@ -82,8 +83,8 @@ func (r *runner) comment(body string, prNum int) string {
 
 // statuses posts gonogo (and gonogo/<id>) on the pull request's head SHA.
 func (r *runner) statuses(res *gate.Results, sha string) {
-	if r.in.Statuses == "none" || r.gh == nil || sha == "" {
-		return
+	if r.in.Statuses == "none" || r.gh == nil || sha == "" || r.api.Err() != nil {
+		return // (the phase's deadline passed: already said once)
 	}
 	state := "success"
 	if !res.Meta.AllPassed {
@@ -108,9 +109,9 @@ func (r *runner) statuses(res *gate.Results, sha string) {
 		}
 	}
 	for _, st := range sts {
-		if err := r.gh.SetStatus(r.ctx, r.repo, sha, st); err != nil {
+		if err := r.gh.SetStatus(r.api, r.repo, sha, st); err != nil {
 			r.writeWarning("status "+st.Context, err)
-			if errors.Is(err, github.ErrNotAccessible) {
+			if errors.Is(err, github.ErrNotAccessible) || r.api.Err() != nil {
 				return // the rest would fail the same way
 			}
 		}
@@ -118,9 +119,23 @@ func (r *runner) statuses(res *gate.Results, sha string) {
 }
 
 func (r *runner) writeWarning(what string, err error) {
+	if r.pastDeadline(err) {
+		r.warn(fmt.Sprintf("%s not written: %s", what, r.deadlineNote(err)))
+		return
+	}
 	if errors.Is(err, github.ErrNotAccessible) {
 		r.warn(fmt.Sprintf("%s not written: %v. A pull request from a fork gets a read-only token; see the two-phase setup (mode: report). The job summary has the table.", what, err))
 		return
 	}
 	r.warn(fmt.Sprintf("%s not written: %v", what, err))
+}
+
+// pastDeadline tells whether err comes from the API phase's deadline.
+func (r *runner) pastDeadline(err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || r.api.Err() != nil
+}
+
+func (r *runner) deadlineNote(err error) string {
+	return fmt.Sprintf("the GitHub API did not finish within report-timeout (%s): %v. The results, outputs and job summary are written; what was left is skipped.",
+		r.in.ReportTimeout, err)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/org/gonogo-action/internal/artifact"
 	"github.com/org/gonogo-action/internal/gate"
@@ -17,6 +18,8 @@ type referenceFetcher struct {
 	client *github.Client
 	repo   github.Repo
 	branch string // the reference-branch input; wins over the config's
+	// timeout bounds each lookup and download (report-timeout).
+	timeout time.Duration
 
 	mu    sync.Mutex
 	found []artifact.Provenance
@@ -28,6 +31,11 @@ var _ gate.ReferenceFetcher = (*referenceFetcher)(nil)
 func (f *referenceFetcher) FetchReference(ctx context.Context, ref artifact.Ref) ([]byte, artifact.Provenance, error) {
 	if f.branch != "" {
 		ref.Branch = f.branch
+	}
+	if f.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.timeout)
+		defer cancel()
 	}
 	r, err := f.client.FindReference(ctx, github.ReferenceQuery{Repo: f.repo, Ref: ref})
 	switch {

@@ -163,7 +163,11 @@ func hasManual(cfg *gate.Config) bool {
 // commentApprovals reads the sign-offs recorded in the sticky comment for
 // the pull request's current head.
 func (r *runner) commentApprovals(prNum int, head string) map[string]gate.Approval {
-	c, err := r.gh.FindComment(r.ctx, r.repo, prNum, r.in.CommentKey, r.in.CommentAuthor)
+	c, err := r.gh.FindComment(r.api, r.repo, prNum, r.in.CommentKey, r.in.CommentAuthor)
+	if err != nil && r.pastDeadline(err) {
+		r.warn("manual sign-offs not read: " + r.deadlineNote(err))
+		return nil
+	}
 	if err != nil {
 		r.warn("manual sign-offs not read: " + err.Error())
 		return nil
@@ -193,7 +197,7 @@ func (r *runner) canWrite(login string) (bool, error) {
 	if ok, seen := r.writers[key]; seen {
 		return ok, nil
 	}
-	ok, err := r.gh.CanWrite(r.ctx, r.repo, login)
+	ok, err := r.gh.CanWrite(r.api, r.repo, login)
 	if err != nil {
 		return false, err
 	}
@@ -220,14 +224,14 @@ func (r *runner) onCommentEdited() {
 		!strings.HasPrefix(ev.Changes.Body.From, marker) || strings.EqualFold(ev.Sender.Login, r.in.CommentAuthor) {
 		return // not our comment, or our own edit
 	}
-	head, open, err := r.gh.PullHead(r.ctx, r.repo, ev.Issue.Number)
+	head, open, err := r.gh.PullHead(r.api, r.repo, ev.Issue.Number)
 	if err != nil || !open {
 		if err != nil {
 			r.warn("sign-off not recorded: " + err.Error())
 		}
 		return
 	}
-	can, err := r.gh.CanWrite(r.ctx, r.repo, ev.Sender.Login)
+	can, err := r.gh.CanWrite(r.api, r.repo, ev.Sender.Login)
 	if err != nil {
 		r.warn("sign-off not recorded: " + err.Error())
 		return
@@ -236,7 +240,7 @@ func (r *runner) onCommentEdited() {
 	if body == ev.Comment.Body {
 		return
 	}
-	if _, err := r.gh.EditComment(r.ctx, r.repo, ev.Comment.ID, body); err != nil {
+	if _, err := r.gh.EditComment(r.api, r.repo, ev.Comment.ID, body); err != nil {
 		r.writeWarning("sign-off", err)
 		return
 	}

@@ -125,7 +125,7 @@ func dockerRun(t *testing.T, img, apiURL, eventName string, event any, extra map
 		"GITHUB_RUN_ID": "99", "GITHUB_SHA": "mergesha", "ACTIONS_RUNTIME_TOKEN": "runtime-secret",
 		"INPUT_CONFIG": ".github/gonogo.yml", "INPUT_GITHUB-TOKEN": token, "INPUT_COMMENT": "auto",
 		"INPUT_COMMENT-KEY": "gonogo", "INPUT_REFERENCE-BRANCH": "main", "INPUT_MISSING-REFERENCE": "warn",
-		"INPUT_STATUSES": "summary", "INPUT_MODE": "run", "INPUT_WORKING-DIRECTORY": ".",
+		"INPUT_STATUSES": "summary", "INPUT_MODE": "run", "INPUT_WORKING-DIRECTORY": ".", "INPUT_REPORT-TIMEOUT": "3m",
 	}
 	for k, v := range extra {
 		env[k] = v

@@ -119,6 +119,7 @@ func (r *retrier) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp, err := r.attempt(req)
 		r.record(resp)
 		wait, retry, limited := r.decide(req, resp, err, attempt)
+		retry = retry && attempt < r.maxAttempts
 		if reset, ok := primaryReset(resp); retry && ok {
 			if err := r.mayWait(req.Context(), wait, reset); err != nil {
 				drain(resp)
@@ -127,7 +128,7 @@ func (r *retrier) RoundTrip(req *http.Request) (*http.Response, error) {
 		} else if retry && wait > r.maxWait {
 			retry = false
 		}
-		if !retry || attempt >= r.maxAttempts {
+		if !retry {
 			if limited {
 				drain(resp)
 				return nil, fmt.Errorf("%w (%d attempts)", ErrRateLimited, attempt)

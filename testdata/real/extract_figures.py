@@ -50,8 +50,53 @@ def total_of(files):
     return t
 
 
+def source_files(sample, exts):
+    """Every source file of the sample with zero counts: tools list only files with findings."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), sample, "src")
+    files = {}
+    for root, _, names in os.walk(src):
+        for n in sorted(names):
+            if n.endswith(exts):
+                p = os.path.relpath(os.path.join(root, n), src)
+                files[p] = {"errors": 0, "warnings": 0, "fatal": False, "suppressed": 0}
+    return files
+
+
+def staticcheck(sample, out):
+    files = source_files(sample, (".go",))
+    with open(os.path.join(out, "staticcheck-show-ignored.json")) as f:
+        for line in f:
+            if not line.strip():
+                continue
+            p = json.loads(line)
+            v = files.setdefault(rel(p["location"]["file"], sample),
+                                 {"errors": 0, "warnings": 0, "fatal": False, "suppressed": 0})
+            sev = p["severity"]
+            if sev == "error":
+                v["errors"] += 1
+            elif sev == "warning":
+                v["warnings"] += 1
+            elif sev == "ignored":
+                v["suppressed"] += 1
+            else:
+                raise SystemExit("unknown staticcheck severity %r" % sev)
+            if p["code"] == "compile":
+                v["fatal"] = True
+    with open(os.path.join(out, "staticcheck-version.txt")) as f:
+        version = f.read().split()  # "staticcheck 2026.2.2 (0.8.2)"
+    return {
+        "tool": "staticcheck",
+        "tool_version": version[1],
+        "module_version": "v" + version[2].strip("()"),
+        "figures_from": "out/staticcheck-show-ignored.json (staticcheck -show-ignored -f json)",
+        "files": files,
+        "totals": total_of(files),
+    }
+
+
 EXTRACT = {
     "eslint-sarif": eslint,
+    "staticcheck-sarif": staticcheck,
 }
 
 

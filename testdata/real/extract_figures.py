@@ -94,7 +94,42 @@ def staticcheck(sample, out):
     }
 
 
+def flawfinder(sample, out):
+    def summary(name):
+        with open(os.path.join(out, name)) as f:
+            text = f.read()
+        hits = {}
+        for m in re.finditer(r"^(\S+?):(\d+):\s+\[(\d)\]", text, re.M):
+            p = m.group(1)[2:] if m.group(1).startswith("./") else m.group(1)
+            hits.setdefault(p, []).append(int(m.group(3)))
+        levels = [int(x) for x in re.search(r"^Hits@level = (.*)$", text, re.M).group(1).split()[1::2]]
+        sup = re.search(r"^Suppressed hits = (\d+)", text, re.M)
+        return {
+            "hits": int(re.search(r"^Hits = (\d+)", text, re.M).group(1)),
+            "hits_at_level": levels,
+            "suppressed_hits": int(sup.group(1)) if sup else 0,
+            "lines_analyzed": int(re.search(r"^Lines analyzed = (\d+)", text, re.M).group(1)),
+            "sloc": int(re.search(r"^Physical Source Lines of Code \(SLOC\) = (\d+)", text, re.M).group(1)),
+            "files": {p: {"hits": len(v), "levels": sorted(v, reverse=True)} for p, v in sorted(hits.items())},
+        }
+    with open(os.path.join(out, "flawfinder-version.txt")) as f:
+        version = f.read().strip()
+    fig = {
+        "tool": "flawfinder",
+        "tool_version": version,
+        "figures_from": "out/flawfinder.txt (default text report, minimum level 1); "
+                        "neverignore: out/flawfinder-neverignore.txt (--neverignore)",
+    }
+    fig.update(summary("flawfinder.txt"))
+    fig["neverignore"] = summary("flawfinder-neverignore.txt")
+    for f in source_files(sample, (".c",)):
+        fig["files"].setdefault(f, {"hits": 0, "levels": []})
+        fig["neverignore"]["files"].setdefault(f, {"hits": 0, "levels": []})
+    return fig
+
+
 EXTRACT = {
+    "flawfinder-sarif": flawfinder,
     "eslint-sarif": eslint,
     "staticcheck-sarif": staticcheck,
 }

@@ -128,7 +128,38 @@ def flawfinder(sample, out):
     return fig
 
 
+def coveragepy(sample, out):
+    with open(os.path.join(out, "coverage.json")) as f:
+        report = json.load(f)
+    with open(os.path.join(out, "coverage-report.txt")) as f:
+        total_line = [l for l in f.read().splitlines() if l.startswith("TOTAL")][0]
+    with open(os.path.join(out, "coverage-report-precision2.txt")) as f:
+        total_line2 = [l for l in f.read().splitlines() if l.startswith("TOTAL")][0]
+    t = report["totals"]
+    files = {}
+    for p, v in sorted(report["files"].items()):
+        sm = v["summary"]
+        files[p] = {"covered": sm["covered_lines"], "total": sm["num_statements"],
+                    "percent": sm["percent_covered"], "percent_display": sm["percent_covered_display"]}
+    return {
+        "tool": "coverage.py",
+        "tool_version": report["meta"]["version"],
+        "figures_from": "out/coverage.json (totals, files.*.summary) and out/coverage-report*.txt (TOTAL line)",
+        "metric": "lines (statements)",
+        "total": {
+            "covered": t["covered_lines"],
+            "total": t["num_statements"],
+            "percent": t["percent_covered"],
+            "percent_display": t["percent_covered_display"],
+            "report_text": total_line.split()[-1],
+            "report_text_precision2": total_line2.split()[-1],
+        },
+        "files": files,
+    }
+
+
 EXTRACT = {
+    "coveragepy-lcov": coveragepy,
     "flawfinder-sarif": flawfinder,
     "eslint-sarif": eslint,
     "staticcheck-sarif": staticcheck,

@@ -158,7 +158,32 @@ def coveragepy(sample, out):
     }
 
 
+def gosec(sample, out):
+    files = source_files(sample, (".go",))
+    with open(os.path.join(out, "gosec-track-suppressions.json")) as f:
+        report = json.load(f)
+    for i in report["Issues"]:
+        v = files.setdefault(rel(i["file"], sample), {"errors": 0, "warnings": 0, "fatal": False, "suppressed": 0})
+        if i.get("suppressions"):
+            v["suppressed"] += 1
+        else:
+            v["errors"] += 1
+    for p in report.get("Golang errors") or {}:
+        files.setdefault(rel(p, sample), {"errors": 0, "warnings": 0, "fatal": False, "suppressed": 0})["fatal"] = True
+    with open(os.path.join(out, "gosec-version.txt")) as f:
+        version = f.read().split()[2]
+    return {
+        "tool": "gosec",
+        "tool_version": version,
+        "figures_from": "out/gosec-track-suppressions.json (gosec -track-suppressions -fmt json): Issues, Stats",
+        "stats": report["Stats"],
+        "files": files,
+        "totals": total_of(files),
+    }
+
+
 EXTRACT = {
+    "gosec-sarif": gosec,
     "coveragepy-lcov": coveragepy,
     "flawfinder-sarif": flawfinder,
     "eslint-sarif": eslint,

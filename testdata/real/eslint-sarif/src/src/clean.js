@@ -1,0 +1,4 @@
+// No findings.
+export function greet(name) {
+  return `hello, ${name}`;
+}

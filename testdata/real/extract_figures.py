@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""Write <sample>/figures.json from the tool's own report in <sample>/out (keys: see README.md).
+
+usage: extract_figures.py SAMPLE SAMPLE_DIR
+Only the standard library; every figure is read from a report the tool wrote, never recomputed from the SARIF,
+LCOV, ... file that the project's readers are tested on.
+"""
+import json
+import os
+import re
+import sys
+
+
+def rel(path, sample):
+    """Path relative to the sample's src/ copy (the tools ran in $WORKDIR/<sample>)."""
+    marker = "/" + sample + "/"
+    i = path.find(marker)
+    return path[i + len(marker):] if i >= 0 else path
+
+
+def eslint(sample, out):
+    with open(os.path.join(out, "eslint.json")) as f:
+        report = json.load(f)
+    files = {}
+    for r in report:
+        files[rel(r["filePath"], sample)] = {
+            "errors": r["errorCount"],
+            "warnings": r["warningCount"],
+            "fatal": r["fatalErrorCount"] > 0,
+            "suppressed": len(r.get("suppressedMessages", [])),
+        }
+    with open(os.path.join(out, "eslint-version.txt")) as f:
+        version = f.read().strip().lstrip("v")
+    return {
+        "tool": "eslint",
+        "tool_version": version,
+        "figures_from": "out/eslint.json (eslint -f json)",
+        "files": files,
+        "totals": total_of(files),
+    }
+
+
+def total_of(files):
+    t = {"errors": 0, "warnings": 0, "fatal": 0, "suppressed": 0, "files": len(files)}
+    for v in files.values():
+        t["errors"] += v["errors"]
+        t["warnings"] += v["warnings"]
+        t["fatal"] += 1 if v["fatal"] else 0
+        t["suppressed"] += v["suppressed"]
+    return t
+
+
+def source_files(sample, exts):
+    """Every source file of the sample with zero counts: tools list only files with findings."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), sample, "src")
+    files = {}
+    for root, _, names in os.walk(src):
+        for n in sorted(names):
+            if n.endswith(exts):
+                p = os.path.relpath(os.path.join(root, n), src)
+                files[p] = {"errors": 0, "warnings": 0, "fatal": False, "suppressed": 0}
+    return files
+
+
+def staticcheck(sample, out):
+    files = source_files(sample, (".go",))
+    with open(os.path.join(out, "staticcheck-show-ignored.json")) as f:
+        for line in f:
+            if not line.strip():
+                continue
+            p = json.loads(line)
+            v = files.setdefault(rel(p["location"]["file"], sample),
+                                 {"errors": 0, "warnings": 0, "fatal": False, "suppressed": 0})
+            sev = p["severity"]
+            if sev == "error":
+                v["errors"] += 1
+            elif sev == "warning":
+                v["warnings"] += 1
+            elif sev == "ignored":
+                v["suppressed"] += 1
+            else:
+                raise SystemExit("unknown staticcheck severity %r" % sev)
+            if p["code"] == "compile":
+                v["fatal"] = True
+    with open(os.path.join(out, "staticcheck-version.txt")) as f:
+        version = f.read().split()  # "staticcheck 2026.2.2 (0.8.2)"
+    return {
+        "tool": "staticcheck",
+        "tool_version": version[1],
+        "module_version": "v" + version[2].strip("()"),
+        "figures_from": "out/staticcheck-show-ignored.json (staticcheck -show-ignored -f json)",
+        "files": files,
+        "totals": total_of(files),
+    }
+
+
+def flawfinder(sample, out):
+    def summary(name):
+        with open(os.path.join(out, name)) as f:
+            text = f.read()
+        hits = {}
+        for m in re.finditer(r"^(\S+?):(\d+):\s+\[(\d)\]", text, re.M):
+            p = m.group(1)[2:] if m.group(1).startswith("./") else m.group(1)
+            hits.setdefault(p, []).append(int(m.group(3)))
+        levels = [int(x) for x in re.search(r"^Hits@level = (.*)$", text, re.M).group(1).split()[1::2]]
+        sup = re.search(r"^Suppressed hits = (\d+)", text, re.M)
+        return {
+            "hits": int(re.search(r"^Hits = (\d+)", text, re.M).group(1)),
+            "hits_at_level": levels,
+            "suppressed_hits": int(sup.group(1)) if sup else 0,
+            "lines_analyzed": int(re.search(r"^Lines analyzed = (\d+)", text, re.M).group(1)),
+            "sloc": int(re.search(r"^Physical Source Lines of Code \(SLOC\) = (\d+)", text, re.M).group(1)),
+            "files": {p: {"hits": len(v), "levels": sorted(v, reverse=True)} for p, v in sorted(hits.items())},
+        }
+    with open(os.path.join(out, "flawfinder-version.txt")) as f:
+        version = f.read().strip()
+    fig = {
+        "tool": "flawfinder",
+        "tool_version": version,
+        "figures_from": "out/flawfinder.txt (default text report, minimum level 1); "
+                        "neverignore: out/flawfinder-neverignore.txt (--neverignore)",
+    }
+    fig.update(summary("flawfinder.txt"))
+    fig["neverignore"] = summary("flawfinder-neverignore.txt")
+    for f in source_files(sample, (".c",)):
+        fig["files"].setdefault(f, {"hits": 0, "levels": []})
+        fig["neverignore"]["files"].setdefault(f, {"hits": 0, "levels": []})
+    return fig
+
+
+def coveragepy(sample, out):
+    with open(os.path.join(out, "coverage.json")) as f:
+        report = json.load(f)
+    with open(os.path.join(out, "coverage-report.txt")) as f:
+        total_line = [l for l in f.read().splitlines() if l.startswith("TOTAL")][0]
+    with open(os.path.join(out, "coverage-report-precision2.txt")) as f:
+        total_line2 = [l for l in f.read().splitlines() if l.startswith("TOTAL")][0]
+    t = report["totals"]
+    files = {}
+    for p, v in sorted(report["files"].items()):
+        sm = v["summary"]
+        files[p] = {"covered": sm["covered_lines"], "total": sm["num_statements"],
+                    "percent": sm["percent_covered"], "percent_display": sm["percent_covered_display"]}
+    return {
+        "tool": "coverage.py",
+        "tool_version": report["meta"]["version"],
+        "figures_from": "out/coverage.json (totals, files.*.summary) and out/coverage-report*.txt (TOTAL line)",
+        "metric": "lines (statements)",
+        "total": {
+            "covered": t["covered_lines"],
+            "total": t["num_statements"],
+            "percent": t["percent_covered"],
+            "percent_display": t["percent_covered_display"],
+            "report_text": total_line.split()[-1],
+            "report_text_precision2": total_line2.split()[-1],
+        },
+        "files": files,
+    }
+
+
+def gosec(sample, out):
+    files = source_files(sample, (".go",))
+    with open(os.path.join(out, "gosec-track-suppressions.json")) as f:
+        report = json.load(f)
+    for i in report["Issues"]:
+        v = files.setdefault(rel(i["file"], sample), {"errors": 0, "warnings": 0, "fatal": False, "suppressed": 0})
+        if i.get("suppressions"):
+            v["suppressed"] += 1
+        else:
+            v["errors"] += 1
+    for p in report.get("Golang errors") or {}:
+        files.setdefault(rel(p, sample), {"errors": 0, "warnings": 0, "fatal": False, "suppressed": 0})["fatal"] = True
+    with open(os.path.join(out, "gosec-version.txt")) as f:
+        version = f.read().split()[2]
+    return {
+        "tool": "gosec",
+        "tool_version": version,
+        "figures_from": "out/gosec-track-suppressions.json (gosec -track-suppressions -fmt json): Issues, Stats",
+        "stats": report["Stats"],
+        "files": files,
+        "totals": total_of(files),
+    }
+
+
+EXTRACT = {
+    "gosec-sarif": gosec,
+    "coveragepy-lcov": coveragepy,
+    "flawfinder-sarif": flawfinder,
+    "eslint-sarif": eslint,
+    "staticcheck-sarif": staticcheck,
+}
+
+
+def main():
+    sample, sdir = sys.argv[1], sys.argv[2]
+    fig = {"sample": sample}
+    fig.update(EXTRACT[sample](sample, os.path.join(sdir, "out")))
+    with open(os.path.join(sdir, "figures.json"), "w") as f:
+        json.dump(fig, f, indent=2, sort_keys=True)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,2 @@
+/* No hits. */
+int twice(int x) { return 2 * x; }

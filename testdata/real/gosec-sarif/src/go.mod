@@ -1,0 +1,3 @@
+module example.com/gosecsample
+
+go 1.22

@@ -1,0 +1,4 @@
+package calc
+
+// Double has no findings.
+func Double(x int) int { return 2 * x }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/outfile"
+	"github.com/org/gonogo-action/internal/proc"
 	"github.com/org/gonogo-action/internal/report/signoff"
 )
 
@@ -93,7 +94,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	res, err := gate.Run(ctx, cfg, gate.Options{
 		Gates: gates, StrictManual: opt.strictManual, Profile: opt.profile, Jobs: opt.jobs,
-		Approvals: approvals, Environ: gate.InheritedEnv(getenv), Log: stderr,
+		Approvals: approvals, Environ: proc.InheritedEnv(getenv), Log: stderr,
 	})
 	var ue *gate.UsageError
 	if errors.As(err, &ue) {

@@ -20,6 +20,7 @@ import (
 	"github.com/org/gonogo-action/internal/github"
 	"github.com/org/gonogo-action/internal/githubactions"
 	"github.com/org/gonogo-action/internal/outfile"
+	"github.com/org/gonogo-action/internal/proc"
 	"github.com/org/gonogo-action/internal/report/signoff"
 	"github.com/org/gonogo-action/internal/safetext"
 )
@@ -171,7 +172,7 @@ func (r *runner) evaluate(deps Deps, prNum int, headSHA string) (*gate.Results, 
 	}
 	opt := gate.Options{
 		Gates: r.in.Gates, StrictManual: r.in.StrictManual, Profile: r.in.Profile,
-		Environ: gate.InheritedEnv(r.getenv), Dir: r.dir, Root: r.root, Now: r.now, HTTP: deps.HTTP,
+		Environ: proc.InheritedEnv(r.getenv), Dir: r.dir, Root: r.root, Now: r.now, HTTP: deps.HTTP,
 		MissingReference: r.in.MissingReference,
 		Log:              &relayWriter{act: r.act, w: r.stderr},
 	}

@@ -1,8 +1,8 @@
-// Package checker runs file checkers and reads their verdicts. It is the
-// only package (besides the gate engine's process helper) that starts
-// processes for checkers: one per file or one per batch, never through a
-// shell, in their own process group, with a scrubbed environment, a timeout
-// that kills the whole group and capped, drained output. It also ingests
+// Package checker runs file checkers and reads their verdicts. It starts
+// processes for checkers through internal/proc, as the gate engine does:
+// one per file or one per batch, never through a shell, in their own process
+// group, with a scrubbed environment, a timeout that kills the whole group
+// and capped, drained output. It also ingests
 // verdicts produced elsewhere: JSON status lines and SARIF 2.1.0.
 package checker
 

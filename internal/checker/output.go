@@ -3,6 +3,8 @@ package checker
 import (
 	"bytes"
 	"strings"
+
+	"github.com/org/gonogo-action/internal/proc"
 )
 
 // Default capture limits. A checker may print without bound (a flood); the
@@ -10,7 +12,7 @@ import (
 // pipe, but only this much is kept.
 const (
 	// DefaultOutputCap is how many bytes of free text are kept per stream.
-	DefaultOutputCap = 64 << 10
+	DefaultOutputCap = proc.DefaultOutputCap
 	// maxLine is the longest line inspected for a status; longer lines are
 	// cut (a status line is a few hundred bytes).
 	maxLine = 64 << 10

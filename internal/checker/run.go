@@ -10,13 +10,8 @@ import (
 	"time"
 
 	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/proc"
 )
-
-// DefaultWaitDelay bounds how long a run waits for the output pipes after
-// the checker exited or was killed. exec.CommandContext alone waits for
-// every grandchild that inherited the pipes (seconds past a deadline);
-// WaitDelay plus the group kill ends that.
-const DefaultWaitDelay = 2 * time.Second
 
 // Runner runs one checker command. It is safe for concurrent use.
 type Runner struct {
@@ -29,7 +24,8 @@ type Runner struct {
 	CodePrefix string
 	// OutputCap is the free text kept per stream; 0 = DefaultOutputCap.
 	OutputCap int
-	// WaitDelay: see DefaultWaitDelay; 0 = the default.
+	// WaitDelay bounds the waits after a timeout and for the output pipes
+	// once the checker exited (proc.DefaultWaitDelay); 0 = the default.
 	WaitDelay time.Duration
 
 	path string
@@ -50,7 +46,7 @@ func NewRunner(c Command, env []string, timeout time.Duration, codePrefix string
 			path = abs
 		}
 	}
-	return &Runner{Command: c, Env: ScrubEnv(env), Timeout: timeout, CodePrefix: codePrefix, path: path}, nil
+	return &Runner{Command: c, Env: proc.ScrubEnv(env), Timeout: timeout, CodePrefix: codePrefix, path: path}, nil
 }
 
 // Run checks paths and returns one status per path, in order. In batch mode
@@ -131,25 +127,18 @@ func (r *Runner) exec(ctx context.Context, paths []string) *result {
 		pctx, cancel = context.WithTimeout(ctx, r.Timeout)
 	}
 	defer cancel()
-	cmd := exec.CommandContext(pctx, r.path, r.Command.Args(paths)...)
+	// Own process group, so a timeout kills the checker's children too;
+	// whatever the checker leaves running when it exits goes with it.
+	cmd := proc.Command(pctx, r.path, r.Command.Args(paths)...)
 	cmd.Args[0] = r.Command.Argv[0]
 	cmd.Env = r.Env
 	if cmd.Env == nil {
 		cmd.Env = []string{} // nil would mean "inherit everything"
 	}
-	cmd.Stdout, cmd.Stderr = res.stdout, res.stderr
-	// Own process group, so a timeout kills the checker's children too.
-	ownGroup(cmd)
-	cmd.Cancel = func() error { return killGroup(cmd) }
-	cmd.WaitDelay = r.WaitDelay
-	if cmd.WaitDelay == 0 {
-		cmd.WaitDelay = DefaultWaitDelay
+	if r.WaitDelay > 0 {
+		cmd.WaitDelay = r.WaitDelay
 	}
-	err := cmd.Run()
-	if cmd.Process != nil {
-		// Whatever the checker left running in its group goes too.
-		_ = killGroup(cmd)
-	}
+	err := proc.Run(cmd, res.stdout, res.stderr)
 	res.stdout.flush()
 	res.stderr.flush()
 	res.timedOut = r.Timeout > 0 && errors.Is(pctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil
@@ -158,7 +147,7 @@ func (r *Runner) exec(ctx context.Context, paths []string) *result {
 		return res
 	}
 	res.exitCode = cmd.ProcessState.ExitCode()
-	res.signal = signalOf(cmd.ProcessState)
+	res.signal = proc.ExitSignal(cmd.ProcessState)
 	return res
 }
 

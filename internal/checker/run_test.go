@@ -102,6 +102,28 @@ func TestRunTimeoutKillsGroup(t *testing.T) {
 	}
 }
 
+// TestRunLeftoverJobsDoNotDelay: a checker that exits but leaves a job
+// holding its output is judged at its exit, not when the job lets go of
+// the pipes; the job is killed with the checker's group.
+func TestRunLeftoverJobsDoNotDelay(t *testing.T) {
+	t.Parallel()
+	r := shell(t, `sleep 30 & echo '{"ok":true,"code":0}'`, "{file}", 0)
+	r.WaitDelay = 20 * time.Second // what waiting for the pipes would cost per file
+	start := time.Now()
+	got, err := r.Run(context.Background(), []string{"a", "b", "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range got {
+		if !s.OK() {
+			t.Errorf("%s: %+v", s.File, s)
+		}
+	}
+	if d := time.Since(start); d > 15*time.Second {
+		t.Errorf("Run took %v: it waited for the leftover jobs", d)
+	}
+}
+
 func TestRunVerdictBeforeHangStands(t *testing.T) {
 	t.Parallel()
 	// The verdict must be printed before the timeout: give sh time to start

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/org/gonogo-action/internal/proc"
 	"github.com/org/gonogo-action/internal/safetext"
 )
 
@@ -30,8 +31,9 @@ type Options struct {
 	// Approvals validate manual gates, keyed by gate id. The CLI fills it
 	// from --approve and --approvals; the action from the pull request.
 	Approvals map[string]Approval
-	// Environ is the parent environment (os.Environ()); only an allow-list
-	// of it reaches gate and service processes.
+	// Environ is the parent environment (os.Environ() or
+	// proc.InheritedEnv); only its allow-listed part reaches gate and
+	// service processes (proc.ChildEnv).
 	Environ []string
 	// Dir is the working directory; "" means the current one.
 	Dir string
@@ -49,7 +51,7 @@ type Options struct {
 	// MissingReference (pass, warn, fail) applies to parse-regression gates
 	// that set no missing_reference; "" means warn.
 	MissingReference string
-	// OutputCap bounds captured output per stream (DefaultOutputCap).
+	// OutputCap bounds captured output per stream (proc.DefaultOutputCap).
 	OutputCap int
 	// NoServices skips starting the configured services (they are run
 	// elsewhere, or the caller's tests provide them).
@@ -154,7 +156,7 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Results, error) {
 	var running []*runningService
 	if !opt.NoServices && len(cfg.Services) > 0 {
 		svcCtx := *base
-		svcCtx.Env = childEnv(opt.Environ, runEnv)
+		svcCtx.Env = proc.ChildEnv(opt.Environ, runEnv)
 		running, serviceErr = startServices(ctx, cfg.Services, &svcCtx, cfg.Env)
 	}
 	e.serviceErr = serviceErr
@@ -268,7 +270,7 @@ func (e *engine) runGate(ctx context.Context, g *Gate) {
 	if g.Check != nil {
 		rc := *e.base
 		rc.GateID = g.ID
-		rc.Env = childEnv(e.opt.Environ, e.cfg.Env, g.Env, e.runEnv)
+		rc.Env = proc.ChildEnv(e.opt.Environ, e.cfg.Env, g.Env, e.runEnv)
 		gctx, cancel := context.WithTimeout(ctx, g.Timeout)
 		out = g.Check.Run(gctx, &rc)
 		switch {

@@ -191,6 +191,35 @@ gates:
 	waitDead(t, "grandchild", pid)
 }
 
+// TestRunGateLeavesBackgroundJob: a passing script that leaves a job holding
+// its stdout (`server & …`) passes as soon as it exits, keeps its output,
+// and the job is killed with its group. Waiting for the job's pipes once
+// reported it as an error after 2 s (exec: WaitDelay expired).
+func TestRunGateLeavesBackgroundJob(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	res := runConfig(t, `version: 1
+gates:
+  - id: bg
+    run: "sleep 30 & echo $! > job.pid; echo ok"
+    expect: {stdout_contains: [ok]}
+    timeout: 20s
+`, Options{Dir: dir})
+	g := res.Gate("bg")
+	if !g.OK || g.Status() != StatusPass {
+		t.Fatalf("gate %s: %s %v", g.Status(), g.Summary, g.Details)
+	}
+	if g.DurationSec >= 2 {
+		t.Errorf("the gate took %.2fs: it waited for its background job", g.DurationSec)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "job.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
+	waitDead(t, "background job", pid)
+}
+
 // waitDead waits until pid is gone. SIGKILL is delivered before Run
 // returns, but the init process may not have reaped the zombie yet, so a
 // zombie counts as dead.

@@ -3,10 +3,14 @@ package gate
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os/exec"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/org/gonogo-action/internal/proc"
 )
 
 func init() {
@@ -87,6 +91,37 @@ func (c *runCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 	return Passed("exit 0", details)
 }
 
+// shellResult is a finished `run:` script.
+type shellResult struct {
+	ExitCode int
+	Stdout   *proc.TailBuffer
+	Stderr   *proc.TailBuffer
+	Err      error // start or wait error other than a non-zero exit
+}
+
+// runShell runs script to its exit (or ctx's end) capturing capped output.
+// Its result is the script's exit status: background jobs it leaves behind
+// are killed with its process group when it exits, never waited for, and do
+// not fail it (proc.Run).
+func runShell(ctx context.Context, script, dir string, env []string, capBytes int) shellResult {
+	res := shellResult{ExitCode: -1, Stdout: proc.NewTailBuffer(capBytes), Stderr: proc.NewTailBuffer(capBytes)}
+	cmd := proc.Shell(ctx, script, dir, env)
+	err := proc.Run(cmd, res.Stdout, res.Stderr)
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		res.ExitCode = 0
+	case errors.As(err, &exit) && ctx.Err() == nil:
+		res.ExitCode = exit.ExitCode()
+	default:
+		res.Err = err
+		if cmd.ProcessState != nil {
+			res.ExitCode = cmd.ProcessState.ExitCode()
+		}
+	}
+	return res
+}
+
 // stdoutJSON decodes stdout as one JSON document or, failing that, its last
 // non-empty line (a script may log before printing its verdict).
 func stdoutJSON(s string) (any, error) {
@@ -110,4 +145,14 @@ func lastLine(texts ...string) string {
 		}
 	}
 	return ""
+}
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	s = strings.TrimRight(s, "\n")
+	lines := strings.Split(s, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }

@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"os/exec"
-	"syscall"
 	"time"
+
+	"github.com/org/gonogo-action/internal/proc"
 )
 
 // stopGrace is how long a service may take to exit after SIGTERM before its
@@ -20,7 +21,7 @@ const readyPoll = 100 * time.Millisecond
 type runningService struct {
 	svc    Service
 	cmd    *exec.Cmd
-	out    *tailBuffer
+	out    *proc.TailBuffer
 	done   chan struct{}
 	waitEr error
 }
@@ -56,9 +57,9 @@ func startServices(ctx context.Context, svcs []Service, rc *RunContext, cfgEnv m
 func startService(ctx context.Context, s Service, rc *RunContext, cfgEnv map[string]string) (*runningService, error) {
 	// The service outlives the start call, so it is not tied to ctx: it is
 	// stopped explicitly (the whole group) by stopServices.
-	env := childEnv(rc.Env, cfgEnv, s.Env)
-	cmd := shellCommand(context.WithoutCancel(ctx), s.Run, rc.Dir, env)
-	rs := &runningService{svc: s, cmd: cmd, out: newTailBuffer(rc.OutputCap), done: make(chan struct{})}
+	env := proc.ChildEnv(rc.Env, cfgEnv, s.Env)
+	cmd := proc.Shell(context.WithoutCancel(ctx), s.Run, rc.Dir, env)
+	rs := &runningService{svc: s, cmd: cmd, out: proc.NewTailBuffer(rc.OutputCap), done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = rs.out, rs.out
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start service %s: %w", s.Name, err)
@@ -121,16 +122,17 @@ func probe(ctx context.Context, client *http.Client, url string) (string, bool) 
 }
 
 // stopServices stops services in reverse order: SIGTERM to the group, then
-// SIGKILL after a grace period.
+// SIGKILL after a grace period (without process groups: the service's shell
+// is killed at once; see proc.Groups).
 func stopServices(rs []*runningService) {
 	for i := len(rs) - 1; i >= 0; i-- {
 		s := rs[i]
-		_ = killGroup(s.cmd, syscall.SIGTERM)
+		_ = proc.Terminate(s.cmd)
 		select {
 		case <-s.done:
 		case <-time.After(stopGrace):
 		}
-		_ = killGroup(s.cmd, syscall.SIGKILL)
+		_ = proc.Kill(s.cmd)
 		<-s.done
 	}
 }

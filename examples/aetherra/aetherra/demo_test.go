@@ -11,6 +11,7 @@ import (
 
 	"github.com/org/gonogo-action/examples/aetherra/aetherra"
 	"github.com/org/gonogo-action/internal/gate"
+	"github.com/org/gonogo-action/internal/proc"
 )
 
 // demo runs gates of examples/aetherra/gonogo.yml against in-process
@@ -51,7 +52,7 @@ func demo(t *testing.T, faults []string, baselinePct string, ids ...string) *gat
 		t.Fatal(err)
 	}
 	res, err := gate.Run(t.Context(), cfg, gate.Options{Gates: ids, Dir: root, NoServices: true,
-		Environ: gate.InheritedEnv(os.Getenv)})
+		Environ: proc.InheritedEnv(os.Getenv)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,8 @@ import (
 	"slices"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/org/gonogo-action/internal/coverage"
 )
 
 func init() {
@@ -32,11 +34,11 @@ func decodeCoverage(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Chec
 	if err := d.Decode(value, c); err != nil {
 		return nil, err
 	}
-	c.Format = cmp.Or(c.Format, FormatAuto)
+	c.Format = cmp.Or(c.Format, coverage.FormatAuto)
 	switch {
 	case c.Profile == "":
 		return nil, d.Errorf(value, "coverage: profile is required")
-	case !slices.Contains([]string{FormatAuto, FormatGo, FormatLCOV, FormatCobertura}, c.Format):
+	case !slices.Contains([]string{coverage.FormatAuto, coverage.FormatGo, coverage.FormatLCOV, coverage.FormatCobertura}, c.Format):
 		return nil, d.Errorf(value, "coverage: format %q is not one of auto, go, lcov, cobertura", c.Format)
 	case c.Min == nil && c.Baseline == "":
 		return nil, d.Errorf(value, "coverage: set min, baseline or both")
@@ -56,7 +58,7 @@ func (c *coverageCheck) Run(_ context.Context, rc *RunContext) Outcome {
 	if err != nil {
 		return Errored("read coverage profile: %v", err)
 	}
-	rep, err := ParseCoverage(data, c.Format)
+	rep, err := coverage.Parse(data, c.Format)
 	if err != nil {
 		return Errored("coverage profile %s: %v", c.Profile, err)
 	}
@@ -81,7 +83,7 @@ func (c *coverageCheck) Run(_ context.Context, rc *RunContext) Outcome {
 		if err != nil {
 			return Errored("read coverage baseline: %v", err)
 		}
-		base, err := parseBaselinePercent(bdata)
+		base, err := coverage.BaselinePercent(bdata)
 		if err != nil {
 			return Errored("coverage baseline %s: %v", c.Baseline, err)
 		}

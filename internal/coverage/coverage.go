@@ -1,4 +1,7 @@
-package gate
+// Package coverage reads coverage reports — Go profiles (`go test
+// -coverprofile`), lcov and Cobertura XML — into one total, and coverage
+// baselines (a number, a small JSON object or a report). It does no I/O.
+package coverage
 
 import (
 	"bufio"
@@ -12,7 +15,7 @@ import (
 	"strings"
 )
 
-// Coverage formats.
+// Formats of a report.
 const (
 	FormatAuto      = "auto"
 	FormatGo        = "go"
@@ -20,23 +23,23 @@ const (
 	FormatCobertura = "cobertura"
 )
 
-// CoverageReport is a line/statement coverage total.
-type CoverageReport struct {
+// Report is a line/statement coverage total.
+type Report struct {
 	Format  string
 	Covered int64
 	Total   int64
 }
 
 // Percent is the coverage in percent, rounded to two decimals.
-func (r CoverageReport) Percent() float64 {
+func (r Report) Percent() float64 {
 	if r.Total == 0 {
 		return 0
 	}
 	return math.Round(float64(r.Covered)/float64(r.Total)*10000) / 100
 }
 
-// DetectCoverageFormat guesses a report's format from its content.
-func DetectCoverageFormat(data []byte) string {
+// DetectFormat guesses a report's format from its content.
+func DetectFormat(data []byte) string {
 	head := bytes.TrimSpace(data)
 	switch {
 	case bytes.HasPrefix(head, []byte("mode:")):
@@ -49,15 +52,15 @@ func DetectCoverageFormat(data []byte) string {
 	return ""
 }
 
-// ParseCoverage parses a coverage report; format may be auto.
-func ParseCoverage(data []byte, format string) (CoverageReport, error) {
+// Parse parses a coverage report; format may be auto (or empty).
+func Parse(data []byte, format string) (Report, error) {
 	if format == "" || format == FormatAuto {
-		format = DetectCoverageFormat(data)
+		format = DetectFormat(data)
 		if format == "" {
-			return CoverageReport{}, errors.New("unrecognised coverage format (want a Go profile, lcov or Cobertura XML)")
+			return Report{}, errors.New("unrecognised coverage format (want a Go profile, lcov or Cobertura XML)")
 		}
 	}
-	var r CoverageReport
+	var r Report
 	var err error
 	switch format {
 	case FormatGo:
@@ -78,7 +81,7 @@ func ParseCoverage(data []byte, format string) (CoverageReport, error) {
 
 // parseGoCover reads `go test -coverprofile`: statements weighted, blocks
 // repeated across packages (-coverpkg) merged by taking the highest count.
-func parseGoCover(data []byte) (CoverageReport, error) {
+func parseGoCover(data []byte) (Report, error) {
 	type block struct{ stmts, count int64 }
 	blocks := map[string]block{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -94,12 +97,12 @@ func parseGoCover(data []byte) (CoverageReport, error) {
 		sp := strings.LastIndexByte(line, ' ')
 		sp2 := strings.LastIndexByte(line[:max(sp, 0)], ' ')
 		if sp < 0 || sp2 < 0 {
-			return CoverageReport{}, fmt.Errorf("go profile line %d: want FILE:RANGE STMTS COUNT", n)
+			return Report{}, fmt.Errorf("go profile line %d: want FILE:RANGE STMTS COUNT", n)
 		}
 		stmts, err1 := strconv.ParseInt(line[sp2+1:sp], 10, 64)
 		count, err2 := strconv.ParseInt(line[sp+1:], 10, 64)
 		if err1 != nil || err2 != nil || !strings.Contains(line[:sp2], ":") {
-			return CoverageReport{}, fmt.Errorf("go profile line %d: want FILE:RANGE STMTS COUNT", n)
+			return Report{}, fmt.Errorf("go profile line %d: want FILE:RANGE STMTS COUNT", n)
 		}
 		key := line[:sp2]
 		b := blocks[key]
@@ -107,7 +110,7 @@ func parseGoCover(data []byte) (CoverageReport, error) {
 		b.count = max(b.count, count)
 		blocks[key] = b
 	}
-	var r CoverageReport
+	var r Report
 	for _, b := range blocks {
 		r.Total += b.stmts
 		if b.count > 0 {
@@ -119,8 +122,8 @@ func parseGoCover(data []byte) (CoverageReport, error) {
 
 // parseLCOV sums LF/LH per record, counting DA lines when a record lacks
 // them.
-func parseLCOV(data []byte) (CoverageReport, error) {
-	var r CoverageReport
+func parseLCOV(data []byte) (Report, error) {
+	var r Report
 	var lf, lh, da, daHit int64
 	var hasLF bool
 	flush := func() {
@@ -171,7 +174,7 @@ func parseLCOV(data []byte) (CoverageReport, error) {
 
 // parseCobertura reads the root element's lines-covered/lines-valid, or
 // its line-rate when the counts are absent.
-func parseCobertura(data []byte) (CoverageReport, error) {
+func parseCobertura(data []byte) (Report, error) {
 	var root struct {
 		XMLName      xml.Name `xml:"coverage"`
 		LineRate     string   `xml:"line-rate,attr"`
@@ -181,24 +184,24 @@ func parseCobertura(data []byte) (CoverageReport, error) {
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = false
 	if err := dec.Decode(&root); err != nil {
-		return CoverageReport{}, fmt.Errorf("cobertura: %w", err)
+		return Report{}, fmt.Errorf("cobertura: %w", err)
 	}
 	covered, err1 := strconv.ParseInt(root.LinesCovered, 10, 64)
 	valid, err2 := strconv.ParseInt(root.LinesValid, 10, 64)
 	if err1 == nil && err2 == nil && valid > 0 {
-		return CoverageReport{Covered: covered, Total: valid}, nil
+		return Report{Covered: covered, Total: valid}, nil
 	}
 	rate, err := strconv.ParseFloat(root.LineRate, 64)
 	if err != nil || rate < 0 || rate > 1 {
-		return CoverageReport{}, fmt.Errorf("cobertura: no lines-covered/lines-valid and no usable line-rate (%q)", root.LineRate)
+		return Report{}, fmt.Errorf("cobertura: no lines-covered/lines-valid and no usable line-rate (%q)", root.LineRate)
 	}
-	return CoverageReport{Covered: int64(math.Round(rate * 10000)), Total: 10000}, nil
+	return Report{Covered: int64(math.Round(rate * 10000)), Total: 10000}, nil
 }
 
-// parseBaselinePercent reads a coverage baseline: a number ("81.5", "81.5%"),
+// BaselinePercent reads a coverage baseline: a number ("81.5", "81.5%"),
 // JSON ({"percent": 81.5} or {"coverage": 81.5} or a bare number), or a
 // coverage report in any supported format.
-func parseBaselinePercent(data []byte) (float64, error) {
+func BaselinePercent(data []byte) (float64, error) {
 	s := strings.TrimSpace(string(data))
 	if v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64); err == nil {
 		return v, nil
@@ -212,7 +215,7 @@ func parseBaselinePercent(data []byte) (float64, error) {
 		}
 		return 0, errors.New(`baseline JSON has no numeric "percent" or "coverage"`)
 	}
-	r, err := ParseCoverage(data, FormatAuto)
+	r, err := Parse(data, FormatAuto)
 	if err != nil {
 		return 0, fmt.Errorf("baseline: %w", err)
 	}

@@ -121,7 +121,7 @@ func TestSchemaRejects(t *testing.T) {
 	}
 }
 
-// TestSchemaKnowsEveryKind keeps the schema in step with the registry.
+// TestSchemaKnowsEveryKind keeps the schema in step with the list of kinds.
 func TestSchemaKnowsEveryKind(t *testing.T) {
 	t.Parallel()
 	defs := loadSchema(t)["$defs"].(map[string]any)

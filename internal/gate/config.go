@@ -215,15 +215,15 @@ func (d *Decoder) gate(node *yaml.Node) (*Gate, error) {
 	}
 	common := &yaml.Node{Kind: yaml.MappingNode, Line: node.Line, Column: node.Column}
 	kindNodes := map[string]*yaml.Node{}
-	var kinds []string
+	var declared []string
 	var kindKeyNodes []*yaml.Node
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		k, v := node.Content[i], node.Content[i+1]
 		switch {
 		case slices.Contains(commonKeys, k.Value):
 			common.Content = append(common.Content, k, v)
-		case registry[k.Value] != nil:
-			kinds = append(kinds, k.Value)
+		case isKind(k.Value):
+			declared = append(declared, k.Value)
 			kindKeyNodes = append(kindKeyNodes, k)
 			kindNodes[k.Value] = v
 		case isSibling(k.Value):
@@ -257,28 +257,28 @@ func (d *Decoder) gate(node *yaml.Node) (*Gate, error) {
 		return nil, err
 	}
 	switch {
-	case len(kinds) > 1:
-		return nil, d.Errorf(kindKeyNodes[1], "gate %s declares two kinds (%s); declare exactly one", g.ID, strings.Join(kinds, ", "))
-	case len(kinds) == 0 && !g.Manual:
+	case len(declared) > 1:
+		return nil, d.Errorf(kindKeyNodes[1], "gate %s declares two kinds (%s); declare exactly one", g.ID, strings.Join(declared, ", "))
+	case len(declared) == 0 && !g.Manual:
 		return nil, d.Errorf(node, "gate %s declares no kind; add one of: %s", g.ID, strings.Join(KindKeys(), ", "))
 	}
 	siblings := map[string]*yaml.Node{}
-	var kind *Kind
-	if len(kinds) == 1 {
-		kind = registry[kinds[0]]
-		g.Kind = kind.Key
+	var k kind
+	if len(declared) == 1 {
+		g.Kind = declared[0]
+		k = kinds[g.Kind]
 	}
 	for _, kn := range kindKeyNodes {
-		if registry[kn.Value] != nil {
+		if isKind(kn.Value) {
 			continue
 		}
-		if kind == nil || !slices.Contains(kind.Siblings, kn.Value) {
+		if !slices.Contains(k.siblings, kn.Value) {
 			return nil, d.Errorf(kn, "key %q is not valid for a %s gate", kn.Value, cmp.Or(g.Kind, "manual"))
 		}
 		siblings[kn.Value] = kindNodes[kn.Value]
 	}
-	if kind != nil {
-		check, err := kind.Decode(d, kindNodes[kind.Key], siblings)
+	if k.decode != nil {
+		check, err := k.decode(d, kindNodes[g.Kind], siblings)
 		if err != nil {
 			return nil, err
 		}
@@ -287,9 +287,14 @@ func (d *Decoder) gate(node *yaml.Node) (*Gate, error) {
 	return g, nil
 }
 
+func isKind(key string) bool {
+	_, ok := kinds[key]
+	return ok
+}
+
 func isSibling(key string) bool {
-	for _, k := range registry {
-		if slices.Contains(k.Siblings, key) {
+	for _, k := range kinds {
+		if slices.Contains(k.siblings, key) {
 			return true
 		}
 	}

@@ -17,19 +17,29 @@ import (
 	"github.com/org/gonogo-action/internal/outfile"
 )
 
-// Kind is one kind of gate check, registered under its YAML key. Adding a
-// kind is one file: the kind's spec, its Decode and its Check, plus
-//
-//	func init() { gate.Register(gate.Kind{Key: "mykind", Decode: decodeMyKind}) }
-type Kind struct {
-	// Key is the gate key that selects the kind ("run", "http", …).
-	Key string
-	// Siblings are further gate-level keys the kind owns (run's "expect").
-	Siblings []string
-	// Decode validates the kind's value (and siblings present in the gate)
-	// and returns the check to run. Errors should come from d.Errorf or
-	// d.Decode so that they carry file:line.
-	Decode func(d *Decoder, value *yaml.Node, siblings map[string]*yaml.Node) (Check, error)
+// kinds are the gate kinds by their YAML key: the whole list, in one
+// place. Adding a kind is one file (its spec, its decode function and its
+// Check) and one line here.
+var kinds = map[string]kind{
+	"audit":            {decode: decodeAudit},
+	"coverage":         {decode: decodeCoverage},
+	"http":             {decode: decodeHTTP},
+	"parse-regression": {decode: decodeParseRegression},
+	"quiet":            {decode: decodeQuiet},
+	"results":          {decode: decodeResults},
+	"run":              {decode: decodeRun, siblings: []string{"expect"}},
+	"signatures":       {decode: decodeSignatures},
+	"sse":              {decode: decodeSSE},
+}
+
+// kind is one kind of gate check.
+type kind struct {
+	// siblings are further gate-level keys the kind owns (run's "expect").
+	siblings []string
+	// decode validates the kind's value (and the siblings present in the
+	// gate) and returns the check to run. Errors should come from d.Errorf
+	// or d.Decode so that they carry file:line.
+	decode func(d *Decoder, value *yaml.Node, siblings map[string]*yaml.Node) (Check, error)
 }
 
 // Check is a decoded gate check.
@@ -41,22 +51,8 @@ type Check interface {
 	Run(ctx context.Context, rc *RunContext) Outcome
 }
 
-var registry = map[string]*Kind{}
-
-// Register adds a kind. It panics on a duplicate key, which is a
-// programming error caught by any test.
-func Register(k Kind) {
-	if k.Key == "" || k.Decode == nil {
-		panic("gate: Register needs Key and Decode")
-	}
-	if _, dup := registry[k.Key]; dup {
-		panic("gate: kind " + k.Key + " registered twice")
-	}
-	registry[k.Key] = &k
-}
-
-// KindKeys lists the registered kinds, sorted.
-func KindKeys() []string { return slices.Sorted(maps.Keys(registry)) }
+// KindKeys lists the gate kinds, sorted.
+func KindKeys() []string { return slices.Sorted(maps.Keys(kinds)) }
 
 // RunContext is what a check may use from the outside world.
 type RunContext struct {

@@ -13,10 +13,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-func init() {
-	Register(Kind{Key: "audit", Decode: decodeAudit})
-}
-
 // auditCheck requires a JSONL audit log to contain a sequence of events:
 // each step is one event name or a list of alternatives, found in order
 // (later lines than the previous step's match).

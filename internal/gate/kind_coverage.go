@@ -15,10 +15,6 @@ import (
 	"github.com/org/gonogo-action/internal/coverage"
 )
 
-func init() {
-	Register(Kind{Key: "coverage", Decode: decodeCoverage})
-}
-
 // coverageCheck requires coverage ≥ min and no drop of more than max_drop
 // points below a baseline.
 type coverageCheck struct {

@@ -13,10 +13,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-func init() {
-	Register(Kind{Key: "http", Decode: decodeHTTP})
-}
-
 // maxBody bounds a response body read by the http kind.
 const maxBody = 1 << 20
 

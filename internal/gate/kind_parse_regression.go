@@ -18,10 +18,6 @@ import (
 	"github.com/org/gonogo-action/internal/scan"
 )
 
-func init() {
-	Register(Kind{Key: "parse-regression", Decode: decodeParseRegression})
-}
-
 // Missing-reference policies.
 const (
 	MissingPass = "pass"

@@ -13,10 +13,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-func init() {
-	Register(Kind{Key: "quiet", Decode: decodeQuiet})
-}
-
 // quietCheck requires an alerts JSONL file to hold at most max entries
 // since the run started (since: run, the default) or within a duration
 // (since: 24h). An absent file holds no alerts. Entries whose time cannot

@@ -11,10 +11,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-func init() {
-	Register(Kind{Key: "results", Decode: decodeResults})
-}
-
 // resultsCheck imports the gates of a gate_results.json written by an
 // earlier run (on the host, with the user's toolchain): it passes when the
 // imported gates all passed, and they appear in the results as themselves.

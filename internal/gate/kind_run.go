@@ -13,10 +13,6 @@ import (
 	"github.com/org/gonogo-action/internal/proc"
 )
 
-func init() {
-	Register(Kind{Key: "run", Siblings: []string{"expect"}, Decode: decodeRun})
-}
-
 // runCheck runs a POSIX shell script; it passes on exit 0 and when its
 // stdout meets the optional expectations.
 type runCheck struct {

@@ -9,10 +9,6 @@ import (
 	"github.com/org/gonogo-action/internal/signing"
 )
 
-func init() {
-	Register(Kind{Key: "signatures", Decode: decodeSignatures})
-}
-
 // maxOffending bounds the files listed in a signatures gate's details.
 const maxOffending = 10
 

@@ -14,10 +14,6 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-func init() {
-	Register(Kind{Key: "sse", Decode: decodeSSE})
-}
-
 // DefaultSSETimeout bounds one SSE connection.
 const DefaultSSETimeout = 10 * time.Second
 

@@ -18,14 +18,14 @@ import (
 
 // run runs script like a gate does, with a long WaitDelay so that waiting
 // for a background job's pipes (rather than for the shell) would show.
-func run(t *testing.T, ctx context.Context, script string) (stdout, stderr string, err error, took time.Duration) {
+func run(t *testing.T, ctx context.Context, script string) (stdout, stderr string, took time.Duration, err error) {
 	t.Helper()
 	cmd := Shell(ctx, script, t.TempDir(), []string{"PATH=" + os.Getenv("PATH")})
 	cmd.WaitDelay = 20 * time.Second
 	var out, errb bytes.Buffer
 	start := time.Now()
 	err = Run(cmd, &out, &errb)
-	return out.String(), errb.String(), err, time.Since(start)
+	return out.String(), errb.String(), time.Since(start), err
 }
 
 // TestRunBackgroundJobHoldingOutput: `server & echo ok` succeeds as soon as
@@ -35,7 +35,7 @@ func TestRunBackgroundJobHoldingOutput(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	pidFile := filepath.Join(dir, "job.pid")
-	stdout, _, err, took := run(t, t.Context(), "sleep 30 & echo $! > "+pidFile+"; echo ok")
+	stdout, _, took, err := run(t, t.Context(), "sleep 30 & echo $! > "+pidFile+"; echo ok")
 	if err != nil {
 		t.Fatalf("Run = %v, want nil (the shell exited 0)", err)
 	}
@@ -52,7 +52,7 @@ func TestRunBackgroundJobHoldingOutput(t *testing.T) {
 // its background jobs do.
 func TestRunKeepsExitStatus(t *testing.T) {
 	t.Parallel()
-	_, stderr, err, took := run(t, t.Context(), "sleep 30 & echo bad >&2; exit 3")
+	_, stderr, took, err := run(t, t.Context(), "sleep 30 & echo bad >&2; exit 3")
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
 		t.Fatalf("Run = %v, want exit status 3", err)
@@ -74,7 +74,7 @@ func TestRunKeepsBackgroundOutput(t *testing.T) {
 	}
 	pidFile := filepath.Join(dir, "job.pid")
 	script := "(echo from-job; echo > " + fifo + "; exec sleep 30) & echo $! > " + pidFile + "; read _ < " + fifo + "; echo from-shell"
-	stdout, _, err, _ := run(t, t.Context(), script)
+	stdout, _, _, err := run(t, t.Context(), script)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestRunCancelKillsGroup(t *testing.T) {
 		}
 		cancel()
 	}()
-	_, _, err, took := run(t, ctx, "sleep 30 & echo $! > "+pidFile+"; : > "+ready+"; sleep 30")
+	_, _, took, err := run(t, ctx, "sleep 30 & echo $! > "+pidFile+"; : > "+ready+"; sleep 30")
 	if err == nil {
 		t.Fatal("Run = nil for a cancelled command")
 	}

@@ -16,14 +16,14 @@ const module = "github.com/org/gonogo-action/"
 // of the domain (a truncation, a glob) gets it from a leaf package instead.
 var (
 	// adapters speak to the outside world.
-	adapters = []string{"internal/githubactions", "internal/github"}
+	adapters = []string{"internal/githubactions", "internal/github", "internal/proc"}
 	// domain holds the packages that decide or render a verdict.
 	domain = []string{
-		"internal/baseline", "internal/compare", "internal/checker", "internal/scan",
+		"internal/baseline", "internal/compare", "internal/coverage", "internal/checker", "internal/scan",
 		"internal/gate", "internal/report", "internal/report/signoff", "internal/action", "internal/signing",
 	}
 	// pure domain packages know nothing of the outside world.
-	pure = []string{"internal/baseline", "internal/compare"}
+	pure = []string{"internal/baseline", "internal/compare", "internal/coverage"}
 	// leaves are the helpers everyone may import; they import nothing of ours.
 	leaves = []string{"internal/safetext", "internal/glob", "internal/artifact", "internal/outfile"}
 )

@@ -182,7 +182,34 @@ def gosec(sample, out):
     }
 
 
+def c8(sample, out):
+    with open(os.path.join(out, "coverage-summary.json")) as f:
+        report = json.load(f)
+
+    def metrics(v):
+        return {m: {"covered": v[m]["covered"], "total": v[m]["total"], "percent": v[m]["pct"]}
+                for m in ("lines", "statements", "branches", "functions")}
+
+    fig = {
+        "tool": "c8",
+        "tool_version": open(os.path.join(out, "c8-version.txt")).read().strip(),
+        "figures_from": "out/coverage-summary.json (--reporter=json-summary); percent = its pct",
+        "metric": "lines",
+    }
+    t = metrics(report["total"])
+    fig["total"] = t["lines"]
+    fig["totals_by_metric"] = t
+    fig["files"] = {}
+    for p, v in sorted(report.items()):
+        if p == "total":
+            continue
+        m = metrics(v)
+        fig["files"][rel(p, sample)] = dict(m["lines"], by_metric=m)
+    return fig
+
+
 EXTRACT = {
+    "c8-lcov": c8,
     "gosec-sarif": gosec,
     "coveragepy-lcov": coveragepy,
     "flawfinder-sarif": flawfinder,

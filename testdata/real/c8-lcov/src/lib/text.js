@@ -1,0 +1,4 @@
+// Fully covered.
+export function shout(s) {
+  return s.toUpperCase() + "!";
+}

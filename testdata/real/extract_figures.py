@@ -208,7 +208,41 @@ def c8(sample, out):
     return fig
 
 
+def go_cover(sample, out):
+    fig = {
+        "tool": "go",
+        "tool_version": open(os.path.join(out, "go-version.txt")).read().split()[2],
+        "figures_from": "out/<profile>-func.txt (go tool cover -func) and out/go-test-<profile>.txt (go test)",
+        "metric": "statements",
+        "profiles": {},
+    }
+    for p in ("set", "atomic", "coverpkg"):
+        funcs = {}
+        total = None
+        with open(os.path.join(out, p + "-func.txt")) as f:
+            for line in f:
+                parts = line.split()
+                if parts[0] == "total:":
+                    total = parts[-1]
+                else:
+                    funcs[parts[0].rstrip(":") + " " + parts[1]] = float(parts[-1].rstrip("%"))
+        pkgs = {}
+        with open(os.path.join(out, "go-test-" + p + ".txt")) as f:
+            for line in f:
+                m = re.search(r"^ok\s+(\S+)\s.*coverage: ([\d.]+)% of statements", line)
+                if m:
+                    pkgs[m.group(1)] = float(m.group(2))
+        fig["profiles"][p] = {
+            "file": "out/%s.out" % p,
+            "total": {"percent": float(total.rstrip("%")), "percent_display": total},
+            "functions": funcs,
+            "go_test_packages": pkgs,
+        }
+    return fig
+
+
 EXTRACT = {
+    "go-coverprofile": go_cover,
     "c8-lcov": c8,
     "gosec-sarif": gosec,
     "coveragepy-lcov": coveragepy,

@@ -1,0 +1,3 @@
+module example.com/covsample
+
+go 1.22

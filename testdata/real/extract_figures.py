@@ -241,7 +241,47 @@ def go_cover(sample, out):
     return fig
 
 
+def lcov_summary(path):
+    """lcov --summary: '  lines......: 47.1% (8 of 17 lines)'."""
+    fig = {}
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"\s+(\w+)\.+: ([\d.]+)% \((\d+) of (\d+) \w+\)", line)
+            if m:
+                fig[m.group(1)] = {"covered": int(m.group(3)), "total": int(m.group(4)),
+                                   "percent": float(m.group(2)), "percent_display": m.group(2) + "%"}
+    return fig
+
+
+def gcovr(sample, out):
+    with open(os.path.join(out, "gcovr-summary.json")) as f:
+        g = json.load(f)
+
+    def metrics(v):
+        return {m: {"covered": v[m + "_covered"], "total": v[m + "_total"], "percent": v[m + "_percent"]}
+                for m in ("line", "branch", "function")}
+
+    t = metrics(g)
+    return {
+        "tool": "gcovr",
+        "tool_version": open(os.path.join(out, "gcovr-version.txt")).read().split()[1],
+        "figures_from": "out/gcovr-summary.json (gcovr --json-summary, run 1); lcov: out/lcov-summary-*.txt "
+                        "(lcov --summary)",
+        "metric": "lines",
+        "total": t["line"],
+        "totals_by_metric": t,
+        "files": {v["filename"]: dict(metrics(v)["line"], by_metric=metrics(v)) for v in g["files"]},
+        "lcov": {
+            "tool": "lcov",
+            "tool_version": open(os.path.join(out, "lcov-version.txt")).read().split()[-1],
+            "tracefiles": {n: dict(lcov_summary(os.path.join(out, "lcov-summary-%s.txt" % n)), file="out/%s.info" % n)
+                           for n in ("run1", "run2", "merged", "concatenated")},
+        },
+    }
+
+
 EXTRACT = {
+    "gcovr-lcov": gcovr,
     "go-coverprofile": go_cover,
     "c8-lcov": c8,
     "gosec-sarif": gosec,

@@ -280,7 +280,46 @@ def gcovr(sample, out):
     }
 
 
+def jacoco(sample, out):
+    import csv
+    import xml.etree.ElementTree as ET
+    root = ET.parse(os.path.join(out, "jacoco.xml")).getroot()
+    counters = {c.get("type"): {"missed": int(c.get("missed")), "covered": int(c.get("covered"))}
+                for c in root.findall("counter")}
+    for v in counters.values():
+        v["total"] = v["missed"] + v["covered"]
+    with open(os.path.join(out, "jacoco-index.html")) as f:
+        foot = re.search(r"<tfoot>(.*)</tfoot>", f.read()).group(1)
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", foot)
+    classes = {}
+    with open(os.path.join(out, "jacoco.csv")) as f:
+        for row in csv.DictReader(f):
+            classes[row["PACKAGE"] + "." + row["CLASS"]] = {
+                k: {"missed": int(row[k + "_MISSED"]), "covered": int(row[k + "_COVERED"])}
+                for k in ("INSTRUCTION", "BRANCH", "LINE", "COMPLEXITY", "METHOD")}
+    line = counters["LINE"]
+    return {
+        "tool": "jacoco",
+        "tool_version": open(os.path.join(out, "jacoco-version.txt")).read().strip(),
+        "figures_from": "out/jacoco.xml (report-level counters), out/jacoco.csv (per class), "
+                        "out/jacoco-index.html (Total row)",
+        "metric": "lines",
+        "total": {"covered": line["covered"], "total": line["total"]},
+        "counters": counters,
+        "html_total": {
+            "instructions_missed_of_total": cells[1], "instructions_percent_display": cells[2],
+            "branches_missed_of_total": cells[3], "branches_percent_display": cells[4],
+            "complexity_missed": int(cells[5]), "complexity_total": int(cells[6]),
+            "lines_missed": int(cells[7]), "lines_total": int(cells[8]),
+            "methods_missed": int(cells[9]), "methods_total": int(cells[10]),
+            "classes_missed": int(cells[11]), "classes_total": int(cells[12]),
+        },
+        "classes": classes,
+    }
+
+
 EXTRACT = {
+    "jacoco-xml": jacoco,
     "gcovr-lcov": gcovr,
     "go-coverprofile": go_cover,
     "c8-lcov": c8,

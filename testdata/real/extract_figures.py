@@ -318,7 +318,28 @@ def jacoco(sample, out):
     }
 
 
+def pytest_junit(sample, out):
+    with open(os.path.join(out, "pytest.txt")) as f:
+        text = f.read()
+    summary = re.findall(r"^=+ (.*) in [\d.]+s =+$", text, re.M)[-1]
+    counts = {"passed": 0, "failed": 0, "skipped": 0, "error": 0}
+    for n, what in re.findall(r"(\d+) (\w+)", summary):
+        counts[{"errors": "error"}.get(what, what)] = int(n)
+    with open(os.path.join(out, "pytest-version.txt")) as f:
+        version = f.read().split()[1]
+    return {
+        "tool": "pytest",
+        "tool_version": version,
+        "figures_from": "out/pytest.txt (pytest's final summary line and exit status)",
+        "summary_line": summary,
+        "tests": {"passed": counts["passed"], "failed": counts["failed"], "errors": counts["error"],
+                  "skipped": counts["skipped"], "total": sum(counts.values())},
+        "exit_status": int(re.search(r"^exit status (\d+)$", text, re.M).group(1)),
+    }
+
+
 EXTRACT = {
+    "pytest-junit": pytest_junit,
     "jacoco-xml": jacoco,
     "gcovr-lcov": gcovr,
     "go-coverprofile": go_cover,

@@ -338,7 +338,29 @@ def pytest_junit(sample, out):
     }
 
 
+def gotestsum(sample, out):
+    with open(os.path.join(out, "gotestsum.txt")) as f:
+        text = f.read()
+    done = re.search(r"^DONE (.*) in [\d.]+s$", text, re.M).group(1)
+    counts = {"tests": 0, "skipped": 0, "failures": 0, "errors": 0}
+    for n, what in re.findall(r"(\d+) (\w+)", done):
+        counts[{"failure": "failures", "error": "errors", "test": "tests"}.get(what, what)] = int(n)
+    with open(os.path.join(out, "gotestsum-version.txt")) as f:
+        version = f.read().split()[2]
+    return {
+        "tool": "gotestsum",
+        "tool_version": version,
+        "figures_from": "out/gotestsum.txt (gotestsum's DONE line and exit status)",
+        "summary_line": "DONE " + done,
+        "tests": {"total": counts["tests"], "failed": counts["failures"], "errors": counts["errors"],
+                  "skipped": counts["skipped"],
+                  "passed": counts["tests"] - counts["failures"] - counts["errors"] - counts["skipped"]},
+        "exit_status": int(re.search(r"^exit status (\d+)$", text, re.M).group(1)),
+    }
+
+
 EXTRACT = {
+    "gotestsum-junit": gotestsum,
     "pytest-junit": pytest_junit,
     "jacoco-xml": jacoco,
     "gcovr-lcov": gcovr,

@@ -1,0 +1,3 @@
+module example.com/junitsample
+
+go 1.22

@@ -359,7 +359,29 @@ def gotestsum(sample, out):
     }
 
 
+def jest(sample, out):
+    with open(os.path.join(out, "jest-results.json")) as f:
+        r = json.load(f)
+    with open(os.path.join(out, "jest.txt")) as f:
+        text = f.read()
+    return {
+        "tool": "jest",
+        "tool_version": open(os.path.join(out, "jest-version.txt")).read().strip(),
+        "jest_junit_version": open(os.path.join(out, "jest-junit-version.txt")).read().strip(),
+        "figures_from": "out/jest-results.json (jest --json) and out/jest.txt (exit status)",
+        "tests": {"total": r["numTotalTests"], "passed": r["numPassedTests"], "failed": r["numFailedTests"],
+                  "skipped": r["numPendingTests"], "todo": r["numTodoTests"], "errors": 0},
+        "suites": {"total": r["numTotalTestSuites"], "failed": r["numFailedTestSuites"],
+                   "passed": r["numPassedTestSuites"], "runtime_error": r["numRuntimeErrorTestSuites"]},
+        "success": r["success"],
+        "summary_line": re.search(r"^Tests: +(.*)$", text, re.M).group(1),
+        "suites_line": re.search(r"^Test Suites: +(.*)$", text, re.M).group(1),
+        "exit_status": int(re.search(r"^exit status (\d+)$", text, re.M).group(1)),
+    }
+
+
 EXTRACT = {
+    "jest-junit": jest,
     "gotestsum-junit": gotestsum,
     "pytest-junit": pytest_junit,
     "jacoco-xml": jacoco,

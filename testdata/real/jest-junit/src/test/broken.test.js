@@ -1,0 +1,3 @@
+// A suite that fails to load: a syntax error.
+test("never runs", () => {
+  expect(true).toBe(true);

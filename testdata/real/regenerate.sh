@@ -6,8 +6,10 @@
 # Each sample's src/ is copied to $WORKDIR/<sample> (default /src/<sample>: the committed outputs were made there,
 # and tools that record absolute paths record that one), its run.sh runs inside the copy with OUT=<sample>/out,
 # then extract_figures.py rewrites <sample>/figures.json from the tool's own report.
-# NODE_MODULES: optional folder with the npm packages a sample's package.json pins; it is linked into the copy
-# instead of running npm install.
+# NODE_MODULES: optional node_modules folder holding the npm packages the samples pin (eslint@10.15.0,
+# @microsoft/eslint-formatter-sarif@3.1.0, c8@12.0.0, jest@30.5.2, jest-junit@17.0.0); it is linked into each copy
+# that has a package.json instead of running npm install there.
+# The other tools must be on PATH; see README.md (Tools) for the versions and how to install them.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 WORKDIR=${WORKDIR:-/src}

@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -32,12 +33,26 @@ func TestIngestLines(t *testing.T) {
 func TestIngestErrors(t *testing.T) {
 	t.Parallel()
 	for name, in := range map[string]string{
-		"empty":         "",
-		"no status":     "hello\nworld\n",
-		"no file":       `{"ok":false,"code":20}`,
-		"sarif version": `{"version":"2.0.0","runs":[]}`,
-		"sarif broken":  `{"version":"2.1.0","runs":[`,
-		"sarif no loc":  `{"version":"2.1.0","runs":[{"results":[{"level":"error","locations":[{"physicalLocation":{}}]}]}]}`,
+		"empty":                     "",
+		"no status":                 "hello\nworld\n",
+		"no file":                   `{"ok":false,"code":20}`,
+		"sarif version":             `{"version":"2.0.0","runs":[]}`,
+		"sarif broken":              `{"version":"2.1.0","runs":[`,
+		"sarif no loc":              `{"version":"2.1.0","runs":[{"results":[{"level":"error","locations":[{"physicalLocation":{}}]}]}]}`,
+		"sarif no locations":        `{"version":"2.1.0","runs":[{"results":[{"level":"error","ruleId":"R1","message":{"text":"x"}}]}]}`,
+		"sarif warning no location": `{"version":"2.1.0","runs":[{"results":[{"message":{"text":"x"}}]}]}`,
+		"sarif no runs":             `{"version":"2.1.0"}`,
+		"sarif null runs":           `{"version":"2.1.0","runs":null}`,
+		"sarif empty runs":          `{"version":"2.1.0","runs":[]}`,
+		"sarif level case":          `{"version":"2.1.0","runs":[{"results":[{"level":"ERROR","locations":[{"physicalLocation":{"artifactLocation":{"uri":"a"}}}]}]}]}`,
+		"sarif rule level":          `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"t","rules":[{"id":"R","defaultConfiguration":{"level":"fatal"}}]}},"results":[]}]}`,
+		"sarif kind":                `{"version":"2.1.0","runs":[{"results":[{"kind":"failed","locations":[{"physicalLocation":{"artifactLocation":{"uri":"a"}}}]}]}]}`,
+		"sarif supp status":         `{"version":"2.1.0","runs":[{"results":[{"level":"error","suppressions":[{"status":"Accepted"}],"locations":[{"physicalLocation":{"artifactLocation":{"uri":"a"}}}]}]}]}`,
+		"sarif bad index":           `{"version":"2.1.0","runs":[{"artifacts":[],"results":[{"level":"error","locations":[{"physicalLocation":{"artifactLocation":{"index":3}}}]}]}]}`,
+		"sarif failed run":          `{"version":"2.1.0","runs":[{"artifacts":[{"location":{"uri":"a"}}],"invocations":[{"executionSuccessful":false}]}]}`,
+		"sarif no success":          `{"version":"2.1.0","runs":[{"artifacts":[{"location":{"uri":"a"}}],"invocations":[{}]}]}`,
+		"sarif tool error":          `{"version":"2.1.0","runs":[{"artifacts":[{"location":{"uri":"a"}}],"invocations":[{"executionSuccessful":true,"toolExecutionNotifications":[{"level":"error","message":{"text":"config broken"}}]}]}]}`,
+		"sarif base loop":           `{"version":"2.1.0","runs":[{"originalUriBaseIds":{"A":{"uri":"x/","uriBaseId":"B"},"B":{"uri":"y/","uriBaseId":"A"}},"artifacts":[{"location":{"uri":"a","uriBaseId":"A"}}]}]}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -108,6 +123,11 @@ func TestIngestSARIF(t *testing.T) {
 func FuzzIngest(f *testing.F) {
 	f.Add([]byte(sarifLog1))
 	f.Add([]byte(`{"ok":false,"code":20,"file":"a"}` + "\n" + `{"ok":true,"file":"b"}`))
+	f.Add([]byte(eslintSARIF))
+	f.Add([]byte(`{"version":"2.1.0","runs":[{"results":[{"level":"ERROR","locations":[{"physicalLocation":{"artifactLocation":{"uri":"a"}}}]}]}]}`))
+	f.Add([]byte(`{"version":"2.1.0","runs":[{"results":[{"level":"error","message":{"text":"no location"}}]}]}`))
+	f.Add([]byte(`{"version":"2.1.0"}`))
+	f.Add([]byte(`{"version":"2.1.0","runs":[{"artifacts":[{"location":{"uri":"a"}}],"results":[{"level":"error","locations":[{"physicalLocation":{"artifactLocation":{"uri":"a"}}}]}]}]}`))
 	f.Add([]byte(`{"version":"2.1.0","runs":[{"artifacts":[{"location":{"index":0}}],"results":[{"locations":[{"physicalLocation":{"artifactLocation":{"index":0}}}]}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := Ingest(strings.NewReader(string(data)))
@@ -124,5 +144,155 @@ func FuzzIngest(f *testing.F) {
 			}
 			seen[s.File] = true
 		}
+		if got.Format == "sarif" {
+			sarifNoFindingPasses(t, data, got)
+		}
 	})
+}
+
+// sarifNoFindingPasses is the fuzz property of the SARIF reader: a file
+// named by an unsuppressed result of level error (the simple case: a
+// literal relative URI) never ends as SUCCESS.
+func sarifNoFindingPasses(t *testing.T, data []byte, got *Ingested) {
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				Level        string            `json:"level"`
+				Kind         string            `json:"kind"`
+				Suppressions []json.RawMessage `json:"suppressions"`
+				Locations    []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI       string `json:"uri"`
+							URIBaseID string `json:"uriBaseId"`
+						} `json:"artifactLocation"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if json.Unmarshal(data, &log) != nil {
+		return
+	}
+	status := map[string]Status{}
+	for _, s := range got.Statuses {
+		status[s.File] = s
+	}
+	for _, run := range log.Runs {
+		for _, res := range run.Results {
+			if res.Level != "error" || (res.Kind != "" && res.Kind != "fail") || len(res.Suppressions) > 0 || len(res.Locations) != 1 {
+				continue
+			}
+			al := res.Locations[0].PhysicalLocation.ArtifactLocation
+			if al.URIBaseID != "" || al.URI == "" || strings.ContainsAny(al.URI, "%:?#") {
+				continue
+			}
+			if s, ok := status[al.URI]; !ok || s.OK() {
+				t.Fatalf("file %q of an error result ended as %+v (present %v)", al.URI, s, ok)
+			}
+		}
+	}
+}
+
+// eslintSARIF is the shape of ESLint 9's SARIF formatter
+// (@microsoft/eslint-formatter-sarif) on four files: a.js with an error
+// and a warning, broken.js that does not parse (reported only as an
+// invocation notification, with executionSuccessful false), disabled.js
+// whose only error is silenced by an eslint-disable comment, and clean.js.
+const eslintSARIF = `{
+  "version": "2.1.0",
+  "runs": [{
+    "tool": {"driver": {"name": "ESLint", "version": "9.39.5", "rules": [
+      {"id": "no-unused-vars", "properties": {}}, {"id": "no-console", "properties": {}}]}},
+    "artifacts": [
+      {"location": {"uri": "file:///home/runner/work/app/app/src/a.js"}},
+      {"location": {"uri": "file:///home/runner/work/app/app/src/broken.js"}},
+      {"location": {"uri": "file:///home/runner/work/app/app/src/clean.js"}},
+      {"location": {"uri": "file:///home/runner/work/app/app/src/disabled.js"}}
+    ],
+    "results": [
+      {"level": "error", "message": {"text": "'x' is assigned a value but never used."}, "ruleId": "no-unused-vars", "ruleIndex": 0,
+       "locations": [{"physicalLocation": {"artifactLocation": {"uri": "file:///home/runner/work/app/app/src/a.js", "index": 0}, "region": {"startLine": 1}}}]},
+      {"level": "warning", "message": {"text": "Unexpected console statement."}, "ruleId": "no-console", "ruleIndex": 1,
+       "locations": [{"physicalLocation": {"artifactLocation": {"uri": "file:///home/runner/work/app/app/src/a.js", "index": 0}, "region": {"startLine": 2}}}]},
+      {"level": "error", "message": {"text": "'y' is assigned a value but never used."}, "ruleId": "no-unused-vars", "ruleIndex": 0,
+       "locations": [{"physicalLocation": {"artifactLocation": {"uri": "file:///home/runner/work/app/app/src/disabled.js", "index": 3}, "region": {"startLine": 2}}}],
+       "suppressions": [{"kind": "inSource", "justification": ""}]}
+    ],
+    "invocations": [{
+      "toolConfigurationNotifications": [{"level": "error", "message": {"text": "Parsing error: Unexpected token"},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": "file:///home/runner/work/app/app/src/broken.js", "index": 1}, "region": {"startLine": 2}}}],
+        "descriptor": {"id": "ESL0999"}}],
+      "executionSuccessful": false
+    }]
+  }]
+}`
+
+func TestIngestSARIFESLint(t *testing.T) {
+	t.Parallel()
+	got, err := Ingest(strings.NewReader(eslintSARIF))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const root = "/home/runner/work/app/app/src/"
+	want := &Ingested{Format: "sarif", Tool: "ESLint", Statuses: []Status{
+		{File: root + "a.js", CodeName: "VALIDATION_ERROR", Line: 1, Message: "[no-unused-vars] 'x' is assigned a value but never used.", Evidence: FromIngest},
+		{File: root + "broken.js", CodeName: "PARSE_ERROR", Line: 2, Message: "Parsing error: Unexpected token", Evidence: FromIngest},
+		{File: root + "clean.js", CodeName: "SUCCESS", Evidence: FromIngest},
+		{File: root + "disabled.js", CodeName: "VALIDATION_ERROR", Line: 2, Message: "[no-unused-vars] 'y' is assigned a value but never used.", Evidence: FromIngest, Suppressed: true},
+	}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestIngestSARIFSuppressionsAndBases(t *testing.T) {
+	t.Parallel()
+	const in = `{"version": "2.1.0", "runs": [{
+	  "tool": {"driver": {"name": "gosec"}},
+	  "originalUriBaseIds": {"ROOT": {"uri": "file:///github/workspace/"}, "SRC": {"uri": "src/", "uriBaseId": "ROOT"}},
+	  "results": [
+	    {"level": "error", "ruleId": "G1", "message": {"text": "accepted"}, "suppressions": [{"kind": "inSource", "status": "accepted"}],
+	     "locations": [{"physicalLocation": {"artifactLocation": {"uri": "a.go", "uriBaseId": "SRC"}, "region": {"startLine": 3}}}]},
+	    {"level": "error", "ruleId": "G2", "message": {"text": "under review"}, "suppressions": [{"kind": "external", "status": "underReview"}],
+	     "locations": [{"physicalLocation": {"artifactLocation": {"uri": "b.go", "uriBaseId": "SRC"}, "region": {"startLine": 4}}}]},
+	    {"level": "warning", "ruleId": "G3", "message": {"text": "rejected"}, "suppressions": [{"kind": "inSource", "status": "rejected"}],
+	     "locations": [{"physicalLocation": {"artifactLocation": {"uri": "c.go", "uriBaseId": "%SRCROOT%"}, "region": {"startLine": 5}}}]},
+	    {"level": "warning", "ruleId": "G4", "message": {"text": "live warning"},
+	     "locations": [{"physicalLocation": {"artifactLocation": {"uri": "a.go", "uriBaseId": "SRC"}, "region": {"startLine": 9}}}]},
+	    {"level": "note", "ruleId": "G5", "message": {"text": "a note"},
+	     "locations": [{"physicalLocation": {"artifactLocation": {"uri": "d.go"}}}]},
+	    {"ruleId": "G6", "kind": "open", "message": {"text": "could not tell"},
+	     "locations": [{"physicalLocation": {"artifactLocation": {"uri": "d.go"}}}]}
+	  ]}]}`
+	got, err := Ingest(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Status{
+		// An unsuppressed warning outranks a suppressed error.
+		{File: "/github/workspace/src/a.go", CodeName: "GENERIC_FAILURE", Line: 9, Message: "[G4] live warning", Evidence: FromIngest},
+		{File: "/github/workspace/src/b.go", CodeName: "VALIDATION_ERROR", Line: 4, Message: "[G2] under review", Evidence: FromIngest},
+		// A base the run does not define is the checkout: the URI stays relative.
+		{File: "c.go", CodeName: "GENERIC_FAILURE", Line: 5, Message: "[G3] rejected", Evidence: FromIngest},
+		{File: "d.go", CodeName: "SUCCESS", Evidence: FromIngest},
+	}
+	if diff := cmp.Diff(want, got.Statuses); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+func TestIngestSARIFErrorsNameTheField(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		`{"version":"2.1.0","runs":[{"results":[{"level":"ERROR","locations":[{"physicalLocation":{"artifactLocation":{"uri":"a"}}}]}]}]}`: `runs[0].results[0]: level "ERROR": want one of none, note, warning, error`,
+		`{"version":"2.1.0","runs":[{"results":[{"level":"error","ruleId":"R1","message":{"text":"x"}}]}]}`:                                `runs[0].results[0]: a failing result (R1 "x") names no file`,
+		`{"version":"2.1.0"}`: "SARIF runs: missing or empty",
+		`{"version":"2.1.0","runs":[{"invocations":[{"executionSuccessful":false}]}]}`: "runs[0].invocations[0]: the tool reports it did not run successfully",
+	} {
+		_, err := Ingest(strings.NewReader(in))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Ingest(%s) error = %v, want %q", in, err, want)
+		}
+	}
 }

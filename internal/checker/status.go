@@ -39,6 +39,10 @@ type Status struct {
 	Message  string
 	Phase    string
 	Evidence Evidence
+	// Suppressed is a finding the producing tool itself reports as
+	// suppressed (SARIF result.suppressions, e.g. an eslint-disable
+	// comment): counted and shown, not gated.
+	Suppressed bool
 }
 
 // OK reports whether the file passed.

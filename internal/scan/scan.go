@@ -181,7 +181,7 @@ func ingest(o Options, t *tally) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("statuses %s: %w", name, err)
 	}
-	roots := absRoots(o.Paths)
+	roots, checkout := absRoots(o.Paths), checkoutDir(o.Env)
 	type item struct {
 		rel string
 		st  checker.Status
@@ -189,7 +189,7 @@ func ingest(o Options, t *tally) (string, error) {
 	seen := map[string]int{}
 	var items []item
 	for _, s := range in.Statuses {
-		rel := relTo(roots, s.File)
+		rel := relTo(roots, checkout, s.File)
 		if !selected(o.Include, o.Exclude, rel) {
 			continue
 		}
@@ -221,12 +221,56 @@ func absRoots(paths []string) []string {
 	return out
 }
 
+// checkoutDir is where the repository is checked out for this process:
+// GITHUB_WORKSPACE when the environment names it, else the working
+// directory.
+func checkoutDir(env []string) string {
+	dir := "."
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "GITHUB_WORKSPACE="); ok && v != "" {
+			dir = v
+		}
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	return abs
+}
+
+// inCheckout returns the part of p below a GitHub Actions checkout as
+// another step saw it: the container's /github/workspace, or the runner
+// host's work folder {work}/R/R (/home/runner/work/R/R on Linux,
+// /Users/runner/work/R/R on macOS, …/_work/R/R on a self-hosted runner,
+// D:/a/R/R on Windows), so that a SARIF log written by a host step and
+// one written in the container name the same file alike.
+// https://docs.github.com/en/actions/reference/workflows-and-actions/variables
+func inCheckout(p string) (string, bool) {
+	if rest, ok := strings.CutPrefix(p, "/github/workspace/"); ok {
+		return rest, true
+	}
+	segs := strings.Split(p, "/")
+	for i := 1; i+3 < len(segs); i++ {
+		work := segs[i] == "work" || segs[i] == "_work" || (segs[i] == "a" && i == 2 && len(segs[1]) == 2 && segs[1][1] == ':')
+		if work && segs[i+1] != "" && segs[i+1] == segs[i+2] {
+			return strings.Join(segs[i+3:], "/"), true
+		}
+	}
+	return "", false
+}
+
 // relTo reports an ingested path relative to the first root that holds
-// it, as a walk would have; paths outside every root stay as written.
-func relTo(roots []string, p string) string {
+// it, as a walk would have; else relative to the checkout when it lies
+// there (here or, as another step saw it, on the runner host or in the
+// container); paths outside all of them stay as written.
+func relTo(roots []string, checkout, p string) string {
+	slash := filepath.ToSlash(p)
+	if rest, ok := inCheckout(slash); ok {
+		p = filepath.Join(checkout, filepath.FromSlash(rest))
+	}
 	abs, err := filepath.Abs(filepath.FromSlash(p))
 	if err == nil {
-		for _, root := range roots {
+		for _, root := range append(roots, checkout) {
 			if rel, err := filepath.Rel(root, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 				return filepath.ToSlash(rel)
 			}

@@ -240,3 +240,56 @@ func TestWriteHistory(t *testing.T) {
 		t.Errorf("trends.json keeps the oldest snapshots:\n%s", s)
 	}
 }
+
+func TestRelToCheckout(t *testing.T) {
+	t.Parallel()
+	checkout := filepath.FromSlash("/w/repo")
+	roots := []string{filepath.FromSlash("/w/repo/src")}
+	tests := []struct{ in, want string }{
+		{"/w/repo/src/a.js", "a.js"},
+		{"/w/repo/lib/b.js", "lib/b.js"},
+		{"/home/runner/work/repo/repo/src/a.js", "a.js"},
+		{"/home/runner/work/repo/repo/lib/b.js", "lib/b.js"},
+		{"/Users/runner/work/repo/repo/lib/b.js", "lib/b.js"},
+		{"/opt/runner/_work/repo/repo/lib/b.js", "lib/b.js"},
+		{"/D:/a/repo/repo/lib/b.js", "lib/b.js"},
+		{"/github/workspace/src/a.js", "a.js"},
+		{"/github/workspace/lib/b.js", "lib/b.js"},
+		{"/elsewhere/work/x/y/c.js", "/elsewhere/work/x/y/c.js"},
+	}
+	for _, tt := range tests {
+		if got := relTo(roots, checkout, tt.in); got != tt.want {
+			t.Errorf("relTo(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestBuildIngestToolSuppressions(t *testing.T) {
+	t.Parallel()
+	const in = `{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "ESLint"}},
+	  "artifacts": [{"location": {"uri": "file:///github/workspace/ok.js"}}],
+	  "results": [
+	    {"level": "error", "ruleId": "no-unused-vars", "message": {"text": "x unused"}, "suppressions": [{"kind": "inSource"}],
+	     "locations": [{"physicalLocation": {"artifactLocation": {"uri": "file:///github/workspace/quiet.js"}, "region": {"startLine": 2}}}]},
+	    {"level": "error", "ruleId": "no-undef", "message": {"text": "y undefined"},
+	     "locations": [{"physicalLocation": {"artifactLocation": {"uri": "file:///github/workspace/loud.js"}, "region": {"startLine": 1}}}]}
+	  ]}]}`
+	b, err := Build(context.Background(), Options{Statuses: "-", Stdin: strings.NewReader(in), Now: clock, Env: []string{"GITHUB_WORKSPACE=/github/workspace"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"SUCCESS": 1, "VALIDATION_ERROR": 2}
+	if diff := cmp.Diff(want, b.ByCode); diff != "" {
+		t.Errorf("by_code (-want +got):\n%s", diff)
+	}
+	if b.SuppressedFailures != 1 || b.GatedCounts()["VALIDATION_ERROR"] != 1 {
+		t.Errorf("suppressed %d, gated %v; want 1 suppressed, 1 gated", b.SuppressedFailures, b.GatedCounts())
+	}
+	var got []string
+	for _, f := range b.Files {
+		got = append(got, fmt.Sprintf("%s %s %v", f.Path, f.Category, f.Suppressed))
+	}
+	if diff := cmp.Diff([]string{"loud.js Other false", "quiet.js Suppressed-Other true"}, got); diff != "" {
+		t.Errorf("files (-want +got):\n%s", diff)
+	}
+}

@@ -24,8 +24,8 @@ const maxIngestLine = 1 << 20
 // Ingest reads statuses produced elsewhere, detecting the format: a SARIF
 // 2.1.0 log (a JSON object with "runs"), or JSON status lines, one per line,
 // each naming its file. Lines that are not status lines (ordinary checker
-// output captured with them) are skipped; a status line without a file is
-// an error, since it cannot be attributed.
+// output captured with them) are skipped; a status line without a file,
+// or with a field of the wrong type, is an error naming its line number.
 func Ingest(r io.Reader) (*Ingested, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	head, _ := br.Peek(64 << 10)
@@ -34,7 +34,7 @@ func Ingest(r io.Reader) (*Ingested, error) {
 	if i := bytes.IndexByte(first, '\n'); i >= 0 {
 		first = first[:i]
 	}
-	if _, ok := ParseStatusLine(first); !ok && len(head) > 0 && head[0] == '{' && looksSARIF(head) {
+	if _, ok, _ := ParseStatusLine(first); !ok && len(head) > 0 && head[0] == '{' && looksSARIF(head) {
 		return ingestSARIF(br)
 	}
 	return ingestLines(br)
@@ -56,7 +56,10 @@ func ingestLines(r io.Reader) (*Ingested, error) {
 	sc.Buffer(make([]byte, 64<<10), maxIngestLine)
 	acc := newAccumulator()
 	for n := 1; sc.Scan(); n++ {
-		s, ok := ParseStatusLine(sc.Bytes())
+		s, ok, err := ParseStatusLine(sc.Bytes())
+		if err != nil {
+			return nil, fmt.Errorf("line %d: %w", n, err)
+		}
 		if !ok {
 			continue
 		}

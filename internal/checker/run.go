@@ -98,7 +98,14 @@ func (r *Runner) exec(ctx context.Context, paths []string) *result {
 		}
 	}
 	res.stdout = newStream(r.OutputCap, func(line []byte) bool {
-		s, ok := ParseStatusLine(line)
+		s, ok, err := ParseStatusLine(line)
+		if err != nil {
+			// A malformed verdict is no verdict, and never a pass.
+			var se *StatusLineError
+			errors.As(err, &se)
+			s = Status{File: se.File, CodeName: baseline.InternalError, Evidence: FromJSON,
+				Message: Clean("checker printed a malformed status line: "+err.Error(), MaxMessage)}
+		}
 		if !ok {
 			return false
 		}

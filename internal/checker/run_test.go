@@ -46,6 +46,8 @@ func TestRunPerFile(t *testing.T) {
 		{"exit code of the table", `echo "bad things" >&2; exit 25`, Status{CodeName: "VALIDATION_ERROR", Message: "bad things", Evidence: FromExit}},
 		{"exit code without output", `exit 26`, Status{CodeName: "IO_ERROR", Message: "exit status 26", Evidence: FromExit}},
 		{"exit 0", `echo fine`, Status{CodeName: "SUCCESS", Evidence: FromExit}},
+		{"malformed status line never passes", `echo '{"ok":"false","code":20,"file":"x"}'; exit 0`,
+			Status{CodeName: "INTERNAL_ERROR", Message: `checker printed a malformed status line: status line field "ok": want true or false, got a string`, Evidence: FromJSON}},
 		{"heuristic parse", `echo "Parse error (assignment) line 12: goal" >&2; exit 1`,
 			Status{CodeName: "PARSE_ERROR", Line: 12, Message: "Parse error (assignment) line 12: goal", Evidence: FromHeuristic}},
 		{"heuristic traceback", `printf "Traceback (most recent call last):\n  File x\nValueError: nope\n" >&2; exit 1`,

@@ -3,7 +3,9 @@ package checker
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -48,45 +50,87 @@ type Status struct {
 // OK reports whether the file passed.
 func (s Status) OK() bool { return s.CodeName == baseline.Success }
 
-// statusWire is the interpreter's --json-status line.
-type statusWire struct {
-	OK       *bool           `json:"ok"`
-	Code     json.RawMessage `json:"code"`
-	CodeName *string         `json:"code_name"`
-	File     *string         `json:"file"`
-	Phase    string          `json:"phase"`
-	Message  string          `json:"message"`
-	Line     json.RawMessage `json:"line"`
+// StatusLineError is a line that names its file and a status, so it is a
+// status line, but has a field of the wrong type ("ok":"false",
+// "file":[…]). Reading past it would lose a verdict, so it is refused.
+type StatusLineError struct {
+	Field, Want, Got string
+	// File is the line's file when that field is a string.
+	File string
 }
+
+func (e *StatusLineError) Error() string {
+	return fmt.Sprintf("status line field %q: want %s, got %s", e.Field, e.Want, e.Got)
+}
+
+// statusKeys are the fields that make a JSON object a status line.
+var statusKeys = []string{"ok", "code", "code_name"}
 
 // ParseStatusLine reads one JSON status line,
 // {"ok","code","code_name","file","phase","message","line"}. It accepts a
 // line only when it is a JSON object carrying at least one of ok, code and
-// code_name; anything else is ordinary output. The code name comes from
-// code_name when it is in the table, else from code, else from ok.
-func ParseStatusLine(line []byte) (Status, bool) {
+// code_name; anything else is ordinary output (ok=false). A line that also
+// names its file must have every field of its documented type, or it is
+// an error (a *StatusLineError); a line without a file that does not is
+// ordinary output. The code name comes from code_name when it is in the
+// table, else from code, else from ok.
+func ParseStatusLine(line []byte) (Status, bool, error) {
 	line = bytes.TrimSpace(line)
 	if len(line) < 2 || line[0] != '{' || line[len(line)-1] != '}' {
-		return Status{}, false
+		return Status{}, false, nil
 	}
-	var w statusWire
-	if err := json.Unmarshal(line, &w); err != nil {
-		return Status{}, false
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(line, &m); err != nil {
+		return Status{}, false, nil
 	}
-	code, hasCode := intValue(w.Code)
-	if w.OK == nil && w.CodeName == nil && !hasCode {
-		return Status{}, false
+	if !slices.ContainsFunc(statusKeys, func(k string) bool { _, ok := m[k]; return ok }) {
+		return Status{}, false, nil
 	}
-	s := Status{Phase: Clean(w.Phase, 64), Message: Clean(w.Message, MaxMessage), Evidence: FromJSON}
-	if w.File != nil {
-		s.File = *w.File
+	_, strict := m["file"]
+	var bad *StatusLineError
+	field := func(k, want string, read func(json.RawMessage) bool) {
+		raw, ok := m[k]
+		if !ok || bad != nil || isJSONNull(raw) || read(raw) {
+			return
+		}
+		bad = &StatusLineError{Field: k, Want: want, Got: jsonKind(raw)}
 	}
-	if n, ok := intValue(w.Line); ok && n > 0 {
-		s.Line = n
+	var (
+		ok             *bool
+		codeName, file *string
+		phase, message string
+		code, lineNo   int
+		hasCode        bool
+	)
+	str := func(dst *string) func(json.RawMessage) bool {
+		return func(raw json.RawMessage) bool { return json.Unmarshal(raw, dst) == nil }
+	}
+	field("file", "a string", func(raw json.RawMessage) bool { file = new(string); return str(file)(raw) })
+	field("ok", "true or false", func(raw json.RawMessage) bool { ok = new(bool); return json.Unmarshal(raw, ok) == nil })
+	field("code", "an integer", func(raw json.RawMessage) bool { code, hasCode = intValue(raw); return hasCode })
+	field("code_name", "a string", func(raw json.RawMessage) bool { codeName = new(string); return str(codeName)(raw) })
+	field("phase", "a string", str(&phase))
+	field("message", "a string", str(&message))
+	field("line", "an integer", func(raw json.RawMessage) bool { n, ok := intValue(raw); lineNo = n; return ok })
+	if bad != nil {
+		if !strict {
+			return Status{}, false, nil
+		}
+		if file != nil && bad.Field != "file" {
+			bad.File = *file
+		}
+		return Status{}, true, bad
+	}
+	s := Status{Phase: Clean(phase, 64), Message: Clean(message, MaxMessage), Evidence: FromJSON}
+	if file != nil {
+		s.File = *file
+	}
+	if lineNo > 0 {
+		s.Line = lineNo
 	}
 	name := ""
-	if w.CodeName != nil {
-		name = codeNameAlias(*w.CodeName)
+	if codeName != nil {
+		name = codeNameAlias(*codeName)
 	}
 	if name == "" && hasCode {
 		if c, ok := baseline.CodeByNum(code); ok {
@@ -94,14 +138,14 @@ func ParseStatusLine(line []byte) (Status, bool) {
 		}
 	}
 	switch {
-	case name == "" && w.OK != nil && *w.OK:
+	case name == "" && ok != nil && *ok:
 		name = baseline.Success
 	case name == "":
 		name = baseline.GenericFailure
-		if s.Message == "" && w.CodeName != nil {
-			s.Message = "unknown status code " + Clean(*w.CodeName, 100)
+		if s.Message == "" && codeName != nil {
+			s.Message = "unknown status code " + Clean(*codeName, 100)
 		}
-	case name == baseline.Success && w.OK != nil && !*w.OK:
+	case name == baseline.Success && ok != nil && !*ok:
 		// ok:false contradicts SUCCESS; a failure must never pass.
 		name = baseline.GenericFailure
 		if s.Message == "" {
@@ -109,7 +153,28 @@ func ParseStatusLine(line []byte) (Status, bool) {
 		}
 	}
 	s.CodeName = name
-	return s, true
+	return s, true, nil
+}
+
+func isJSONNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
+
+// jsonKind names a JSON value's kind for an error message.
+func jsonKind(raw json.RawMessage) string {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 {
+		return "nothing"
+	}
+	switch t[0] {
+	case '"':
+		return "a string"
+	case '{':
+		return "an object"
+	case '[':
+		return "a list"
+	case 't', 'f':
+		return "a boolean"
+	}
+	return "the number " + Clean(string(t), 20)
 }
 
 // codeNameAlias maps a code name to the table: the name itself, or a

@@ -1,6 +1,8 @@
 package checker
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -42,12 +44,16 @@ func TestParseStatusLine(t *testing.T) {
 		{name: "plain text", in: `Parse error line 3`},
 		{name: "array", in: `[1]`},
 		{name: "broken json", in: `{"ok":`},
-		{name: "wrong type", in: `{"ok":"yes"}`},
+		{name: "wrong type without a file", in: `{"ok":"yes"}`},
+		{name: "code as string with a file", in: `{"code":"26","file":"a"}`, want: Status{File: "a", CodeName: "IO_ERROR", Evidence: FromJSON}, ok: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, ok := ParseStatusLine([]byte(tt.in))
+			got, ok, err := ParseStatusLine([]byte(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
 			if ok != tt.ok {
 				t.Fatalf("ok = %v, want %v", ok, tt.ok)
 			}
@@ -62,12 +68,20 @@ func FuzzParseStatusLine(f *testing.F) {
 	for _, s := range []string{
 		`{"ok": false, "code": 20, "code_name": "PARSE_ERROR", "file": "a.aether", "phase": "parse", "message": "x", "line": 12}`,
 		`{"ok":true}`, `{"code":"27"}`, `{"code_name":"E_IO"}`, `{"ok":false,"line":1e3}`, "{\"message\":\"\xff\"}", `{}`,
+		`{"ok":"false","file":"a","code":20}`, `{"ok":false,"file":["a"],"code":20}`, `{"ok":false,"file":"a","code":"x"}`,
+		`{"ok":false,"file":"a","code_name":"PARSE_ERROR","line":"twelve"}`,
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, line []byte) {
-		s, ok := ParseStatusLine(line)
-		if !ok {
+		s, ok, err := ParseStatusLine(line)
+		// A JSON object that names its file and a status is never read
+		// past: it is a status or an error.
+		var m map[string]json.RawMessage
+		if json.Unmarshal(bytes.TrimSpace(line), &m) == nil && m["file"] != nil && (m["ok"] != nil || m["code"] != nil || m["code_name"] != nil) && !ok {
+			t.Fatalf("status line %q vanished (err %v)", line, err)
+		}
+		if err != nil || !ok {
 			return
 		}
 		if _, known := baseline.CodeByName(s.CodeName); !known {
@@ -131,5 +145,32 @@ func TestHeuristic(t *testing.T) {
 	}
 	if _, _, _, ok := Heuristic("something odd happened"); ok {
 		t.Error("Heuristic recognised plain text")
+	}
+}
+
+func TestParseStatusLineWrongTypes(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{`{"ok":"false","file":"a.py","code":20}`, `status line field "ok": want true or false, got a string`},
+		{`{"ok":false,"file":["a.py"],"code":20}`, `status line field "file": want a string, got a list`},
+		{`{"ok":false,"file":"a.py","code":"twenty"}`, `status line field "code": want an integer, got a string`},
+		{`{"ok":false,"file":"a.py","code_name":20}`, `status line field "code_name": want a string, got the number 20`},
+		{`{"ok":false,"file":"a.py","code":20,"line":2.5}`, `status line field "line": want an integer, got the number 2.5`},
+		{`{"ok":false,"file":"a.py","code":20,"message":{"text":"x"}}`, `status line field "message": want a string, got an object`},
+	}
+	for _, tt := range tests {
+		_, ok, err := ParseStatusLine([]byte(tt.in))
+		if err == nil || err.Error() != tt.want || !ok {
+			t.Errorf("ParseStatusLine(%s) = ok %v, error %v; want %q", tt.in, ok, err, tt.want)
+		}
+	}
+}
+
+func TestIngestMalformedStatusLineNamesLineAndField(t *testing.T) {
+	t.Parallel()
+	in := `{"ok":true,"code":0,"file":"a.py"}` + "\n" + "banner\n" + `{"ok":"false","code":20,"file":"b.py"}` + "\n"
+	_, err := Ingest(strings.NewReader(in))
+	if err == nil || err.Error() != `line 3: status line field "ok": want true or false, got a string` {
+		t.Errorf("Ingest error = %v", err)
 	}
 }

@@ -1,7 +1,10 @@
 package baseline_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,6 +63,17 @@ func TestDecodeErrors(t *testing.T) {
 		{"file line string", `{"total": 0, "by_code": {}, "files": [{"path": "a", "code_name": "PARSE_ERROR"}, {"path": "b", "code_name": "PARSE_ERROR", "line": "7"}]}`, "files[1].line", "want an integer or null, got a string"},
 		{"file negative line", `{"total": 0, "by_code": {}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "line": -3}]}`, "files[0].line", "negative line"},
 		{"file unknown code", `{"total": 0, "by_code": {}, "files": [{"path": "a", "code_name": "OOPS"}]}`, "files[0].code_name", `unknown code name "OOPS"`},
+		{"repeated top key", "{\"total\": 10, \"by_code\": {\"PARSE_ERROR\": 10},\n\"total\": 1}", "total", "repeated key (line 2)"},
+		{"repeated code", `{"total": 10, "by_code": {"PARSE_ERROR": 10, "PARSE_ERROR": 1}}`, "by_code.PARSE_ERROR", "repeated key"},
+		{"repeated file key", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "path": "b"}]}`, "files[0].path", "repeated key"},
+		{"repeated nested unknown key", `{"total": 0, "by_code": {}, "x": {"k": 1, "k": 2}}`, "x.k", "repeated key"},
+		{"rate infinite", `{"total": 0, "by_code": {}, "failure_rate": 1e999}`, "failure_rate", "from 0 to 1"},
+		{"rate NaN string", `{"total": 0, "by_code": {}, "failure_rate": "NaN"}`, "failure_rate", "from 0 to 1"},
+		{"total infinite", `{"total": 1e999, "by_code": {}}`, "total", "non-negative integer"},
+		{"code count infinite", `{"total": 0, "by_code": {"PARSE_ERROR": -1e999}}`, "by_code.PARSE_ERROR", "non-negative integer"},
+		{"duration infinite", `{"total": 0, "by_code": {}, "duration_sec": 1e999}`, "duration_sec", "non-negative number"},
+		{"category negative", `{"total": 0, "by_code": {}, "by_category": {"ParseError": -1}}`, "by_category.ParseError", "negative count"},
+		{"line infinite", `{"total": 0, "by_code": {}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "line": 1e999}]}`, "files[0].line", "want an integer"},
 		{"suppressed above count", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "suppressed_by_code": {"PARSE_ERROR": 2}}`, "suppressed_by_code.PARSE_ERROR", "2 suppressed, but by_code has 1"},
 	}
 	for _, tt := range tests {
@@ -226,10 +240,49 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(seedBaseline))
 	f.Add([]byte(`{"total": 0, "by_code": {}, "files": null}`))
 	f.Add([]byte(`{"total": 1, "by_code": {"PARSE_ERROR": 1}, "suppressed_by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "x": 1}]}`))
+	f.Add([]byte(`{"total": 10, "by_code": {"PARSE_ERROR": 10}, "total": 1}`))
+	f.Add([]byte(`{"total": 2, "by_code": {"PARSE_ERROR": 1, "PARSE_ERROR": 2}}`))
+	f.Add([]byte(`{"total": 1, "by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "path": "b"}]}`))
+	f.Add([]byte(`{"total": 0, "by_code": {}, "failure_rate": 1e999, "duration_sec": -1e999}`))
+	f.Add([]byte(`{"total": 1, "by_code": {"SUCCESS": 1}, "by_category": {"Other": -1}, "files": [{"path": "a", "code_name": "SUCCESS", "line": 1e999}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b, err := baseline.Decode(data)
 		if err != nil {
 			return
+		}
+		// Every figure that decodes is within its range.
+		sum := 0
+		for c, n := range b.ByCode {
+			if _, ok := baseline.CodeByName(c); !ok || n < 0 {
+				t.Fatalf("by_code %s = %d", c, n)
+			}
+			sum += n
+		}
+		if sum != b.Total || b.Total < 0 || b.SuppressedFailures < 0 {
+			t.Fatalf("total %d, by_code sum %d, suppressed %d", b.Total, sum, b.SuppressedFailures)
+		}
+		if !(b.FailureRate >= 0 && b.FailureRate <= 1) || !(b.DurationSec >= 0 && b.DurationSec <= math.MaxFloat64) {
+			t.Fatalf("failure_rate %v, duration_sec %v", b.FailureRate, b.DurationSec)
+		}
+		for c, n := range b.SuppressedByCode {
+			if n < 0 || n > b.ByCode[c] {
+				t.Fatalf("suppressed_by_code %s = %d of %d", c, n, b.ByCode[c])
+			}
+		}
+		for c, n := range b.ByCategory {
+			if n < 0 {
+				t.Fatalf("by_category %s = %d", c, n)
+			}
+		}
+		for _, f := range b.Files {
+			if f.Path == "" || f.Line < 0 {
+				t.Fatalf("file %+v", f)
+			}
+		}
+		// A document that names a key twice is never read as either of
+		// its values: encoding/json would keep the last one.
+		if dupKey(data) {
+			t.Fatalf("decoded a document with a repeated key: %q", data)
 		}
 		// Whatever decodes must encode and decode again to the same value.
 		out, err := baseline.Encode(b)
@@ -244,4 +297,48 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("round trip (-first +second):\n%s", diff)
 		}
 	})
+}
+
+// dupKey reports whether a JSON document has an object naming a key twice.
+func dupKey(data []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type frame struct {
+		obj    bool
+		keys   map[string]bool
+		expKey bool
+	}
+	var stack []*frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		top := (*frame)(nil)
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.obj && top.expKey {
+			if k, ok := tok.(string); ok {
+				if top.keys[k] {
+					return true
+				}
+				top.keys[k] = true
+				top.expKey = false
+				continue
+			}
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{obj: true, keys: map[string]bool{}, expKey: true})
+			continue
+		case json.Delim('['):
+			stack = append(stack, &frame{})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) > 0 && stack[len(stack)-1].obj {
+			stack[len(stack)-1].expKey = true
+		}
+	}
 }

@@ -3,6 +3,7 @@ package baseline
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -33,6 +34,10 @@ func decode(data []byte, shared bool) (*Baseline, error) {
 			return err
 		}
 		raw, err := s.value()
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			fe.Field = k + "." + fe.Field
+		}
 		top[k] = raw
 		return err
 	})
@@ -76,8 +81,8 @@ func decode(data []byte, shared bool) (*Baseline, error) {
 	}
 	b.Files = files
 	if raw, ok := top["by_category"]; ok && !isNull(raw) {
-		if err := json.Unmarshal(raw, &b.ByCategory); err != nil {
-			return nil, fieldErr("by_category", "want an object of counts")
+		if b.ByCategory, err = codeCounts("by_category", raw, false); err != nil {
+			return nil, err
 		}
 	}
 	if raw, ok := top["suppressed_failures"]; ok && !isNull(raw) {

@@ -1,9 +1,11 @@
 package baseline
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -34,6 +36,14 @@ func (s *scanner) syntax(what string) error {
 		}
 	}
 	return fmt.Errorf("not a JSON object: line %d: %w: %s", line, errSyntax, what)
+}
+
+// repeated is a key that appears twice in one object. encoding/json keeps
+// the last value and other readers the first, so one document could be
+// read as two different baselines: it is refused.
+func (s *scanner) repeated(k string, at int) error {
+	line := 1 + bytes.Count(s.data[:at], []byte("\n"))
+	return fieldErr(k, "repeated key (line %d): an object may name a key once", line)
 }
 
 func (s *scanner) ws() {
@@ -209,11 +219,19 @@ func (s *scanner) skip(depth int) error {
 			s.pos++
 			return nil
 		}
+		var keys []string
 		for {
 			if c == '{' {
-				if _, err := s.str(); err != nil {
+				s.ws()
+				at := s.pos
+				k, err := s.str()
+				if err != nil {
 					return err
 				}
+				if slices.Contains(keys, k) {
+					return s.repeated(k, at)
+				}
+				keys = append(keys, k)
 				if err := s.expect(':'); err != nil {
 					return err
 				}
@@ -297,11 +315,20 @@ func (s *scanner) object(field func(key string) error) error {
 		s.pos++
 		return nil
 	}
+	// A file object has a handful of keys: a list on the stack beats a map.
+	var seen [12]string
+	keys := seen[:0]
 	for {
+		s.ws()
+		at := s.pos
 		k, err := s.str()
 		if err != nil {
 			return err
 		}
+		if slices.Contains(keys, k) {
+			return s.repeated(k, at)
+		}
+		keys = append(keys, k)
 		if err := s.expect(':'); err != nil {
 			return err
 		}

@@ -57,20 +57,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 // scanFlags are the flags of a run.
 type scanFlags struct {
-	include, exclude               listFlag
-	checker, statuses, codePrefix  string
-	output, markdown, suppressions string
-	historyDir, shard, failOn      string
-	jobs, batchSize, limit         int
-	timeout                        time.Duration
-	listAll, noProgress            bool
+	include, exclude                listFlag
+	checker, statuses, codePrefix   string
+	output, markdown, suppressions  string
+	historyDir, shard, failOn       string
+	jobs, batchSize, limit          int
+	timeout                         time.Duration
+	listAll, noProgress, allowEmpty bool
 }
 
 func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, environ []string, env func(string) string) (int, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var f scanFlags
-	fs.Var(&f.include, "include", "glob of files to check, repeatable; ** spans folders (default "+scan.DefaultInclude+")")
+	fs.Var(&f.include, "include", "glob of files to check, repeatable; ** spans folders (default: every file but version-control, dependency and cache folders)")
 	fs.Var(&f.exclude, "exclude", "glob of files to skip, repeatable")
 	fs.StringVar(&f.checker, "checker", "", "checker command: {file}, {files} or the path appended")
 	fs.StringVar(&f.statuses, "statuses", "", "ingest JSON status lines or SARIF 2.1.0 from `FILE` (- = stdin) instead of running a checker")
@@ -87,6 +87,7 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when an unsuppressed file ends with one of these `CODES` (comma-separated)")
 	fs.BoolVar(&f.listAll, "list-all", false, "list SUCCESS files too")
 	fs.BoolVar(&f.noProgress, "no-progress", false, "no progress line on stderr")
+	fs.BoolVar(&f.allowEmpty, "allow-empty", false, "exit 0 when no file matched (no baseline is written)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: %s [flags] [PATH ...]\n       %s merge [--output FILE] [--markdown FILE] SHARD.json ...\n\nflags:\n", name, name)
 		fs.PrintDefaults()
@@ -101,7 +102,7 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	o := scan.Options{
 		Paths: paths, Include: f.include, Exclude: f.exclude, Checker: f.checker, Statuses: f.statuses,
 		Stdin: stdin, Jobs: f.jobs, BatchSize: f.batchSize, Timeout: f.timeout, CodePrefix: f.codePrefix,
-		Limit: f.limit, ListAll: f.listAll, Env: environ, Suppressions: f.suppressions,
+		Limit: f.limit, ListAll: f.listAll, Env: environ, Suppressions: f.suppressions, AllowEmpty: f.allowEmpty,
 	}
 	switch {
 	case f.checker == "" && f.statuses == "":
@@ -114,11 +115,6 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return 0, errors.New("--jobs must be at least 1")
 	case f.batchSize < 0 || f.limit < 0:
 		return 0, errors.New("--batch-size and --limit cannot be negative")
-	}
-	// Ingested verdicts are filtered only when asked; a checker run looks
-	// for .aether files unless told otherwise.
-	if len(o.Include) == 0 && f.statuses == "" {
-		o.Include = []string{scan.DefaultInclude}
 	}
 	if f.shard != "" {
 		if o.ShardK, o.ShardN, err = parseShard(f.shard); err != nil {
@@ -145,6 +141,12 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	b, err := scan.Build(ctx, o)
 	if err != nil {
 		return 0, err
+	}
+	if b.Total == 0 && o.ShardN <= 1 {
+		// --allow-empty: fine, but a 0-file baseline must never become a
+		// reference that makes every later failure look new.
+		fmt.Fprintf(stderr, "%s: 0 files checked (--allow-empty); no baseline written\n", name)
+		return exitOK, nil
 	}
 	return finish(b, f.output, f.markdown, f.historyDir, failOn, o.Now(), stdout, stderr)
 }

@@ -59,7 +59,7 @@ func benchBuild(b *testing.B, placeholder string, files int) {
 		b.Fatal(err)
 	}
 	o := Options{
-		Paths: []string{root}, Include: []string{DefaultInclude}, Checker: "'" + self + "' " + placeholder,
+		Paths: []string{root}, Include: []string{"**/*.aether"}, Checker: "'" + self + "' " + placeholder,
 		Env: []string{"SCAN_FASTCHECK=1"},
 	}
 	b.ResetTimer()

@@ -45,6 +45,9 @@ type tally struct {
 	active  map[string]bool
 	used    map[string]bool
 	listAll bool
+	// matched is how many files the run selected, before --limit and
+	// --shard.
+	matched int
 }
 
 func newTally(supp []baseline.Suppression, now time.Time, listAll bool) *tally {

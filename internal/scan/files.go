@@ -25,8 +25,27 @@ type target struct {
 	Err error
 }
 
-// DefaultInclude is the include glob when none is given.
-const DefaultInclude = "**/*.aether"
+// The default include is every regular file under the PATHs: an empty
+// Include selects all files. A walk never enters SkipDirs and never checks
+// SkipFiles, whatever the include says (a PATH given by name is taken as
+// it is): version control, dependency and cache folders, and the files
+// this project itself writes. vendor/ is not skipped: a Go vendor tree is
+// source a team has chosen to commit; --exclude 'vendor/**' skips it.
+// docs/parse-baseline.md lists them; the gate's parse-regression kind
+// walks with the same lists.
+var (
+	SkipDirs = []string{
+		".git", ".hg", ".svn", // version control
+		"node_modules", ".venv", "venv", ".tox", // dependencies
+		"__pycache__", ".mypy_cache", ".pytest_cache", // caches
+		".gonogo", // this project's own settings (suppressions)
+	}
+	SkipFiles = []string{
+		"*.pyc",
+		// What parse-baseline, regression and the gate write by default.
+		"parse_baseline.json", "gate_results.json", "gate_sign_off.md", "*_classification.json",
+	}
+)
 
 // validGlobs checks patterns once (glob.Validate), so a typo is a usage
 // error and not a silent "no files".
@@ -46,7 +65,7 @@ func selected(include, exclude []string, rel string) bool {
 
 // discover lists the files under roots. A root that is a file is taken as
 // it is (only --exclude applies); directories are walked without following
-// symbolic links, skipping .git. A directory that cannot be read becomes a
+// symbolic links, skipping SkipDirs and SkipFiles. A directory that cannot be read becomes a
 // target with an error, so that what it hides is reported, not lost.
 func discover(roots, include, exclude []string) ([]target, error) {
 	var out []target
@@ -80,12 +99,12 @@ func discover(roots, include, exclude []string) ([]target, error) {
 				return nil
 			}
 			if d.IsDir() {
-				if d.Name() == ".git" && p != root {
+				if p != root && slices.Contains(SkipDirs, d.Name()) {
 					return fs.SkipDir
 				}
 				return nil
 			}
-			if !selected(include, exclude, rel) {
+			if glob.MatchAny(SkipFiles, rel) || !selected(include, exclude, rel) {
 				return nil
 			}
 			mode := d.Type()

@@ -1,6 +1,8 @@
 package scan
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,7 +47,7 @@ func TestDiscover(t *testing.T) {
 	if err := os.Symlink("missing.aether", filepath.Join(root, "dangling.aether")); err != nil {
 		t.Fatal(err)
 	}
-	got, err := discover([]string{root}, []string{DefaultInclude}, []string{"legacy/**"})
+	got, err := discover([]string{root}, []string{"**/*.aether"}, []string{"legacy/**"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +73,7 @@ func TestDiscoverRelativeAndErrors(t *testing.T) {
 	root := t.TempDir()
 	writeTree(t, root, map[string]string{"d1/x.aether": "", "d2/x.aether": "", "-f.aether": ""})
 	t.Chdir(root)
-	got, err := discover([]string{"-f.aether", "d1"}, []string{DefaultInclude}, nil)
+	got, err := discover([]string{"-f.aether", "d1"}, []string{"**/*.aether"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,5 +147,56 @@ func TestSplit(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestDiscoverDefaultSkips(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"app.py": "", "pkg/mod.py": "", "vendor/lib.go": "", "README": "",
+		"pkg/__pycache__/mod.cpython-312.pyc": "", "stray.pyc": "",
+		".git/config": "", ".hg/x": "", ".svn/x": "", "node_modules/left-pad/index.js": "",
+		".venv/lib/site.py": "", "venv/lib/site.py": "", ".tox/py/x.py": "", ".mypy_cache/x.json": "",
+		".pytest_cache/v": "", ".gonogo/suppressions.txt": "",
+		"parse_baseline.json": "{}", "out/gate_results.json": "{}", "gate_sign_off.md": "",
+		"hist/20250101T000000_classification.json": "{}",
+	})
+	got, err := discover([]string{root}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rels []string
+	for _, tg := range got {
+		rels = append(rels, tg.Rel)
+	}
+	if diff := cmp.Diff([]string{"README", "app.py", "pkg/mod.py", "vendor/lib.go"}, rels); diff != "" {
+		t.Errorf("default include (-want +got):\n%s", diff)
+	}
+	// A skipped folder given as the PATH itself is walked: the user named it.
+	got, err = discover([]string{filepath.Join(root, "node_modules")}, nil, nil)
+	if err != nil || len(got) != 1 || got[0].Rel != "left-pad/index.js" {
+		t.Errorf("node_modules as PATH: %v, %v", got, err)
+	}
+}
+
+func TestBuildEmptyFailsClosed(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"a.py": ""})
+	o := Options{Paths: []string{root}, Checker: "true", Include: []string{"**/*.aether"}, Exclude: []string{"old/**"},
+		Env: []string{"PATH=" + os.Getenv("PATH")}}
+	_, err := Build(context.Background(), o)
+	if !errors.Is(err, ErrNoFiles) || !strings.Contains(err.Error(), "under "+root+" matching include **/*.aether; exclude old/**") {
+		t.Errorf("Build of nothing: %v", err)
+	}
+	_, err = Build(context.Background(), Options{Statuses: "-", Stdin: strings.NewReader(`{"ok":true,"file":"a.py"}`), Include: []string{"*.js"}})
+	if !errors.Is(err, ErrNoFiles) || !strings.Contains(err.Error(), "in the statuses - matching include *.js") {
+		t.Errorf("ingest of nothing: %v", err)
+	}
+	o.AllowEmpty = true
+	b, err := Build(context.Background(), o)
+	if err != nil || b.Total != 0 {
+		t.Errorf("allowed empty: %+v, %v", b, err)
 	}
 }

@@ -75,5 +75,8 @@ func Merge(parts []*baseline.Baseline) (*baseline.Baseline, error) {
 		out.SuppressedByCode = nil
 	}
 	out.Normalize()
+	if out.Total == 0 {
+		return nil, errors.New("merge: the baselines hold no file; a run that checked nothing proves nothing")
+	}
 	return out, nil
 }

@@ -42,8 +42,14 @@ type Options struct {
 	Paths []string
 	// Include and Exclude are globs on the reported (relative) path; "**"
 	// spans folders, a pattern without "/" matches the base name. An empty
-	// Include selects every file.
+	// Include selects every file (minus SkipDirs and SkipFiles when
+	// walking).
 	Include, Exclude []string
+	// AllowEmpty lets a run match no file at all. Otherwise that is an
+	// error: a baseline of 0 files reads as "nothing fails", and as a
+	// reference it would make every later failure look new. (One shard
+	// of a run that matched files may be empty.)
+	AllowEmpty bool
 	// Checker is the checker command line ({file}, {files} or appended).
 	Checker string
 	// Statuses is a JSON status lines or SARIF 2.1.0 file to ingest
@@ -104,11 +110,36 @@ func Build(ctx context.Context, o Options) (*baseline.Baseline, error) {
 	if err != nil {
 		return nil, err
 	}
+	if t.matched == 0 && !o.AllowEmpty {
+		return nil, emptyError(o)
+	}
 	b := t.finish()
 	end := o.Now()
 	b.Timestamp = start.UTC().Format(time.RFC3339)
 	b.DurationSec = math.Round(end.Sub(start).Seconds()*1000) / 1000
 	return b, nil
+}
+
+// ErrNoFiles is a run that checked no file.
+var ErrNoFiles = errors.New("no file to check")
+
+// emptyError names what matched nothing.
+func emptyError(o Options) error {
+	what := "under " + strings.Join(o.Paths, ", ")
+	if o.Statuses != "" {
+		what = "in the statuses " + o.Statuses
+	}
+	var globs []string
+	if len(o.Include) > 0 {
+		globs = append(globs, "include "+strings.Join(o.Include, ", "))
+	}
+	if len(o.Exclude) > 0 {
+		globs = append(globs, "exclude "+strings.Join(o.Exclude, ", "))
+	}
+	if len(globs) > 0 {
+		what += " matching " + strings.Join(globs, "; ")
+	}
+	return fmt.Errorf("%w %s; a run that checked nothing proves nothing (allow it with allow-empty)", ErrNoFiles, what)
 }
 
 func (o *Options) defaults() error {
@@ -201,6 +232,7 @@ func ingest(o Options, t *tally) (string, error) {
 		items = append(items, item{rel, s})
 	}
 	sortBy(items, func(it item) string { return it.rel })
+	t.matched = len(items)
 	items = narrow(items, func(it item) string { return it.rel }, o.Limit, o.ShardK, o.ShardN)
 	for _, it := range items {
 		t.add(it.rel, it.st)
@@ -294,6 +326,7 @@ func runChecker(ctx context.Context, o Options, t *tally) error {
 	if err != nil {
 		return err
 	}
+	t.matched = len(targets)
 	targets = narrow(targets, func(t target) string { return t.Rel }, o.Limit, o.ShardK, o.ShardN)
 	units := split(targets, cmd.Mode == checker.Batch, o.BatchSize, o.Jobs)
 

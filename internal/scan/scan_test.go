@@ -67,7 +67,7 @@ func TestBuildGolden(t *testing.T) {
 		"aaaaaaaaaaaaaaaa # gone expires=2026-01-01\nbbbbbbbbbbbbbbbb # nothing matches\n"})
 	t.Chdir(root)
 	b, err := Build(context.Background(), Options{
-		Checker: fakeChecker(), Include: []string{DefaultInclude}, Suppressions: supp,
+		Checker: fakeChecker(), Include: []string{"**/*.aether"}, Suppressions: supp,
 		Env: []string{"PATH=" + os.Getenv("PATH")}, Now: clock, Jobs: 3,
 	})
 	if err != nil {

@@ -197,3 +197,37 @@ func TestParseRegressionConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// lintSARIF is a linter's SARIF log over total files of which the first
+// failing have one error-level finding each, with no code of our table.
+func lintSARIF(total, failing int) string {
+	var arts, results []string
+	for i := range total {
+		uri := fmt.Sprintf("src/f%02d.js", i)
+		arts = append(arts, fmt.Sprintf(`{"location": {"uri": %q}}`, uri))
+		if i < failing {
+			results = append(results, fmt.Sprintf(`{"level": "error", "ruleId": "no-undef", "message": {"text": "'x%d' is not defined."},
+			  "locations": [{"physicalLocation": {"artifactLocation": {"uri": %q}, "region": {"startLine": 3}}}]}`, i, uri))
+		}
+	}
+	return `{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "ESLint"}}, "artifacts": [` + strings.Join(arts, ",") +
+		`], "results": [` + strings.Join(results, ",") + `]}]}`
+}
+
+// TestParseRegressionGatesLinterFindingsByDefault: a pull request that
+// adds 8 failing files to 29 fails without any codes: setting.
+func TestParseRegressionGatesLinterFindingsByDefault(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "ref.sarif", lintSARIF(60, 29))
+	writeFile(t, dir, "new.sarif", lintSARIF(60, 37))
+	res := runConfig(t, "version: 1\ngates:\n  - id: ref\n    parse-regression: {statuses: ref.sarif, output: ref.json, reference: {file: none.json}, missing_reference: pass}\n", Options{Dir: dir})
+	if g := res.Gate("ref"); !g.OK {
+		t.Fatalf("reference run: %s %v", g.Summary, g.Details)
+	}
+	res = runConfig(t, "version: 1\ngates:\n  - id: pr\n    parse-regression: {statuses: new.sarif, reference: {file: ref.json}}\n", Options{Dir: dir})
+	g := res.Gate("pr")
+	if g.OK || !strings.Contains(g.Summary, "regression: VALIDATION_ERROR +8") {
+		t.Errorf("ok %v summary %q; want a VALIDATION_ERROR regression", g.OK, g.Summary)
+	}
+}

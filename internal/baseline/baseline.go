@@ -25,14 +25,21 @@ type Baseline struct {
 	FailureRate float64        `json:"failure_rate"`
 	Files       []File         `json:"files"`
 
-	ByCategory          map[string]int             `json:"by_category,omitempty"`
-	SuppressedFailures  int                        `json:"suppressed_failures"`
-	SuppressedByCode    map[string]int             `json:"suppressed_by_code,omitempty"`
-	ExpiredSuppressions []string                   `json:"expired_suppressions,omitempty"`
-	UnusedSuppressions  []string                   `json:"unused_suppressions,omitempty"`
-	Checker             string                     `json:"checker,omitempty"`
-	DurationSec         float64                    `json:"duration_sec,omitempty"`
-	Extra               map[string]json.RawMessage `json:"-"`
+	ByCategory          map[string]int `json:"by_category,omitempty"`
+	SuppressedFailures  int            `json:"suppressed_failures"`
+	SuppressedByCode    map[string]int `json:"suppressed_by_code,omitempty"`
+	ExpiredSuppressions []string       `json:"expired_suppressions,omitempty"`
+	UnusedSuppressions  []string       `json:"unused_suppressions,omitempty"`
+	Checker             string         `json:"checker,omitempty"`
+	DurationSec         float64        `json:"duration_sec,omitempty"`
+	// Passed lists, sorted, the checked files that files[] does not list
+	// (they passed), so that together they name every file checked: a
+	// file a later run fails on is then known to be new, or to have
+	// passed here. nil when the document does not record it (written by
+	// an older version or another tool); written as "passed" even when
+	// empty, since [] and "not recorded" differ.
+	Passed []string                   `json:"-"`
+	Extra  map[string]json.RawMessage `json:"-"`
 }
 
 // File is the status of one checked file; baselines list failing files
@@ -77,6 +84,18 @@ func Read(path string) (*Baseline, error) {
 	return b, nil
 }
 
+// Records reports whether b records every file it checked (Passed), and
+// if so whether it checked path.
+func (b *Baseline) Records(path string) (recorded, checked bool) {
+	if b.Passed == nil {
+		return false, false
+	}
+	if _, ok := slices.BinarySearch(b.Passed, path); ok {
+		return true, true
+	}
+	return true, slices.ContainsFunc(b.Files, func(f File) bool { return f.Path == path })
+}
+
 // Failing reports whether a file's code is a failure (anything but SUCCESS).
 func (f File) Failing() bool { return f.CodeName != Success }
 
@@ -107,6 +126,7 @@ func (b *Baseline) GatedCounts() map[string]int {
 // so that two equal baselines serialise to equal bytes.
 func (b *Baseline) Normalize() {
 	SortFiles(b.Files)
+	slices.Sort(b.Passed)
 	total, failed := 0, 0
 	for c, n := range b.ByCode {
 		total += n

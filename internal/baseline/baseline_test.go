@@ -74,6 +74,10 @@ func TestDecodeErrors(t *testing.T) {
 		{"duration infinite", `{"total": 0, "by_code": {}, "duration_sec": 1e999}`, "duration_sec", "non-negative number"},
 		{"category negative", `{"total": 0, "by_code": {}, "by_category": {"ParseError": -1}}`, "by_category.ParseError", "negative count"},
 		{"line infinite", `{"total": 0, "by_code": {}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "line": 1e999}]}`, "files[0].line", "want an integer"},
+		{"passed twice", `{"total": 2, "by_code": {"SUCCESS": 2}, "passed": ["a", "a"]}`, "passed", `"a" is listed twice`},
+		{"passed and failing", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "passed": ["a"], "files": [{"path": "a", "code_name": "PARSE_ERROR"}]}`, "passed", `"a" passed, but files[] lists it as PARSE_ERROR`},
+		{"passed count", `{"total": 3, "by_code": {"SUCCESS": 2, "PARSE_ERROR": 1}, "passed": ["b"], "files": [{"path": "a", "code_name": "PARSE_ERROR"}]}`, "passed", "names 2 files with files[], but total is 3"},
+		{"passed not strings", `{"total": 1, "by_code": {"SUCCESS": 1}, "passed": [1]}`, "passed[0]", "want a path"},
 		{"suppressed above count", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "suppressed_by_code": {"PARSE_ERROR": 2}}`, "suppressed_by_code.PARSE_ERROR", "2 suppressed, but by_code has 1"},
 	}
 	for _, tt := range tests {
@@ -240,6 +244,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(seedBaseline))
 	f.Add([]byte(`{"total": 0, "by_code": {}, "files": null}`))
 	f.Add([]byte(`{"total": 1, "by_code": {"PARSE_ERROR": 1}, "suppressed_by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "x": 1}]}`))
+	f.Add([]byte(`{"total": 3, "by_code": {"SUCCESS": 2, "PARSE_ERROR": 1}, "passed": ["c", "b"], "files": [{"path": "a", "code_name": "PARSE_ERROR"}]}`))
 	f.Add([]byte(`{"total": 10, "by_code": {"PARSE_ERROR": 10}, "total": 1}`))
 	f.Add([]byte(`{"total": 2, "by_code": {"PARSE_ERROR": 1, "PARSE_ERROR": 2}}`))
 	f.Add([]byte(`{"total": 1, "by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "path": "b"}]}`))
@@ -274,10 +279,16 @@ func FuzzDecode(f *testing.F) {
 				t.Fatalf("by_category %s = %d", c, n)
 			}
 		}
+		paths := map[string]bool{}
 		for _, f := range b.Files {
 			if f.Path == "" || f.Line < 0 {
 				t.Fatalf("file %+v", f)
 			}
+			paths[f.Path] = true
+		}
+		// A baseline that records the files it checked names each once.
+		if b.Passed != nil && len(b.Passed)+len(paths) != b.Total {
+			t.Fatalf("passed %d + listed %d != total %d", len(b.Passed), len(paths), b.Total)
 		}
 		// A document that names a key twice is never read as either of
 		// its values: encoding/json would keep the last one.

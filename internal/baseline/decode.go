@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -14,6 +15,35 @@ var topLevel = map[string]bool{
 	"timestamp": true, "total": true, "by_code": true, "failure_rate": true, "files": true,
 	"by_category": true, "suppressed_failures": true, "suppressed_by_code": true,
 	"expired_suppressions": true, "unused_suppressions": true, "checker": true, "duration_sec": true,
+	"passed": true,
+}
+
+// checkPassed sorts passed and checks that it and files[] name every file
+// checked once: no path twice, none both passed and listed, and as many
+// paths as total.
+func checkPassed(passed []string, b *Baseline) error {
+	if !slices.IsSorted(passed) {
+		slices.Sort(passed)
+	}
+	for i, p := range passed {
+		if p == "" {
+			return fieldErr("passed", "an empty path")
+		}
+		if i > 0 && passed[i-1] == p {
+			return fieldErr("passed", "%q is listed twice", p)
+		}
+	}
+	listed := map[string]bool{}
+	for _, f := range b.Files {
+		if _, ok := slices.BinarySearch(passed, f.Path); ok {
+			return fieldErr("passed", "%q passed, but files[] lists it as %s", f.Path, f.CodeName)
+		}
+		listed[f.Path] = true
+	}
+	if n := len(passed) + len(listed); n != b.Total {
+		return fieldErr("passed", "names %d files with files[], but total is %d", n, b.Total)
+	}
+	return nil
 }
 
 // Decode parses and validates a baseline document. It keeps no reference
@@ -23,14 +53,22 @@ func Decode(data []byte) (*Baseline, error) { return decode(data, false) }
 func decode(data []byte, shared bool) (*Baseline, error) {
 	s := &scanner{data: data, shared: shared}
 	top := map[string]json.RawMessage{}
-	var files []File
+	var (
+		files  []File
+		passed []string
+	)
 	if s.peek() != '{' {
 		return nil, s.syntax("want an object")
 	}
 	err := s.object(func(k string) error {
-		if k == "files" {
+		switch k {
+		case "files":
 			var err error
 			files, err = s.files(sizeHint(top["by_code"], len(data)))
+			return err
+		case "passed":
+			var err error
+			passed, err = s.strList(k)
 			return err
 		}
 		raw, err := s.value()
@@ -80,6 +118,12 @@ func decode(data []byte, shared bool) (*Baseline, error) {
 		}
 	}
 	b.Files = files
+	if passed != nil {
+		if err := checkPassed(passed, b); err != nil {
+			return nil, err
+		}
+		b.Passed = passed
+	}
 	if raw, ok := top["by_category"]; ok && !isNull(raw) {
 		if b.ByCategory, err = codeCounts("by_category", raw, false); err != nil {
 			return nil, err
@@ -246,7 +290,19 @@ func (b Baseline) MarshalJSON() ([]byte, error) {
 	if p.Files == nil {
 		p.Files = []File{}
 	}
-	return withExtra(p, b.Extra)
+	extra := b.Extra
+	if b.Passed != nil {
+		list, err := json.Marshal(b.Passed)
+		if err != nil {
+			return nil, err
+		}
+		extra = maps.Clone(extra)
+		if extra == nil {
+			extra = map[string]json.RawMessage{}
+		}
+		extra["passed"] = list
+	}
+	return withExtra(p, extra)
 }
 
 // MarshalJSON writes a file's known fields, then its unknown ones.

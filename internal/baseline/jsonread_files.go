@@ -147,3 +147,39 @@ func (s *scanner) wrongType(k, want string) error {
 	}
 	return fieldErr(k, "want %s, got %s", want, describe(raw))
 }
+
+// strList reads a list of strings (passed): one string per file checked,
+// so it takes the scanner's fast path too.
+func (s *scanner) strList(field string) ([]string, error) {
+	if s.peek() == 'n' && s.literal("null") {
+		return nil, nil
+	}
+	if s.peek() != '[' {
+		return nil, s.wrongType(field, "a list of paths")
+	}
+	s.pos++
+	out := []string{}
+	if s.peek() == ']' {
+		s.pos++
+		return out, nil
+	}
+	for i := 0; ; i++ {
+		if s.peek() != '"' {
+			return nil, s.wrongType(fmt.Sprintf("%s[%d]", field, i), "a path")
+		}
+		v, err := s.str()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+		switch s.peek() {
+		case ',':
+			s.pos++
+		case ']':
+			s.pos++
+			return out, nil
+		default:
+			return nil, s.syntax("want ',' or ']' in " + field)
+		}
+	}
+}

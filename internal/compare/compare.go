@@ -91,7 +91,10 @@ type Result struct {
 	NewFailures []baseline.File `json:"new_failures"`
 	// Fixed failed with a code in ref and no longer fail with it in new.
 	Fixed []baseline.File `json:"fixed"`
-	// Transitions counts files per "FROM→TO" change of code.
+	// Transitions counts files per "FROM→TO" change of code; FROM is NEW
+	// for a file the reference did not check, TO is REMOVED for a file
+	// the new baseline did not check, either is UNKNOWN when that
+	// baseline does not record the files it checked.
 	Transitions map[string]int `json:"transitions"`
 }
 
@@ -185,9 +188,35 @@ func set(xs []string) map[string]bool {
 	return m
 }
 
+// The ends of a transition that are not codes.
+const (
+	// New: the reference records every file it checked, and not this one.
+	New = "NEW"
+	// Removed: the new baseline records every file it checked, and not
+	// this one (deleted, renamed or no longer selected).
+	Removed = "REMOVED"
+	// Unknown: the baseline does not list the file and does not record
+	// which files it checked (written by an older version or another
+	// tool), so nothing says whether the file passed or did not exist.
+	Unknown = "UNKNOWN"
+)
+
+// absent is what a path that b's files[] does not list was in b: SUCCESS
+// when b records it among the files that passed, gone (NEW or REMOVED)
+// when b records every file checked and not this one, else UNKNOWN.
+func absent(b *baseline.Baseline, path, gone string) string {
+	recorded, checked := b.Records(path)
+	switch {
+	case !recorded:
+		return Unknown
+	case checked:
+		return baseline.Success
+	}
+	return gone
+}
+
 // files matches failures by path and code, and counts code transitions by
-// path. A path a baseline does not list counts as SUCCESS there, since
-// baselines list failing files only. It walks both lists in path order
+// path ("SUCCESS→PARSE_ERROR", "NEW→PARSE_ERROR", …). It walks both lists in path order
 // instead of hashing 2×200,000 paths: several times faster.
 func files(ref, next *baseline.Baseline) (added, fixed []baseline.File, transitions map[string]int) {
 	r, n := sorted(ref.Files), sorted(next.Files)
@@ -207,7 +236,14 @@ func files(ref, next *baseline.Baseline) (added, fixed []baseline.File, transiti
 		ng, n = group(n, path)
 		added = appendMissing(added, ng, rg)
 		fixed = appendMissing(fixed, rg, ng)
-		if from, to := first(rg), first(ng); from != to {
+		from, to := first(rg), first(ng)
+		if len(rg) == 0 {
+			from = absent(ref, path, New)
+		}
+		if len(ng) == 0 {
+			to = absent(next, path, Removed)
+		}
+		if from != to {
 			transitions[from+"→"+to]++
 		}
 	}

@@ -173,13 +173,35 @@ func TestCompareFiles(t *testing.T) {
 	if diff := cmp.Diff([]string{"changed.aether:VALIDATION_ERROR", "fixed.aether:PARSE_ERROR", "gone.aether:RUNTIME_ERROR"}, paths(got.Fixed)); diff != "" {
 		t.Errorf("fixed (-want +got):\n%s", diff)
 	}
+	// Neither baseline records the files it checked: a file one of them
+	// does not list may have passed there or not existed.
 	want := map[string]int{
-		"PARSE_ERROR→SUCCESS":          1,
+		"UNKNOWN→PARSE_ERROR":          1,
 		"VALIDATION_ERROR→PARSE_ERROR": 1,
-		"RUNTIME_ERROR→SUCCESS":        1,
-		"SUCCESS→PARSE_ERROR":          1,
+		"RUNTIME_ERROR→UNKNOWN":        1,
+		"PARSE_ERROR→UNKNOWN":          1,
 	}
 	if diff := cmp.Diff(want, got.Transitions); diff != "" {
-		t.Errorf("transitions (-want +got):\n%s", diff)
+		t.Errorf("transitions, nothing recorded (-want +got):\n%s", diff)
+	}
+
+	// Both record them: brand_new.aether did not exist in ref, gone.aether
+	// is not in next, fixed.aether passes in next.
+	ref.Passed, next.Passed = []string{"other.aether"}, []string{"fixed.aether", "other.aether"}
+	got = compare.Compare(ref, next, compare.DefaultPolicy())
+	want = map[string]int{
+		"NEW→PARSE_ERROR":              1,
+		"VALIDATION_ERROR→PARSE_ERROR": 1,
+		"RUNTIME_ERROR→REMOVED":        1,
+		"PARSE_ERROR→SUCCESS":          1,
+	}
+	if diff := cmp.Diff(want, got.Transitions); diff != "" {
+		t.Errorf("transitions, recorded (-want +got):\n%s", diff)
+	}
+
+	// brand_new.aether passed in ref: it started failing.
+	ref.Passed = []string{"brand_new.aether", "other.aether"}
+	if got := compare.Compare(ref, next, compare.DefaultPolicy()); got.Transitions["SUCCESS→PARSE_ERROR"] != 1 || got.Transitions["NEW→PARSE_ERROR"] != 0 {
+		t.Errorf("transitions, passed before: %v", got.Transitions)
 	}
 }

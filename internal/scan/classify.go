@@ -37,9 +37,9 @@ func Category(codeName string) string {
 	return CatOther
 }
 
-// tally builds a baseline from statuses as they arrive. It keeps only the
-// counts and the failing files (and successes when listAll), so memory
-// grows with failures, not with files checked.
+// tally builds a baseline from statuses as they arrive: the counts, the
+// failing files (and successes when listAll) and the paths of the files
+// that passed.
 type tally struct {
 	b       *baseline.Baseline
 	active  map[string]bool
@@ -73,6 +73,8 @@ func (t *tally) add(rel string, s checker.Status) {
 	if s.OK() {
 		if t.listAll {
 			t.b.Files = append(t.b.Files, baseline.File{Path: rel, CodeName: s.CodeName, Phase: s.Phase})
+		} else {
+			t.b.Passed = append(t.b.Passed, rel)
 		}
 		return
 	}
@@ -110,6 +112,9 @@ func (t *tally) finish() *baseline.Baseline {
 	}
 	if len(t.b.ByCategory) == 0 {
 		t.b.ByCategory = nil
+	}
+	if t.b.Passed == nil {
+		t.b.Passed = []string{} // recorded, and empty
 	}
 	t.b.Normalize()
 	return t.b

@@ -22,6 +22,8 @@ func Merge(parts []*baseline.Baseline) (*baseline.Baseline, error) {
 	}
 	out := &baseline.Baseline{ByCode: map[string]int{}, ByCategory: map[string]int{}, SuppressedByCode: map[string]int{}}
 	owner := map[string]int{}
+	// Every file checked is recorded only if every shard records it.
+	recorded := true
 	unused := map[string]int{}
 	var checkers []string
 	for i, b := range parts {
@@ -41,6 +43,14 @@ func Merge(parts []*baseline.Baseline) (*baseline.Baseline, error) {
 			}
 			owner[f.Path] = i
 			out.Files = append(out.Files, f)
+		}
+		recorded = recorded && b.Passed != nil
+		for _, p := range b.Passed {
+			if j, dup := owner[p]; dup {
+				return nil, fmt.Errorf("merge: %q is in baselines %d and %d; the shards overlap", p, j+1, i+1)
+			}
+			owner[p] = i
+			out.Passed = append(out.Passed, p)
 		}
 		out.ExpiredSuppressions = append(out.ExpiredSuppressions, b.ExpiredSuppressions...)
 		for _, fp := range sortedUnique(slices.Clone(b.UnusedSuppressions)) {
@@ -73,6 +83,9 @@ func Merge(parts []*baseline.Baseline) (*baseline.Baseline, error) {
 	}
 	if len(out.SuppressedByCode) == 0 {
 		out.SuppressedByCode = nil
+	}
+	if !recorded {
+		out.Passed = nil
 	}
 	out.Normalize()
 	if out.Total == 0 {

@@ -103,7 +103,7 @@ func TestIngestSARIF(t *testing.T) {
 		{File: "ok.aether", CodeName: "SUCCESS", Evidence: FromIngest},
 		{File: "dir/with space.aether", CodeName: "PARSE_ERROR", Line: 3, Message: "earlier", Evidence: FromIngest},
 		{File: "/abs/x.aether", CodeName: "VALIDATION_ERROR", Line: 2, Message: "unknown function foo", Evidence: FromIngest},
-		{File: "new.aether", CodeName: "GENERIC_FAILURE", Message: "[X9] generic warning", Evidence: FromIngest},
+		{File: "new.aether", CodeName: "VALIDATION_ERROR", Message: "[X9] generic warning", Evidence: FromIngest},
 		{File: "pass.aether", CodeName: "SUCCESS", Evidence: FromIngest},
 	}}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -271,10 +271,10 @@ func TestIngestSARIFSuppressionsAndBases(t *testing.T) {
 	}
 	want := []Status{
 		// An unsuppressed warning outranks a suppressed error.
-		{File: "/github/workspace/src/a.go", CodeName: "GENERIC_FAILURE", Line: 9, Message: "[G4] live warning", Evidence: FromIngest},
+		{File: "/github/workspace/src/a.go", CodeName: "VALIDATION_ERROR", Line: 9, Message: "[G4] live warning", Evidence: FromIngest},
 		{File: "/github/workspace/src/b.go", CodeName: "VALIDATION_ERROR", Line: 4, Message: "[G2] under review", Evidence: FromIngest},
 		// A base the run does not define is the checkout: the URI stays relative.
-		{File: "c.go", CodeName: "GENERIC_FAILURE", Line: 5, Message: "[G3] rejected", Evidence: FromIngest},
+		{File: "c.go", CodeName: "VALIDATION_ERROR", Line: 5, Message: "[G3] rejected", Evidence: FromIngest},
 		{File: "d.go", CodeName: "SUCCESS", Evidence: FromIngest},
 	}
 	if diff := cmp.Diff(want, got.Statuses); diff != "" {

@@ -311,10 +311,11 @@ func (run *sarifRun) resultStatus(res sarifResult) (Status, int, error) {
 }
 
 // findingStatus maps a finding to a status: an explicit code wins;
-// otherwise level error is VALIDATION_ERROR (gated by default, like a
-// checker's validation failure) and level warning is GENERIC_FAILURE
-// (counted and shown, gated only when the policy names it). Levels note
-// and none are not failures.
+// otherwise a finding of level error or warning is VALIDATION_ERROR,
+// which the default policy gates, as it gates a checker's validation
+// failure. Warnings are findings too: a level is not a reliable severity
+// (staticcheck marks the problems it exits 1 on as warning, through its
+// rules' defaultConfiguration). Levels note and none are not failures.
 func findingStatus(name, level, ruleID, msg string) (Status, int) {
 	s := Status{CodeName: baseline.Success, Evidence: FromIngest}
 	r := map[string]int{"error": rankError, "warning": rankWarning}[level]
@@ -322,10 +323,7 @@ func findingStatus(name, level, ruleID, msg string) (Status, int) {
 		return s, rankNone
 	}
 	if name == "" || name == baseline.Success {
-		name = baseline.GenericFailure
-		if level == "error" {
-			name = baseline.ValidationError
-		}
+		name = baseline.ValidationError
 		if ruleID != "" {
 			msg = "[" + ruleID + "] " + msg
 		}

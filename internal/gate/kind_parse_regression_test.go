@@ -231,3 +231,25 @@ func TestParseRegressionGatesLinterFindingsByDefault(t *testing.T) {
 		t.Errorf("ok %v summary %q; want a VALIDATION_ERROR regression", g.OK, g.Summary)
 	}
 }
+
+// TestParseRegressionNothingMatchedFails: a gate whose include matches no
+// file fails naming it, and writes no baseline that could become the next
+// reference.
+func TestParseRegressionNothingMatchedFails(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "src/app.py", "print(1)\n")
+	writeFile(t, dir, "ref.json", refBaseline(1))
+	res := runConfig(t, `version: 1
+gates:
+  - id: pr
+    parse-regression: {checker: "true", paths: [src], include: ["**/*.aether"], reference: {file: ref.json}, output: out.json}
+`, Options{Dir: dir})
+	g := res.Gate("pr")
+	if g.OK || !strings.Contains(g.Summary, "no file to check under") || !strings.Contains(g.Summary, "include **/*.aether") {
+		t.Errorf("ok %v summary %q; want a failure naming the include", g.OK, g.Summary)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out.json")); err == nil {
+		t.Error("a 0-file baseline was written")
+	}
+}

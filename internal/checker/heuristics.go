@@ -21,7 +21,7 @@ var rules = []rule{
 	{baseline.UnsupportedFeature, regexp.MustCompile(`(?i)not implemented|NotImplementedError|unsupported feature|not supported`)},
 	{baseline.SignatureError, regexp.MustCompile(`(?i)signature (?:missing|invalid|mismatch|required|error|verification)|(?:missing|invalid|bad|unsigned)\b.{0,20}signature|unsigned script`)},
 	{baseline.TimeoutError, regexp.MustCompile(`(?i)timed out|timeout(?:error| exceeded| expired)|deadline exceeded`)},
-	{baseline.ParseError, regexp.MustCompile(`(?i)parse error|syntax ?error|unexpected token|unexpected end of (?:file|input)|parse failed|could not parse`)},
+	{baseline.ParseError, regexp.MustCompile(`(?i)pars(?:e|ing) error|syntax ?error|unexpected token|unexpected end of (?:file|input)|parse failed|could not parse`)},
 	{baseline.ValidationError, regexp.MustCompile(`(?i)validation (?:error|failed)|unknown function|undefined (?:function|name|variable)`)},
 	{baseline.IOError, regexp.MustCompile(`(?i)no such file or directory|permission denied|is a directory|FileNotFoundError|PermissionError|cannot open|could not read`)},
 	{baseline.RuntimeError, regexp.MustCompile(`Traceback \(most recent call last\)|(?i)runtime error|uncaught exception|panic: |\bException\b`)},

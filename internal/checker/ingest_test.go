@@ -303,3 +303,22 @@ func TestIngestSARIFErrorsNameTheField(t *testing.T) {
 		}
 	}
 }
+
+// TestIngestSARIFParsingErrorNotification: ESLint words every fatal
+// error "Parsing error: …", whatever follows.
+func TestIngestSARIFParsingErrorNotification(t *testing.T) {
+	t.Parallel()
+	const in = `{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "ESLint"}},
+	  "artifacts": [{"location": {"uri": "a.js"}}],
+	  "invocations": [{"executionSuccessful": false, "toolConfigurationNotifications": [{"level": "error",
+	    "message": {"text": "Parsing error: Identifier 'x' has already been declared"}, "descriptor": {"id": "ESL0999"},
+	    "locations": [{"physicalLocation": {"artifactLocation": {"uri": "a.js", "index": 0}, "region": {"startLine": 3}}}]}]}]}]}`
+	got, err := Ingest(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Status{{File: "a.js", CodeName: "PARSE_ERROR", Line: 3, Message: "Parsing error: Identifier 'x' has already been declared", Evidence: FromIngest}}
+	if diff := cmp.Diff(want, got.Statuses); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

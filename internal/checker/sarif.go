@@ -126,6 +126,9 @@ func ingestSARIF(r io.Reader) (*Ingested, error) {
 	if err := dec.Decode(&log); err != nil {
 		return nil, fmt.Errorf("read SARIF: %w", err)
 	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("read SARIF: data after the log object (two logs in one file?)")
+	}
 	if log.Version != "2.1.0" {
 		return nil, fmt.Errorf("SARIF version %q: only 2.1.0 is supported", log.Version)
 	}

@@ -2,6 +2,8 @@ package checker
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -124,6 +126,15 @@ func FuzzIngest(f *testing.F) {
 	f.Add([]byte(sarifLog1))
 	f.Add([]byte(`{"ok":false,"code":20,"file":"a"}` + "\n" + `{"ok":true,"file":"b"}`))
 	f.Add([]byte(eslintSARIF))
+	// Real tools' logs (testdata/real).
+	for _, p := range []string{"eslint-sarif/out/eslint.sarif", "staticcheck-sarif/out/staticcheck-show-ignored.sarif",
+		"flawfinder-sarif/out/flawfinder.sarif", "gosec-sarif/out/gosec-track-suppressions.sarif"} {
+		data, err := os.ReadFile(filepath.Join("../../testdata/real", p))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
 	f.Add([]byte(`{"version":"2.1.0","runs":[{"results":[{"level":"ERROR","locations":[{"physicalLocation":{"artifactLocation":{"uri":"a"}}}]}]}]}`))
 	f.Add([]byte(`{"version":"2.1.0","runs":[{"results":[{"level":"error","message":{"text":"no location"}}]}]}`))
 	f.Add([]byte(`{"version":"2.1.0"}`))

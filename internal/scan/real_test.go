@@ -40,15 +40,17 @@ func TestRealSARIFVerdictsEqualTheTools(t *testing.T) {
 		sample, sarif string
 		// listsAll: the log lists every analysed file in artifacts, so a
 		// clean file is SUCCESS in the baseline; otherwise it is absent
-		// (staticcheck and flawfinder name only files with results).
+		// (staticcheck, flawfinder and gosec name only files with results).
 		listsAll bool
 	}{
 		{"eslint-sarif", "out/eslint.sarif", true},
 		{"staticcheck-sarif", "out/staticcheck-show-ignored.sarif", false},
 		{"flawfinder-sarif", "out/flawfinder.sarif", false},
+		{"gosec-sarif", "out/gosec-track-suppressions.sarif", false},
+		{"gosec-sarif", "out/gosec.sarif", false},
 	}
 	for _, tt := range tests {
-		t.Run(tt.sample, func(t *testing.T) {
+		t.Run(tt.sample+"/"+filepath.Base(tt.sarif), func(t *testing.T) {
 			t.Parallel()
 			dir := filepath.Join(realDir, tt.sample)
 			var fig linterFigures

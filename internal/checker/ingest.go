@@ -16,6 +16,11 @@ type Ingested struct {
 	Statuses []Status
 	Tool     string
 	Format   string // "jsonl" or "sarif"
+	// Partial: the source names only files with findings, not every file
+	// it checked (a SARIF run without artifacts, as staticcheck, gosec
+	// and flawfinder write), so a file it does not name may have passed
+	// or not been checked.
+	Partial bool
 }
 
 // maxIngestLine bounds one JSONL line.

@@ -137,8 +137,10 @@ func ingestSARIF(r io.Reader) (*Ingested, error) {
 	}
 	in := &sarifIngest{acc: newAccumulator(), rank: map[string]int{}}
 	var tools []string
+	partial := false
 	for ri := range *log.Runs {
 		run := &(*log.Runs)[ri]
+		partial = partial || len(run.Artifacts) == 0
 		if n := run.Tool.Driver.Name; n != "" && !slices.Contains(tools, n) {
 			tools = append(tools, n)
 		}
@@ -146,7 +148,7 @@ func ingestSARIF(r io.Reader) (*Ingested, error) {
 			return nil, err
 		}
 	}
-	return &Ingested{Statuses: in.acc.out, Tool: strings.Join(tools, ", "), Format: "sarif"}, nil
+	return &Ingested{Statuses: in.acc.out, Tool: strings.Join(tools, ", "), Format: "sarif", Partial: partial}, nil
 }
 
 type sarifIngest struct {

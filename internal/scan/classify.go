@@ -48,6 +48,9 @@ type tally struct {
 	// matched is how many files the run selected, before --limit and
 	// --shard.
 	matched int
+	// partial: the statuses named only files with findings, so Passed
+	// is not recorded.
+	partial bool
 }
 
 func newTally(supp []baseline.Suppression, now time.Time, listAll bool) *tally {
@@ -113,7 +116,10 @@ func (t *tally) finish() *baseline.Baseline {
 	if len(t.b.ByCategory) == 0 {
 		t.b.ByCategory = nil
 	}
-	if t.b.Passed == nil {
+	switch {
+	case t.partial:
+		t.b.Passed = nil
+	case t.b.Passed == nil:
 		t.b.Passed = []string{} // recorded, and empty
 	}
 	t.b.Normalize()

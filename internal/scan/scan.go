@@ -212,6 +212,9 @@ func ingest(o Options, t *tally) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("statuses %s: %w", name, err)
 	}
+	// A source that names only failing files cannot say which files
+	// passed: the baseline then does not claim to know.
+	t.partial = in.Partial
 	roots, checkout := absRoots(o.Paths), checkoutDir(o.Env)
 	type item struct {
 		rel string

@@ -139,6 +139,9 @@ func runScan(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 
 	b, err := scan.Build(ctx, o)
+	if errors.Is(err, scan.ErrNoFiles) {
+		return 0, fmt.Errorf("%w (--allow-empty accepts that)", err)
+	}
 	if err != nil {
 		return 0, err
 	}

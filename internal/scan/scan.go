@@ -139,7 +139,7 @@ func emptyError(o Options) error {
 	if len(globs) > 0 {
 		what += " matching " + strings.Join(globs, "; ")
 	}
-	return fmt.Errorf("%w %s; a run that checked nothing proves nothing (allow it with allow-empty)", ErrNoFiles, what)
+	return fmt.Errorf("%w %s; a run that checked nothing proves nothing", ErrNoFiles, what)
 }
 
 func (o *Options) defaults() error {

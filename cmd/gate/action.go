@@ -2,22 +2,35 @@ package main
 
 import (
 	"context"
-	"io"
+	"flag"
+	"fmt"
 
 	"github.com/org/gonogo-action/internal/action"
+	"github.com/org/gonogo-action/internal/cli"
 	"github.com/org/gonogo-action/internal/reap"
 )
 
-// `gate action` is the Docker action's entry point (the image's
-// ENTRYPOINT): it takes no arguments, only the INPUT_* and GITHUB_*
-// environment the runner sets (see docs/action.md).
-func init() {
-	subcommands["action"] = func(ctx context.Context, _ []string, _ io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-		// As PID 1 in the container, become a minimal init first: the
-		// work then runs in a child and orphans are reaped.
-		if code, ok := reap.Init(getenv); ok {
-			return code
-		}
-		return action.Run(ctx, stdout, stderr, getenv, action.Deps{})
+// runAction is `gate action`, the Docker action's entry point (the image's
+// ENTRYPOINT): it takes no arguments besides --version, only the INPUT_*
+// and GITHUB_* environment the runner sets (see docs/action.md).
+func runAction(ctx context.Context, args []string, stdio cli.Stdio, getenv func(string) string) int {
+	const name = "gate action"
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: gate action   (inputs come from INPUT_* variables; see docs/action.md)")
+		fs.PrintDefaults()
 	}
+	rest, err := cli.Parse(fs, args, stdio)
+	if err == nil && len(rest) > 0 {
+		err = cli.Usagef("unexpected argument %q (the action reads its inputs from INPUT_* variables)", rest[0])
+	}
+	if err != nil {
+		return cli.Exit(stdio.Err, name, err)
+	}
+	// As PID 1 in the container, become a minimal init first: the work
+	// then runs in a child and orphans are reaped.
+	if code, ok := reap.Init(getenv); ok {
+		return code
+	}
+	return action.Run(ctx, stdio.Out, stdio.Err, getenv, action.Deps{})
 }

@@ -6,6 +6,8 @@
 //	     [--jobs N] [--results F] [--sign-off F] [--approve ID=NAME ...]
 //	     [--approvals F] [--list] [--validate]
 //	gate sign|verify ...
+//	gate action
+//	gate --version
 //
 // The gates are declared in .github/gonogo.yml (see docs/gate.md): services
 // to start, then gates of kinds run, http, sse, coverage, audit, quiet,
@@ -18,8 +20,12 @@
 // --strict-manual: then they pass only when approved with --approve ID=NAME
 // or an approvals file (lines "ID NAME [SHA]").
 //
+// Every command and subcommand answers --version with the version stamped
+// at build time (internal/version).
+//
 // Exit status: 0 every mandatory gate passed, 1 a mandatory gate failed
-// (or the run was interrupted), 2 configuration or usage error.
+// (or the run was interrupted), 2 configuration or usage error, or an
+// output file could not be written.
 package main
 
 import (
@@ -27,6 +33,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/org/gonogo-action/internal/cli"
 )
 
 func main() {
@@ -37,7 +45,7 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	code := run(ctx, os.Args[1:], cli.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, os.Getenv)
 	stop()
 	os.Exit(code)
 }

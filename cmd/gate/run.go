@@ -10,32 +10,21 @@ import (
 	"os"
 	"strings"
 
+	"github.com/org/gonogo-action/internal/cli"
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/outfile"
 	"github.com/org/gonogo-action/internal/proc"
 	"github.com/org/gonogo-action/internal/report/signoff"
 )
 
-// Exit codes are API.
-const (
-	exitPass  = 0
-	exitFail  = 1
-	exitUsage = 2
-)
-
 const prog = "gate"
 
-// command is a subcommand's entry point, with the same contract as run.
-type command func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int
-
 // subcommands are dispatched on the first argument ("gate sign ...").
-// Register one by adding it here.
-var subcommands = map[string]command{}
-
-// usageError is reported as one line and exit code 2.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
+var subcommands = map[string]cli.Func{
+	"action": runAction, // the Docker action's entry point (action.go)
+	"sign":   runSign,   // sign scripts (sign.go, docs/signing.md)
+	"verify": runVerify, // check their signatures (sign.go)
+}
 
 type options struct {
 	config, profile, results, signOff, approvals string
@@ -44,48 +33,45 @@ type options struct {
 	jobs                                         int
 }
 
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+func run(ctx context.Context, args []string, stdio cli.Stdio, getenv func(string) string) int {
 	if len(args) > 0 {
 		if sub, ok := subcommands[args[0]]; ok {
-			return sub(ctx, args[1:], stdin, stdout, stderr, getenv)
+			return sub(ctx, args[1:], stdio, getenv)
 		}
 	}
-	opt, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitPass
-	}
+	return cli.Exit(stdio.Err, prog, runGates(ctx, args, stdio, getenv))
+}
+
+// runGates is gate without a subcommand: run the gates, write the results.
+func runGates(ctx context.Context, args []string, stdio cli.Stdio, getenv func(string) string) error {
+	opt, err := parseFlags(args, stdio)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v (see gate --help)\n", prog, err)
-		return exitUsage
+		return err
 	}
 	cfg, err := gate.LoadConfig(opt.config)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-		return exitUsage
+		return err
 	}
 	// An unknown --gates id is a usage error for --validate and --list
 	// too: a CI step checking its gate list must hear about a typo.
 	if _, err := gate.Select(cfg, opt.gates); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-		return exitUsage
+		return cli.Usagef("%w", err)
 	}
 	if opt.validate {
-		fmt.Fprintf(stdout, "%s: valid, %d gate(s), %d service(s)\n", opt.config, len(cfg.Gates), len(cfg.Services))
-		return exitPass
+		fmt.Fprintf(stdio.Out, "%s: valid, %d gate(s), %d service(s)\n", opt.config, len(cfg.Gates), len(cfg.Services))
+		return nil
 	}
 	if opt.list {
-		list(stdout, cfg)
-		return exitPass
+		list(stdio.Out, cfg)
+		return nil
 	}
 	approvals, err := loadApprovals(opt)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-		return exitUsage
+		return err
 	}
 	for id := range approvals {
 		if cfg.Gate(id) == nil {
-			fmt.Fprintf(stderr, "%s: approval for unknown gate %q\n", prog, id)
-			return exitUsage
+			return cli.Usagef("approval for unknown gate %q", id)
 		}
 	}
 	gates := opt.gates
@@ -94,20 +80,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	res, err := gate.Run(ctx, cfg, gate.Options{
 		Gates: gates, StrictManual: opt.strictManual, Profile: opt.profile, Jobs: opt.jobs,
-		Approvals: approvals, Environ: proc.InheritedEnv(getenv), Log: stderr,
+		Approvals: approvals, Environ: proc.InheritedEnv(getenv), Log: stdio.Err,
 	})
-	var ue *gate.UsageError
-	if errors.As(err, &ue) {
-		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-		return exitUsage
-	}
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-		return exitFail
+		return err
 	}
+	// A verdict without its record is no verdict: a write failure exits 2
+	// even when every gate passed.
 	if err := writeOutputs(opt, res); err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", prog, err)
-		return exitUsage
+		return err
 	}
 	passed, manual := 0, 0
 	for _, g := range res.Gates {
@@ -129,21 +110,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case manual > 1:
 		followups = fmt.Sprintf(", %d manual follow-ups", manual)
 	}
-	fmt.Fprintf(stdout, "%s (%d/%d gates passed%s)\n", verdict, passed, len(res.Gates), followups)
+	fmt.Fprintf(stdio.Out, "%s (%d/%d gates passed%s)\n", verdict, passed, len(res.Gates), followups)
 	if res.Meta.Interrupted {
-		fmt.Fprintf(stderr, "%s: interrupted; results written with unfinished gates marked\n", prog)
+		fmt.Fprintf(stdio.Err, "%s: interrupted; results written with unfinished gates marked\n", prog)
 	}
 	if !res.Meta.AllPassed {
-		return exitFail
+		return cli.ErrFailed
 	}
-	return exitPass
+	return nil
 }
 
-func parseFlags(args []string, stderr io.Writer) (*options, error) {
+func parseFlags(args []string, stdio cli.Stdio) (*options, error) {
 	opt := &options{}
 	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
-	// Errors are reported as one line by run; the flag list only on -help.
-	fs.SetOutput(io.Discard)
 	fs.StringVar(&opt.config, "config", gate.DefaultConfigPath, "gates configuration `file`")
 	fs.BoolVar(&opt.all, "all", false, "run every gate (the default)")
 	fs.Func("gates", "run only these gate `ids` (space or comma separated) and what they need", func(s string) error {
@@ -159,33 +138,26 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&opt.jobs, "jobs", 0, "gates run at once (default max(8, CPUs))")
 	fs.StringVar(&opt.results, "results", "gate_results.json", "write the JSON results to `file` (empty: do not)")
 	fs.StringVar(&opt.signOff, "sign-off", "gate_sign_off.md", "write the markdown sign-off to `file` (empty: do not)")
-	fs.Func("approve", "approve a manual gate: `ID=NAME` (repeatable)", func(s string) error {
-		opt.approve = append(opt.approve, s)
-		return nil
-	})
+	fs.Var((*cli.List)(&opt.approve), "approve", "approve a manual gate: `ID=NAME` (repeatable)")
 	fs.StringVar(&opt.approvals, "approvals", "", "approvals `file`: lines \"ID NAME [SHA]\"")
 	fs.BoolVar(&opt.list, "list", false, "list the gates and exit")
 	fs.BoolVar(&opt.validate, "validate", false, "validate the configuration and exit")
-	if err := fs.Parse(spreadGates(args)); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stderr)
-			fmt.Fprintln(stderr, "usage: gate [flags]   (gate sign|verify ... for the subcommands; see docs/gate.md)")
-			fs.PrintDefaults()
-			return nil, err
-		}
-		if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: "); ok {
-			return nil, &usageError{msg: "unknown flag " + name}
-		}
-		return nil, &usageError{msg: err.Error()}
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: gate [flags]   (gate sign|verify ... for the subcommands; see docs/gate.md)")
+		fs.PrintDefaults()
 	}
-	if fs.NArg() > 0 {
-		return nil, &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	rest, err := cli.Parse(fs, spreadGates(args), stdio)
+	if err != nil {
+		return nil, err
+	}
+	if len(rest) > 0 {
+		return nil, cli.Usagef("unexpected argument %q", rest[0])
 	}
 	if opt.jobs < 0 {
-		return nil, &usageError{msg: "--jobs must be positive"}
+		return nil, cli.Usagef("--jobs must be positive")
 	}
 	if opt.all && len(opt.gates) > 0 {
-		return nil, &usageError{msg: "--all and --gates exclude each other"}
+		return nil, cli.Usagef("--all and --gates exclude each other")
 	}
 	return opt, nil
 }
@@ -218,7 +190,7 @@ func loadApprovals(opt *options) (map[string]gate.Approval, error) {
 	for _, a := range opt.approve {
 		id, name, ok := strings.Cut(a, "=")
 		if !ok || id == "" || name == "" {
-			return nil, &usageError{msg: fmt.Sprintf("--approve %q: want ID=NAME", a)}
+			return nil, cli.Usagef("--approve %q: want ID=NAME", a)
 		}
 		out[id] = gate.Approval{By: name, Source: "--approve"}
 	}

@@ -29,9 +29,10 @@
 //	--fail-on CODE,...    exit 1 when an unsuppressed file ends with one of these
 //	--list-all            list SUCCESS files too
 //	--no-progress         no progress line on stderr
+//	--version             print the version stamped at build time and exit
 //
 // Exit codes: 0 ran (whatever the files' statuses), 1 --fail-on matched,
-// 2 usage or input error.
+// 2 usage or input error, or an output file could not be written.
 //
 // SOURCE_DATE_EPOCH, when set, fixes the timestamp (and zeroes the
 // duration) for reproducible output.
@@ -42,11 +43,13 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/org/gonogo-action/internal/cli"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ())
+	code := run(ctx, os.Args[1:], cli.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, os.Getenv)
 	stop()
 	os.Exit(code)
 }

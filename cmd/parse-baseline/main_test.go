@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/org/gonogo-action/internal/cli"
 	"github.com/org/gonogo-action/internal/clitest"
 	"github.com/org/gonogo-action/internal/golden"
 
@@ -23,7 +24,7 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"parse-baseline": func() {
-			os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Environ()))
+			os.Exit(run(context.Background(), os.Args[1:], cli.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, os.Getenv))
 		},
 		"fakecheck": fakecheck,
 	})

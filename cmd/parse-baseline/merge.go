@@ -4,16 +4,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 
 	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/cli"
 	"github.com/org/gonogo-action/internal/scan"
 )
 
 // runMerge joins shard baselines into the baseline of the whole run.
-func runMerge(args []string, stdout, stderr io.Writer, env func(string) string) (int, error) {
+func runMerge(args []string, stdio cli.Stdio, getenv func(string) string) error {
 	fs := flag.NewFlagSet(name+" merge", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	output := fs.String("output", defaultOutput, "merged baseline `FILE` (- = stdout)")
 	markdown := fs.String("markdown", "", "markdown summary `FILE`")
 	historyDir := fs.String("history-dir", "", "`DIR` for timestamped snapshots and trends.json")
@@ -22,32 +21,32 @@ func runMerge(args []string, stdout, stderr io.Writer, env func(string) string) 
 		fmt.Fprintf(fs.Output(), "usage: %s merge [flags] SHARD.json ...\n\nflags:\n", name)
 		fs.PrintDefaults()
 	}
-	files, err := parseInterleaved(fs, args)
+	files, err := cli.Parse(fs, args, stdio)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	if len(files) == 0 {
-		return 0, errors.New("merge: name the shard baselines to merge, e.g. merge shard-*.json")
+		return errors.New("merge: name the shard baselines to merge, e.g. merge shard-*.json")
 	}
-	failOn, err := parseCodes(*failOnFlag)
+	failOn, err := cli.Codes("--fail-on", *failOnFlag)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	now, err := clock(env)
+	now, err := cli.Clock(getenv)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	parts := make([]*baseline.Baseline, 0, len(files))
 	for _, f := range files {
 		b, err := baseline.Read(f)
 		if err != nil {
-			return 0, err
+			return err
 		}
 		parts = append(parts, b)
 	}
 	merged, err := scan.Merge(parts)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	return finish(merged, *output, *markdown, *historyDir, failOn, now(), stdout, stderr)
+	return finish(merged, *output, *markdown, *historyDir, failOn, now(), stdio)
 }

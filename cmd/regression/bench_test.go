@@ -8,6 +8,7 @@ import (
 
 	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/baseline/baselinetest"
+	"github.com/org/gonogo-action/internal/cli"
 )
 
 // BenchmarkRegression200k is a whole run (read both, compare, write the
@@ -36,8 +37,8 @@ func BenchmarkRegression200k(b *testing.B) {
 	args := []string{"--new", next, "--ref", ref, "--output", filepath.Join(dir, "report.json"), "--markdown", filepath.Join(dir, "report.md")}
 	b.ReportAllocs()
 	for b.Loop() {
-		if code := run(context.Background(), args, io.Discard, io.Discard, func(string) string { return "" }); code != exitRegression {
-			b.Fatalf("exit code %d, want %d", code, exitRegression)
+		if code := run(context.Background(), args, cli.Stdio{Out: io.Discard, Err: io.Discard}, func(string) string { return "" }); code != cli.ExitFail {
+			b.Fatalf("exit code %d, want %d", code, cli.ExitFail)
 		}
 	}
 }

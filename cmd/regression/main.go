@@ -5,6 +5,7 @@
 //	regression --new FILE --ref FILE [--abs-threshold 5] [--rel-threshold 0.10]
 //	           [--codes PARSE_ERROR,VALIDATION_ERROR] [--fail-on-new CODE,...]
 //	           [--include-suppressed] [--output FILE] [--markdown FILE]
+//	regression --version
 //
 // A code regresses when delta = new - old > abs-threshold and
 // delta/old > rel-threshold; with old = 0 only the absolute test applies.
@@ -12,8 +13,9 @@
 // of the counts unless --include-suppressed. The JSON report goes to stdout
 // (and --output); --markdown writes a table for a PR comment.
 //
-// Exit codes: 0 no regression, 1 regression, 2 usage or input error.
-// SOURCE_DATE_EPOCH, when set, fixes the report's timestamp.
+// Exit codes: 0 no regression, 1 regression, 2 usage or input error, or an
+// output file could not be written. SOURCE_DATE_EPOCH, when set, fixes the
+// report's timestamp; a value that is not a number is refused.
 package main
 
 import (
@@ -21,11 +23,13 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/org/gonogo-action/internal/cli"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	code := run(ctx, os.Args[1:], cli.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, os.Getenv)
 	stop()
 	os.Exit(code)
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/org/gonogo-action/internal/cli"
 	"github.com/org/gonogo-action/internal/clitest"
 	"github.com/org/gonogo-action/internal/golden"
 
@@ -13,7 +14,9 @@ import (
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"regression": func() { os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, os.Getenv)) },
+		"regression": func() {
+			os.Exit(run(context.Background(), os.Args[1:], cli.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, os.Getenv))
+		},
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/cli"
 	"github.com/org/gonogo-action/internal/scan"
 )
 
@@ -45,8 +46,8 @@ func TestLinterFindingsGatedByDefault(t *testing.T) {
 		}
 	}
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"--ref", filepath.Join(dir, "ref.json"), "--new", filepath.Join(dir, "new.json")}, &stdout, &stderr, func(string) string { return "" })
-	if code != exitRegression || !strings.Contains(stderr.String(), "regression: VALIDATION_ERROR grew 29 → 37 (+8") {
-		t.Errorf("exit %d, stderr %q; want %d and a VALIDATION_ERROR regression", code, stderr.String(), exitRegression)
+	code := run(context.Background(), []string{"--ref", filepath.Join(dir, "ref.json"), "--new", filepath.Join(dir, "new.json")}, cli.Stdio{Out: &stdout, Err: &stderr}, func(string) string { return "" })
+	if code != cli.ExitFail || !strings.Contains(stderr.String(), "regression: VALIDATION_ERROR grew 29 → 37 (+8") {
+		t.Errorf("exit %d, stderr %q; want %d and a VALIDATION_ERROR regression", code, stderr.String(), cli.ExitFail)
 	}
 }

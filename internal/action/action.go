@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/org/gonogo-action/internal/cli"
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/github"
 	"github.com/org/gonogo-action/internal/githubactions"
@@ -23,13 +24,6 @@ import (
 	"github.com/org/gonogo-action/internal/proc"
 	"github.com/org/gonogo-action/internal/report/signoff"
 	"github.com/org/gonogo-action/internal/safetext"
-)
-
-// Exit codes, as the CLIs'.
-const (
-	ExitPass  = 0
-	ExitFail  = 1
-	ExitUsage = 2
 )
 
 const prog = "gate action"
@@ -103,7 +97,7 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 	if ev.Name == "issue_comment" {
 		defer r.apiPhase()()
 		r.onCommentEdited()
-		return ExitPass // a sign-off is recorded; the next run applies it
+		return cli.ExitPass // a sign-off is recorded; the next run applies it
 	}
 
 	var res *gate.Results
@@ -147,9 +141,9 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 	body := render(res, r.runURL(), r.now(), prNum > 0, r.approvals, headSHA)
 	r.report(res, body, fetch, prNum, headSHA)
 	if !res.Meta.AllPassed {
-		return ExitFail
+		return cli.ExitFail
 	}
-	return ExitPass
+	return cli.ExitPass
 }
 
 // fail reports a usage, input or configuration error: one stderr line and,
@@ -160,7 +154,7 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 func fail(act *githubactions.Action, stderr io.Writer, err error) int {
 	fmt.Fprintf(stderr, "%s: %s\n", prog, safetext.LogLine(err.Error()))
 	_ = act.Annotate(githubactions.Annotation{Level: githubactions.Error, Title: "gonogo", Message: err.Error()})
-	return ExitUsage
+	return cli.ExitError
 }
 
 // evaluate runs the gates (mode run) and writes gate_results.json and

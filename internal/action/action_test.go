@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/org/gonogo-action/internal/cli"
 	"github.com/org/gonogo-action/internal/github"
 	"github.com/org/gonogo-action/internal/github/ghfake"
 )
@@ -169,7 +170,7 @@ func TestPullRequestRun(t *testing.T) {
 		ghfake.JSON(201, map[string]any{"id": 1})(w, r)
 	})
 	f := newFixture(t, api, "pull_request", prEvent(7, "headsha"), nil)
-	if code := f.run(t); code != ExitPass {
+	if code := f.run(t); code != cli.ExitPass {
 		t.Fatalf("exit %d; stderr:\n%s\nstdout:\n%s", code, f.errb, f.out)
 	}
 	for _, want := range []string{"## Go / no-go: ✅ GO", "| Smoke |", "Parse regression", "**Reference:** main at `0000000`, [run 20](https://github.com/o/r/actions/runs/20), 5 days old", "[Run and full report](https://github.com/o/r/actions/runs/99)"} {
@@ -222,7 +223,7 @@ func TestSecondRunEditsTheComment(t *testing.T) {
 	var body string
 	api.On("PATCH", "/repos/o/r/issues/comments/900", captureBody(t, &body, 200, 900))
 	f := newFixture(t, api, "pull_request", prEvent(7, "headsha"), map[string]string{"statuses": "none"})
-	if code := f.run(t); code != ExitPass {
+	if code := f.run(t); code != cli.ExitPass {
 		t.Fatalf("exit %d; stderr:\n%s", code, f.errb)
 	}
 	if !strings.Contains(body, "Go / no-go") {
@@ -238,7 +239,7 @@ func TestForkPullRequestWarnsAndPasses(t *testing.T) {
 	api.On("POST", "/repos/o/r/issues/7/comments", ghfake.Error(403, "Resource not accessible by integration"))
 	api.On("POST", "/repos/o/r/statuses/forksha", ghfake.Error(403, "Resource not accessible by integration"))
 	f := newFixture(t, api, "pull_request", prEvent(7, "forksha"), nil)
-	if code := f.run(t); code != ExitPass {
+	if code := f.run(t); code != cli.ExitPass {
 		t.Fatalf("exit %d; stderr:\n%s", code, f.errb)
 	}
 	if !strings.Contains(f.out.String(), "::warning title=gonogo::comment not written") {
@@ -254,7 +255,7 @@ func TestPushToMainPostsNothing(t *testing.T) {
 	api := ghfake.NewAPI(t, token)
 	expectReference(t, api) // the ratchet still compares with the previous main
 	f := newFixture(t, api, "push", map[string]any{"ref": "refs/heads/main"}, nil)
-	if code := f.run(t); code != ExitPass {
+	if code := f.run(t); code != cli.ExitPass {
 		t.Fatalf("exit %d; stderr:\n%s", code, f.errb)
 	}
 	if _, err := os.Stat(filepath.Join(f.ws, "parse_baseline.json")); err != nil {
@@ -299,8 +300,8 @@ func TestReportMode(t *testing.T) {
 			f := newFixture(t, api, "workflow_run", ev, map[string]string{"mode": "report", "working-directory": "results"})
 			write(t, filepath.Join(f.ws, "results/gate_results.json"), results)
 			write(t, filepath.Join(f.ws, "results/gonogo_pr.json"), tt.pr)
-			if code := f.run(t); code != ExitFail {
-				t.Fatalf("exit %d, want %d (the gates failed); stderr:\n%s", code, ExitFail, f.errb)
+			if code := f.run(t); code != cli.ExitFail {
+				t.Fatalf("exit %d, want %d (the gates failed); stderr:\n%s", code, cli.ExitFail, f.errb)
 			}
 			if tt.comments && (!strings.Contains(body, "❌ NO-GO") || strings.Contains(body, "<img")) {
 				t.Errorf("comment:\n%s", body)
@@ -321,8 +322,8 @@ func TestUsageErrors(t *testing.T) {
 		t.Run(fmt.Sprint(in), func(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t, nil, "push", map[string]any{}, in)
-			if code := f.run(t); code != ExitUsage {
-				t.Errorf("exit %d, want %d; stderr %s", code, ExitUsage, f.errb)
+			if code := f.run(t); code != cli.ExitError {
+				t.Errorf("exit %d, want %d; stderr %s", code, cli.ExitError, f.errb)
 			}
 			if !strings.HasPrefix(f.errb.String(), "gate action: ") {
 				t.Errorf("stderr = %q", f.errb)
@@ -336,7 +337,7 @@ func TestMissingReferenceInput(t *testing.T) {
 	for _, tt := range []struct {
 		input string
 		code  int
-	}{{"warn", ExitPass}, {"fail", ExitFail}} {
+	}{{"warn", cli.ExitPass}, {"fail", cli.ExitFail}} {
 		t.Run(tt.input, func(t *testing.T) {
 			t.Parallel()
 			api := ghfake.NewAPI(t, token)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/org/gonogo-action/internal/cli"
 	"github.com/org/gonogo-action/internal/github/ghfake"
 )
 
@@ -41,7 +42,7 @@ func TestSlowOrHugeAPICostsAWarningOnly(t *testing.T) {
 			write(t, filepath.Join(f.ws, ".github/gonogo.yml"), "version: 1\ngates:\n  - {id: smoke, title: Smoke, run: echo ok}\n")
 			start := time.Now()
 			code := f.runWith(t, func(d *Deps) { d.GitHub.MaxResponse = 1 << 20 })
-			if code != ExitPass {
+			if code != cli.ExitPass {
 				t.Fatalf("exit %d; stderr:\n%s", code, f.errb)
 			}
 			if d := time.Since(start); d > 10*time.Second {
@@ -74,8 +75,8 @@ func TestReportTimeoutInput(t *testing.T) {
 		t.Run(v, func(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t, nil, "push", map[string]any{}, map[string]string{"report-timeout": v})
-			if code := f.run(t); code != ExitUsage || !strings.Contains(f.errb.String(), "input report-timeout") {
-				t.Errorf("exit %d, want %d; stderr %s", code, ExitUsage, f.errb)
+			if code := f.run(t); code != cli.ExitError || !strings.Contains(f.errb.String(), "input report-timeout") {
+				t.Errorf("exit %d, want %d; stderr %s", code, cli.ExitError, f.errb)
 			}
 		})
 	}

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/org/gonogo-action/internal/cli"
 )
 
 // The workspace is the pull request's checkout, and the runner's files are
@@ -31,25 +33,25 @@ gates:
 	}{
 		{"results file is a link", nil, func(t *testing.T, f *fixture, env string) {
 			symlink(t, env, filepath.Join(f.ws, "gate_results.json"))
-		}, ExitUsage, "gate_results.json is a symbolic link"},
+		}, cli.ExitError, "gate_results.json is a symbolic link"},
 		{"sign-off file is a link", nil, func(t *testing.T, f *fixture, env string) {
 			symlink(t, env, filepath.Join(f.ws, "gate_sign_off.md"))
-		}, ExitUsage, "gate_sign_off.md is a symbolic link"},
+		}, cli.ExitError, "gate_sign_off.md is a symbolic link"},
 		{"working directory is a link", map[string]string{"working-directory": "sub"}, func(t *testing.T, f *fixture, env string) {
 			write(t, filepath.Join(filepath.Dir(env), ".github/gonogo.yml"), "version: 1\ngates:\n  - {id: smoke, run: echo ok}\n")
 			symlink(t, filepath.Dir(env), filepath.Join(f.ws, "sub"))
-		}, ExitUsage, "sub is a symbolic link"},
+		}, cli.ExitError, "sub is a symbolic link"},
 		{"baseline output is a link", nil, func(t *testing.T, f *fixture, env string) {
 			write(t, filepath.Join(f.ws, ".github/gonogo.yml"), strings.ReplaceAll(parseConfig, "%s", "parse_baseline.json"))
 			symlink(t, env, filepath.Join(f.ws, "parse_baseline.json"))
-		}, ExitFail, ""},
+		}, cli.ExitFail, ""},
 		{"baseline output leaves the workspace", nil, func(t *testing.T, f *fixture, env string) {
 			rel, _ := filepath.Rel(f.ws, env)
 			write(t, filepath.Join(f.ws, ".github/gonogo.yml"), strings.ReplaceAll(parseConfig, "%s", rel))
-		}, ExitFail, ""},
+		}, cli.ExitFail, ""},
 		{"baseline output is absolute", nil, func(t *testing.T, f *fixture, env string) {
 			write(t, filepath.Join(f.ws, ".github/gonogo.yml"), strings.ReplaceAll(parseConfig, "%s", env))
-		}, ExitFail, ""},
+		}, cli.ExitFail, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

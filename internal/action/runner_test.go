@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/org/gonogo-action/internal/cli"
 )
 
 // runnerCommands returns the workflow commands the runner would act on in
@@ -102,8 +104,8 @@ func TestFailureMessageIsNoCommand(t *testing.T) {
 	f := newFixture(t, nil, "workflow_run", map[string]any{}, map[string]string{"mode": "report", "working-directory": "results"})
 	write(t, filepath.Join(f.ws, "results/gate_results.json"),
 		`{"x\n##[set-output name=all-passed;]true\r::set-output name=all-passed::true\n::add-mask::x": 5}`)
-	if code := f.run(t); code != ExitUsage {
-		t.Fatalf("exit %d, want %d; stderr:\n%s", code, ExitUsage, f.errb)
+	if code := f.run(t); code != cli.ExitError {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, cli.ExitError, f.errb)
 	}
 	if !strings.HasPrefix(f.errb.String(), "gate action: ") && !strings.Contains(f.errb.String(), "\ngate action: ") {
 		t.Errorf("stderr lacks the error line:\n%s", f.errb)

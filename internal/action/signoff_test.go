@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/org/gonogo-action/internal/cli"
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/github"
 	"github.com/org/gonogo-action/internal/github/ghfake"
@@ -89,7 +90,7 @@ func TestSignOffFromTheComment(t *testing.T) {
 			f := newFixture(t, api, "pull_request", prEvent(7, head), map[string]string{"strict-manual": "true", "statuses": "none"})
 			write(t, filepath.Join(f.ws, ".github/gonogo.yml"), manualConfig)
 			code := f.run(t)
-			if tt.passes != (code == ExitPass) {
+			if tt.passes != (code == cli.ExitPass) {
 				t.Fatalf("exit %d; stderr:\n%s", code, f.errb)
 			}
 			want := "- [ ] <!-- gonogo-signoff id=qa --> **QA pass**: tick to sign off"
@@ -125,7 +126,7 @@ func TestCommentEditedRecordsSignOff(t *testing.T) {
 		"issue":   map[string]any{"number": 7, "pull_request": map[string]any{"url": "https://api.github.com/repos/o/r/pulls/7"}},
 	}
 	f := newFixture(t, api, "issue_comment", ev, nil)
-	if code := f.run(t); code != ExitPass {
+	if code := f.run(t); code != cli.ExitPass {
 		t.Fatalf("exit %d; stderr:\n%s", code, f.errb)
 	}
 	if !strings.Contains(body, "by=bob sha="+head) || !strings.HasPrefix(body, github.Marker("gonogo")) {
@@ -153,7 +154,7 @@ func TestReportModeIgnoresForgedApprovals(t *testing.T) {
 	f := newFixture(t, api, "workflow_run", ev, map[string]string{"mode": "report", "statuses": "none"})
 	write(t, filepath.Join(f.ws, "gate_results.json"), results)
 	write(t, filepath.Join(f.ws, "gonogo_pr.json"), `{"number": 7, "head_sha": "`+head+`"}`)
-	if code := f.run(t); code != ExitPass {
+	if code := f.run(t); code != cli.ExitPass {
 		t.Fatalf("exit %d; stderr:\n%s", code, f.errb)
 	}
 	if !strings.Contains(body, "- [ ] <!-- gonogo-signoff id=qa --> **QA pass**: tick to sign off") || strings.Contains(body, "by=alice") {
@@ -203,7 +204,7 @@ func TestSignOffDuringTheRunIsKept(t *testing.T) {
 	api.On("PATCH", "/repos/o/r/issues/comments/900", captureBody(t, &body, 200, 900))
 	f := newFixture(t, api, "pull_request", prEvent(7, head), map[string]string{"statuses": "none"})
 	write(t, filepath.Join(f.ws, ".github/gonogo.yml"), manualConfig)
-	if code := f.run(t); code != ExitPass {
+	if code := f.run(t); code != cli.ExitPass {
 		t.Fatalf("exit %d; stderr:\n%s", code, f.errb)
 	}
 	if want := "by=bob sha=" + head; !strings.Contains(body, want) {
@@ -225,8 +226,8 @@ func TestSignOffBySomeoneWithoutWriteAccessDoesNotCount(t *testing.T) {
 	api.On("PATCH", "/repos/o/r/issues/comments/900", captureBody(t, &body, 200, 900))
 	f := newFixture(t, api, "pull_request", prEvent(7, head), map[string]string{"strict-manual": "true", "statuses": "none"})
 	write(t, filepath.Join(f.ws, ".github/gonogo.yml"), manualConfig)
-	if code := f.run(t); code != ExitFail {
-		t.Fatalf("exit %d, want %d (qa is not signed off); stderr:\n%s", code, ExitFail, f.errb)
+	if code := f.run(t); code != cli.ExitFail {
+		t.Fatalf("exit %d, want %d (qa is not signed off); stderr:\n%s", code, cli.ExitFail, f.errb)
 	}
 	if !strings.Contains(body, "- [ ] <!-- gonogo-signoff id=qa --> **QA pass**: tick to sign off") {
 		t.Errorf("comment still shows the sign-off:\n%s", body)

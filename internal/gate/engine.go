@@ -71,14 +71,9 @@ type Approval struct {
 // DefaultJobs is enough for a handful of gates to run at once.
 func DefaultJobs() int { return max(8, runtime.NumCPU()) }
 
-// UsageError is a request the configuration cannot satisfy (an unknown
-// gate id); the CLI maps it to exit code 2.
-type UsageError struct{ Msg string }
-
-func (e *UsageError) Error() string { return e.Msg }
-
 // Select returns the ids to run: the requested ones plus, transitively,
-// the gates they need, in configuration order.
+// the gates they need, in configuration order. An unknown id is an error
+// (the commands exit 2 on it).
 func Select(cfg *Config, ids []string) ([]string, error) {
 	if len(ids) == 0 {
 		out := make([]string, len(cfg.Gates))
@@ -104,7 +99,7 @@ func Select(cfg *Config, ids []string) ([]string, error) {
 			for i, g := range cfg.Gates {
 				known[i] = g.ID
 			}
-			return nil, &UsageError{Msg: fmt.Sprintf("unknown gate %q (declared: %s)", id, strings.Join(known, ", "))}
+			return nil, fmt.Errorf("unknown gate %q (declared: %s)", id, strings.Join(known, ", "))
 		}
 		add(id)
 	}
@@ -119,7 +114,8 @@ func Select(cfg *Config, ids []string) ([]string, error) {
 
 // Run starts the services, runs the selected gates (in parallel, needs
 // first, each within its timeout) and stops the services. It returns an
-// error only for a usage problem; every gate problem is a failing result.
+// error only for a usage problem (an unknown gate id); every gate problem
+// is a failing result.
 // When ctx is cancelled (Ctrl-C) it still returns results: running gates
 // are marked cancelled, the others not_run, and Meta.Interrupted is set.
 func Run(ctx context.Context, cfg *Config, opt Options) (*Results, error) {

@@ -18,10 +18,10 @@ const PasswordEnv = "MINISIGN_PASSWORD"
 // maxPassword bounds a password line read from stdin.
 const maxPassword = 4096
 
-// passwordSource returns the password of an encrypted secret key: from
+// PasswordSource returns the password of an encrypted secret key: from
 // PasswordEnv when set, else typed at the terminal with echo off when stdin is
 // one, else the first line of stdin. It is asked at most once.
-func passwordSource(stdin io.Reader, stderr io.Writer, getenv func(string) string) func() ([]byte, error) {
+func PasswordSource(stdin io.Reader, stderr io.Writer, getenv func(string) string) func() ([]byte, error) {
 	return func() ([]byte, error) {
 		if pw := getenv(PasswordEnv); pw != "" {
 			return []byte(pw), nil

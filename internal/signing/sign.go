@@ -96,3 +96,13 @@ func fileSHA256(p string) (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
+
+// LoadSecretKey reads a minisign secret key file (at most 1 MiB); password
+// is asked only when the key is encrypted (see PasswordSource).
+func LoadSecretKey(path string, password func() ([]byte, error)) (minisign.SecretKey, error) {
+	data, err := readCapped(path)
+	if err != nil {
+		return minisign.SecretKey{}, fmt.Errorf("read secret key: %w", err)
+	}
+	return minisign.ParseSecretKey(data, password)
+}

@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/org/gonogo-action/internal/baseline"
+)
+
+// Clock is the commands' clock: the real one, or the fixed instant of
+// SOURCE_DATE_EPOCH (seconds since 1970, UTC) for reproducible output
+// (https://reproducible-builds.org/specs/source-date-epoch/). A value that
+// is set but not a number is refused, never ignored: the output would not be
+// the reproducible one that was asked for.
+func Clock(getenv func(string) string) (func() time.Time, error) {
+	s := getenv("SOURCE_DATE_EPOCH")
+	if s == "" {
+		return time.Now, nil
+	}
+	sec, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("SOURCE_DATE_EPOCH=%q: want seconds since 1970", s)
+	}
+	t := time.Unix(sec, 0).UTC()
+	return func() time.Time { return t }, nil
+}
+
+// Codes parses the value of a flag naming status codes (--fail-on,
+// --codes, --fail-on-new): names separated by commas or spaces, any case.
+// An unknown name is a *UsageError that lists the known ones.
+func Codes(flagName, s string) ([]string, error) {
+	var out []string
+	for _, c := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		c = strings.ToUpper(c)
+		if _, ok := baseline.CodeByName(c); !ok {
+			known := make([]string, len(baseline.Codes))
+			for i, k := range baseline.Codes {
+				known[i] = k.Name
+			}
+			return nil, Usagef("%s %s: unknown code (known: %s)", flagName, c, strings.Join(known, ", "))
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}

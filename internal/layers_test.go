@@ -65,6 +65,14 @@ func TestLayers(t *testing.T) {
 	}
 	forbid("internal/signing", []string{"internal/scan"}, "signing needs globs, not the parse-baseline engine")
 	forbid("internal/gate", []string{"internal/githubactions"}, "the engine does not speak the runner protocol")
+	for _, p := range domain {
+		if p != "internal/action" { // the action's entry point speaks in exit codes
+			forbid(p, []string{"internal/cli"}, "the command scaffold sits on top; the domain returns errors")
+		}
+	}
+	for _, a := range adapters {
+		forbid(a, []string{"internal/cli"}, "the command scaffold sits on top")
+	}
 	for pkg, d := range deps {
 		for _, dep := range d {
 			if strings.HasPrefix(dep, "cmd/") {

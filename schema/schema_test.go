@@ -115,6 +115,17 @@ func TestSchemaRejects(t *testing.T) {
 			t.Errorf("%s: schema accepts it", name)
 		}
 	}
+	// The gate limit of internal/gate: at the limit accepted, past it refused.
+	for n, ok := range map[int]bool{gate.MaxGates: true, gate.MaxGates + 1: false} {
+		gates := make([]any, n)
+		for i := range gates {
+			gates[i] = map[string]any{"id": fmt.Sprintf("g%d", i), "manual": true}
+		}
+		errs := validate(schema, schema, map[string]any{"version": 1.0, "gates": gates}, "$")
+		if ok != (len(errs) == 0) {
+			t.Errorf("%d gates: accepted = %v, want %v (%v)", n, len(errs) == 0, ok, errs)
+		}
+	}
 	// A manual gate needs no kind.
 	if errs := validate(schema, schema, yamlToJSON(t, []byte("version: 1\ngates: [{id: a, manual: true}]")), "$"); len(errs) > 0 {
 		t.Errorf("manual gate rejected: %v", errs)
@@ -184,6 +195,10 @@ func validate(root, s map[string]any, v any, at string) []string {
 		case "minItems":
 			if a, ok := v.([]any); ok && len(a) < int(kw.(float64)) {
 				fail("fewer than %v items", kw)
+			}
+		case "maxItems":
+			if a, ok := v.([]any); ok && len(a) > int(kw.(float64)) {
+				fail("more than %v items", kw)
 			}
 		case "items":
 			if a, ok := v.([]any); ok {

@@ -48,7 +48,12 @@ func runGates(ctx context.Context, args []string, stdio cli.Stdio, getenv func(s
 	if err != nil {
 		return err
 	}
-	cfg, err := gate.LoadConfig(opt.config)
+	cfg, err := gate.LoadConfig(ctx, opt.config)
+	if err != nil && ctx.Err() != nil {
+		// Interrupted before any gate ran: nothing to report, nothing
+		// written; exit 1 as for any interrupted run.
+		return cli.Failf("interrupted while validating %s", opt.config)
+	}
 	if err != nil {
 		return err
 	}

@@ -160,7 +160,7 @@ func fail(act *githubactions.Action, stderr io.Writer, err error) int {
 // evaluate runs the gates (mode run) and writes gate_results.json and
 // gate_sign_off.md into the working directory.
 func (r *runner) evaluate(deps Deps, prNum int, headSHA string) (*gate.Results, *referenceFetcher, error) {
-	cfg, err := gate.LoadConfig(filepath.Join(r.dir, r.in.Config))
+	cfg, err := gate.LoadConfig(r.ctx, filepath.Join(r.dir, r.in.Config))
 	if err != nil {
 		return nil, nil, err
 	}

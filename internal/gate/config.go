@@ -2,7 +2,9 @@ package gate
 
 import (
 	"cmp"
+	"context"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"regexp"
@@ -23,6 +25,22 @@ const DefaultTimeout = 5 * time.Minute
 // DefaultReadyTimeout bounds a service's readiness probe.
 const DefaultReadyTimeout = 30 * time.Second
 
+// The size limits of a configuration. A release's gates number in the tens;
+// the limits leave ample room and bound the time and memory validation may
+// take on a file a pull request controls.
+const (
+	// MaxConfigBytes bounds the configuration file.
+	MaxConfigBytes = 1 << 20
+	// MaxGates bounds the gates it declares.
+	MaxGates = 1000
+)
+
+// limits are the bounds parseConfig applies; tests lift them to measure
+// how validation scales.
+type limits struct{ bytes, gates int }
+
+var defaultLimits = limits{bytes: MaxConfigBytes, gates: MaxGates}
+
 // Config is a validated gonogo.yml.
 type Config struct {
 	File     string
@@ -32,6 +50,9 @@ type Config struct {
 	Services []Service
 	// Gates in declaration order; results keep that order.
 	Gates []*Gate
+	// byID indexes Gates, so that lookups by id (duplicates, needs,
+	// cycles, selection) keep validation linear in the number of gates.
+	byID map[string]*Gate
 }
 
 // Service is a process started before the gates and stopped after them.
@@ -63,6 +84,9 @@ type Gate struct {
 
 // Gate returns the gate with the given id, or nil.
 func (c *Config) Gate(id string) *Gate {
+	if c.byID != nil {
+		return c.byID[id]
+	}
 	for _, g := range c.Gates {
 		if g.ID == id {
 			return g
@@ -104,26 +128,61 @@ var (
 	commonKeys = keysOf(gateYAML{})
 )
 
-// LoadConfig reads and validates a configuration file.
-func LoadConfig(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+// LoadConfig reads and validates a configuration file. A file over
+// MaxConfigBytes is refused unread past the limit; ctx stops validation
+// (the error is then ctx's, for errors.Is).
+func LoadConfig(ctx context.Context, path string) (*Config, error) {
+	return loadConfig(ctx, path, defaultLimits)
+}
+
+func loadConfig(ctx context.Context, path string, lim limits) (*Config, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	return ParseConfig(path, data)
+	defer f.Close()
+	// One byte past the limit tells an oversized file from one that fits,
+	// without reading a huge (or endless) file whole.
+	data, err := io.ReadAll(io.LimitReader(f, int64(lim.bytes)+1))
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return parseConfig(ctx, path, data, lim)
 }
 
 // ParseConfig validates a configuration; name is used in error messages.
 func ParseConfig(name string, data []byte) (*Config, error) {
+	return parseConfig(context.Background(), name, data, defaultLimits)
+}
+
+// parseConfig validates data in time linear in its size: every lookup by id
+// goes through Config.byID. ctx is checked between phases and between gates.
+func parseConfig(ctx context.Context, name string, data []byte, lim limits) (*Config, error) {
+	if len(data) > lim.bytes {
+		return nil, &ConfigError{File: name, Msg: fmt.Sprintf("configuration over the size limit of %s: declare fewer or shorter gates", sizeText(lim.bytes))}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	d := &Decoder{File: name}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, d.yamlError(nil, err)
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, &ConfigError{File: name, Msg: "empty configuration: declare version: 1 and gates"}
 	}
 	root := doc.Content[0]
+	// Counted before the gates are decoded, so that an oversized list costs
+	// no more than its parse.
+	for i := 0; root.Kind == yaml.MappingNode && i+1 < len(root.Content); i += 2 {
+		if k, v := root.Content[i], root.Content[i+1]; k.Value == "gates" && len(v.Content) > lim.gates {
+			return nil, d.Errorf(k, "%d gates declared, over the limit of %d", len(v.Content), lim.gates)
+		}
+	}
 	var raw configYAML
 	if err := d.Decode(root, &raw); err != nil {
 		return nil, err
@@ -141,17 +200,25 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 	if len(raw.Gates) == 0 {
 		return nil, d.Errorf(root, "no gates declared")
 	}
+	cfg.byID = make(map[string]*Gate, len(raw.Gates))
 	for i := range raw.Gates {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		g, err := d.gate(&raw.Gates[i])
 		if err != nil {
 			return nil, err
 		}
-		if cfg.Gate(g.ID) != nil {
+		if cfg.byID[g.ID] != nil {
 			return nil, d.Errorf(&raw.Gates[i], "gate id %q is declared twice", g.ID)
 		}
 		cfg.Gates = append(cfg.Gates, g)
+		cfg.byID[g.ID] = g
 	}
 	for _, g := range cfg.Gates {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		for _, n := range g.Needs {
 			if cfg.Gate(n) == nil {
 				return nil, &ConfigError{File: name, Line: g.Line, Msg: fmt.Sprintf("gate %s needs unknown gate %q", g.ID, n)}
@@ -161,6 +228,9 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 			}
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if cycle := findCycle(cfg); cycle != nil {
 		g := cfg.Gate(cycle[0])
 		return nil, &ConfigError{File: name, Line: g.Line, Msg: "needs form a cycle: " + strings.Join(cycle, " → ")}
@@ -168,7 +238,16 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 	return cfg, nil
 }
 
+// sizeText renders a byte limit for a message: "1 MiB (1048576 bytes)".
+func sizeText(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB (%d bytes)", n>>20, n)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
 func (d *Decoder) services(cfg *Config, raw []serviceYAML, node *yaml.Node) error {
+	names := make(map[string]bool, len(raw))
 	for i, s := range raw {
 		n := node
 		if node != nil && i < len(node.Content) {
@@ -185,11 +264,10 @@ func (d *Decoder) services(cfg *Config, raw []serviceYAML, node *yaml.Node) erro
 		if err := d.checkEnv(n, s.Env); err != nil {
 			return err
 		}
-		for _, prev := range cfg.Services {
-			if prev.Name == s.Name {
-				return d.Errorf(n, "service %q is declared twice", s.Name)
-			}
+		if names[s.Name] {
+			return d.Errorf(n, "service %q is declared twice", s.Name)
 		}
+		names[s.Name] = true
 		rt := s.ReadyTimeout.Std()
 		if rt == 0 {
 			rt = DefaultReadyTimeout

@@ -30,7 +30,7 @@ func TestDemoSignatures(t *testing.T) {
 	demo := filepath.Join("..", "..", "examples", "aetherra")
 	cfg := mustConfig(t, demoSecurityGate)
 	if _, err := os.Stat(filepath.Join(demo, "gonogo.yml")); err == nil {
-		if cfg, err = LoadConfig(filepath.Join(demo, "gonogo.yml")); err != nil {
+		if cfg, err = LoadConfig(t.Context(), filepath.Join(demo, "gonogo.yml")); err != nil {
 			t.Fatal(err)
 		}
 	}

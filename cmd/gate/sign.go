@@ -74,7 +74,8 @@ func sign(ctx context.Context, name string, args []string, stdio cli.Stdio, gete
 // runVerify is `gate verify`, the signatures gate for local use:
 //
 //	gate verify --key KEY... [--revoked FILE] [--strict] [--allow-legacy]
-//	            [--include GLOB]... [--exclude GLOB]... [--root DIR] [--json] [FILE...]
+//	            [--include GLOB]... [--exclude GLOB]... [--root DIR] [--not-before DATE]
+//	            [--json] [FILE...]
 //
 // It checks the FILEs, or else the files under the root matching --include.
 // KEY is a public key file or the key's base64 line. It prints one line per
@@ -99,6 +100,10 @@ func verify(ctx context.Context, name string, args []string, stdio cli.Stdio) er
 	fs.Var((*cli.List)(&spec.Exclude), "exclude", "`GLOB` of files to leave out; repeatable")
 	fs.StringVar(&root, "root", "", "repository root `DIR` (default: nearest .git above the working directory)")
 	fs.BoolVar(&asJSON, "json", false, "print the report as JSON")
+	fs.Func("not-before", "refuse signatures made before `DATE` (2026-01-15 or RFC 3339), or recording no time", func(v string) (err error) {
+		spec.NotBefore, err = signing.ParseNotBefore(v)
+		return err
+	})
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: gate verify --key KEY [flags] [FILE...]")
 		fs.PrintDefaults()

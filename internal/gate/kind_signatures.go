@@ -27,11 +27,19 @@ func decodeSignatures(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Ch
 		Revoked     string   `yaml:"revoked"`
 		Strict      bool     `yaml:"strict"`
 		AllowLegacy bool     `yaml:"allow_legacy"`
+		NotBefore   string   `yaml:"not_before"`
 	}
 	if err := d.Decode(value, &raw); err != nil {
 		return nil, err
 	}
 	spec := signing.Spec{Include: raw.Include, Exclude: raw.Exclude, Keys: raw.Keys, Revoked: raw.Revoked, Strict: raw.Strict, AllowLegacy: raw.AllowLegacy}
+	if raw.NotBefore != "" {
+		t, err := signing.ParseNotBefore(raw.NotBefore)
+		if err != nil {
+			return nil, d.Errorf(valueNode(value, "not_before", value), "signatures: not_before %q: %v", raw.NotBefore, err)
+		}
+		spec.NotBefore = t
+	}
 	if err := spec.Validate(); err != nil {
 		return nil, d.Errorf(value, "signatures: %v", err)
 	}

@@ -95,6 +95,7 @@ func TestSignaturesConfigErrors(t *testing.T) {
 		{"no include", "{keys: [k.pub]}", "g.yml:4: signatures: no include patterns"},
 		{"bad glob", "{include: ['[.sh'], keys: [k.pub]}", "g.yml:4: signatures: include pattern \"[.sh\": syntax error"},
 		{"unknown key", "{include: ['*.sh'], keys: [k.pub], strict: true, revoke: r.txt}", "g.yml:4: unknown key \"revoke\""},
+		{"not_before no date", "{include: ['*.sh'], keys: [k.pub], not_before: 1.1.2026}", "g.yml:4: signatures: not_before \"1.1.2026\": want a date (2026-01-15) or an RFC 3339 time"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/org/gonogo-action/internal/glob"
 	"github.com/org/gonogo-action/internal/minisign"
@@ -45,6 +46,11 @@ type Spec struct {
 	Strict bool
 	// AllowLegacy accepts minisign's legacy, non-prehashed signatures.
 	AllowLegacy bool
+	// NotBefore, when set, refuses signatures whose trusted comment records
+	// a timestamp before it, or none: an older signed version of a file,
+	// restored with its old signature, otherwise verifies (see
+	// docs/signing.md, "Rollback").
+	NotBefore time.Time
 }
 
 // Status is the verdict on one file.
@@ -153,7 +159,7 @@ func Check(ctx context.Context, root string, spec Spec) (Report, error) {
 			return rep, err
 		}
 	}
-	c := checker{root: r, ring: ring, rev: rev, opt: minisign.VerifyOptions{AllowLegacy: spec.AllowLegacy}}
+	c := checker{root: r, ring: ring, rev: rev, notBefore: spec.NotBefore, opt: minisign.VerifyOptions{AllowLegacy: spec.AllowLegacy}}
 	seen := map[string]bool{}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
@@ -218,10 +224,11 @@ func walk(ctx context.Context, r *os.Root, include []string) ([]string, error) {
 }
 
 type checker struct {
-	root *os.Root
-	ring keyring
-	rev  Revocations
-	opt  minisign.VerifyOptions
+	root      *os.Root
+	ring      keyring
+	rev       Revocations
+	notBefore time.Time
+	opt       minisign.VerifyOptions
 }
 
 func (c checker) check(rel string) FileResult {
@@ -264,7 +271,10 @@ func (c checker) check(rel string) FileResult {
 		var sum string
 		sum, reason = c.verify(rel, k, sig)
 		if reason == "" {
-			if reason = checkComment(sig.TrustedComment, rel, sum); reason == "" {
+			if reason = checkComment(sig.TrustedComment, rel, sum); reason == "" && !c.notBefore.IsZero() {
+				reason = checkTimestamp(sig.TrustedComment, c.notBefore)
+			}
+			if reason == "" {
 				res.Status = Signed
 				return res
 			}

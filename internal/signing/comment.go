@@ -1,8 +1,10 @@
 package signing
 
 import (
+	"errors"
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -17,8 +19,9 @@ import (
 // repository's top level passes as it is; elsewhere sign with
 // `minisign -t "file:dir/name"`.
 const (
-	fieldFile   = "file"
-	fieldSHA256 = "sha256"
+	fieldFile      = "file"
+	fieldSHA256    = "sha256"
+	fieldTimestamp = "timestamp"
 )
 
 // trustedComment renders the comment gate sign writes; note, if any, is the
@@ -73,4 +76,46 @@ func checkComment(comment, rel, sum string) string {
 		return "sha256 in trusted comment differs from the file's"
 	}
 	return ""
+}
+
+// checkTimestamp verifies that a trusted comment records when it was signed
+// ("timestamp:<unix seconds>", as gate sign and minisign write it) and that
+// this is not before notBefore. It returns why not, or "". A comment without
+// a timestamp fails: the signature's age cannot be shown.
+func checkTimestamp(comment string, notBefore time.Time) string {
+	var stamps []string
+	for _, f := range strings.Split(comment, "\t") {
+		if k, v, _ := strings.Cut(f, ":"); k == fieldTimestamp {
+			stamps = append(stamps, v)
+		}
+	}
+	switch len(stamps) {
+	case 0:
+		return "trusted comment records no timestamp, and signatures must be from " + notBefore.UTC().Format(time.RFC3339) + " on"
+	case 1:
+	default:
+		return "trusted comment records more than one timestamp"
+	}
+	n, err := strconv.ParseInt(stamps[0], 10, 64)
+	if err != nil || n < 0 {
+		return fmt.Sprintf("trusted comment timestamp %q is not seconds since 1970", stamps[0])
+	}
+	if signed := time.Unix(n, 0); signed.Before(notBefore) {
+		return fmt.Sprintf("signed %s, before %s: an older signature (re-sign the file, or restore its current one)",
+			signed.UTC().Format(time.RFC3339), notBefore.UTC().Format(time.RFC3339))
+	}
+	return ""
+}
+
+// ParseNotBefore reads the earliest accepted signing time, for the
+// signatures gate's not_before and gate verify --not-before alike: a date
+// (2026-01-15, midnight UTC) or an RFC 3339 time (2026-01-15T09:30:00Z).
+func ParseNotBefore(s string) (time.Time, error) {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, errors.New("want a date (2026-01-15) or an RFC 3339 time (2026-01-15T09:30:00Z)")
 }

@@ -47,6 +47,7 @@ type parseRegressionCheck struct {
 	FailOnNew        []string       `yaml:"fail_on_new"`
 	IncludeSupp      bool           `yaml:"include_suppressed"`
 	MissingReference string         `yaml:"missing_reference"`
+	AllowEmpty       bool           `yaml:"allow_empty"`
 	policy           compare.Policy `yaml:"-"`
 	build            func(context.Context, scan.Options) (*baseline.Baseline, error)
 }
@@ -102,7 +103,7 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 }
 
 func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) Outcome {
-	opts := scan.Options{Include: c.Include, Exclude: c.Exclude, Env: rc.Env, Now: rc.Now}
+	opts := scan.Options{Include: c.Include, Exclude: c.Exclude, Env: rc.Env, Now: rc.Now, AllowEmpty: c.AllowEmpty}
 	for _, p := range c.Paths {
 		opts.Paths = append(opts.Paths, rc.Path(p))
 	}
@@ -126,7 +127,14 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) Outcome 
 		return Errored("build parse baseline: %v", err)
 	}
 	details := map[string]any{"total": next.Total, "by_code": next.ByCode, "failure_rate": next.FailureRate}
-	if c.Output != "" {
+	if next.Total == 0 {
+		// Only with allow_empty. Never the next reference: a baseline of
+		// nothing would make every later failure look new.
+		details["allow_empty"] = true
+		if c.Output != "" {
+			details["output_skipped"] = "no file checked: " + c.Output + " not written"
+		}
+	} else if c.Output != "" {
 		data, err := baseline.Encode(next)
 		if err != nil {
 			return Errored("encode baseline: %v", err)

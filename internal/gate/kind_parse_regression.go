@@ -160,7 +160,7 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) Outcome 
 		} else {
 			out = Failed(regressionSummary(res), details)
 		}
-		res.NewFailures, res.Fixed = capFiles(res.NewFailures), capFiles(res.Fixed)
+		res.NewFailures, res.Fixed, res.NewSuppressed = capFiles(res.NewFailures), capFiles(res.Fixed), capFiles(res.NewSuppressed)
 		out.Regression = &res
 	}
 	out.Reference = &source
@@ -224,14 +224,20 @@ func regressionSummary(res compare.Result) string {
 		}
 	}
 	s := strings.Join(parts, ", ")
+	spread := ""
+	if n := len(res.NewSuppressed); n > 0 {
+		// Not gated, but in the sign-off line: a suppression must not
+		// spread to new files unseen.
+		spread = fmt.Sprintf("; %d file(s) newly hidden by a suppression not written for them (first: %s)", n, res.NewSuppressed[0].Path)
+	}
 	if !res.OK {
 		var reg []string
 		for _, r := range res.Regressions {
 			reg = append(reg, fmt.Sprintf("%s +%d", r.Code, r.Delta))
 		}
-		return "regression: " + strings.Join(reg, ", ") + " (" + s + ")"
+		return "regression: " + strings.Join(reg, ", ") + " (" + s + ")" + spread
 	}
-	return cmp.Or(s, "no gated codes")
+	return cmp.Or(s, "no gated codes") + spread
 }
 
 func capFiles(files []baseline.File) []baseline.File {

@@ -15,6 +15,7 @@ import (
 	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/cli"
 	"github.com/org/gonogo-action/internal/outfile"
+	"github.com/org/gonogo-action/internal/safetext"
 	"github.com/org/gonogo-action/internal/scan"
 )
 
@@ -167,6 +168,7 @@ func finish(b *baseline.Baseline, output, markdown, historyDir string, failOn []
 		fmt.Fprintf(summary, "; wrote %s", output)
 	}
 	fmt.Fprintln(summary)
+	reportUnscoped(b, stdio.Err)
 	gated := b.GatedCounts()
 	var hits []string
 	for _, c := range failOn {
@@ -199,4 +201,27 @@ func isTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// maxUnscopedListed bounds the files named on the unscoped-suppression
+// line; the baseline and the markdown list them all.
+const maxUnscopedListed = 5
+
+// reportUnscoped names the files hidden by a suppression entry that was
+// not written for them: still suppressed (fingerprints are path-free, as
+// the specification wants), never silently.
+func reportUnscoped(b *baseline.Baseline, stderr io.Writer) {
+	files := scan.Unscoped(b)
+	if len(files) == 0 {
+		return
+	}
+	var names []string
+	for _, f := range files[:min(maxUnscopedListed, len(files))] {
+		names = append(names, fmt.Sprintf("%s (%s)", safetext.Inline(f.Path, 120), safetext.Inline(f.Fingerprint, 40)))
+	}
+	if len(files) > maxUnscopedListed {
+		names = append(names, fmt.Sprintf("and %d more", len(files)-maxUnscopedListed))
+	}
+	cli.Errorf(stderr, name, "warning: %d file(s) hidden by a suppression not written for them: %s; add first=PATH or path=GLOB to the entry, or fix the file",
+		len(files), strings.Join(names, ", "))
 }

@@ -1,7 +1,8 @@
 // Package baseline is the domain of the parse ratchet: the status code table,
 // the parse_baseline.json document, failure fingerprints and suppressions.
 // It reads baselines strictly (every problem names the file and the field),
-// writes them deterministically, and imports nothing else of this project.
+// writes them deterministically, and imports only leaf helpers of this
+// project (file writing, globs).
 package baseline
 
 import (
@@ -53,6 +54,11 @@ type File struct {
 	Category    string `json:"category,omitempty"`
 	Phase       string `json:"phase,omitempty"`
 	Suppressed  bool   `json:"suppressed,omitempty"`
+	// UnscopedSuppression: the file is hidden by a suppression entry that
+	// was not written for it (no path= matches it, no first= names it),
+	// as the specification's path-free fingerprints allow; reported so
+	// that a suppression never spreads to new files silently.
+	UnscopedSuppression bool `json:"unscoped_suppression,omitempty"`
 	// Extra keeps fields this version does not know, so that a rewrite
 	// (a shard merge, say) loses nothing.
 	Extra map[string]json.RawMessage `json:"-"`

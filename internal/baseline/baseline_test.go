@@ -78,6 +78,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"passed and failing", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "passed": ["a"], "files": [{"path": "a", "code_name": "PARSE_ERROR"}]}`, "passed", `"a" passed, but files[] lists it as PARSE_ERROR`},
 		{"passed count", `{"total": 3, "by_code": {"SUCCESS": 2, "PARSE_ERROR": 1}, "passed": ["b"], "files": [{"path": "a", "code_name": "PARSE_ERROR"}]}`, "passed", "names 2 files with files[], but total is 3"},
 		{"passed not strings", `{"total": 1, "by_code": {"SUCCESS": 1}, "passed": [1]}`, "passed[0]", "want a path"},
+		{"unscoped string", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "suppressed": true, "unscoped_suppression": "yes"}]}`, "files[0].unscoped_suppression", "want true or false, got a string"},
+		{"unscoped unsuppressed", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "unscoped_suppression": true}]}`, "files[0].unscoped_suppression", "not suppressed"},
 		{"suppressed above count", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "suppressed_by_code": {"PARSE_ERROR": 2}}`, "suppressed_by_code.PARSE_ERROR", "2 suppressed, but by_code has 1"},
 	}
 	for _, tt := range tests {
@@ -230,9 +232,47 @@ DEADBEEFCAFE1234	# awaiting plugin migration expires=2025-10-01
 	}
 }
 
+func TestSuppressionScope(t *testing.T) {
+	t.Parallel()
+	in := `a1b2c3d4e5f67890 # unscoped, as the specification writes them
+a1b2c3d4e5f67890 # written for one file first=tools/old.py
+a1b2c3d4e5f67890 # restricted path=legacy/** path=*.tmp.py
+`
+	got, err := baseline.ParseSuppressions(strings.NewReader(in), "supp.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([][]string{nil, {"tools/old.py"}, nil}, [][]string{got[0].First, got[1].First, got[2].First}); diff != "" {
+		t.Errorf("first= (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"legacy/**", "*.tmp.py"}, got[2].Paths); diff != "" {
+		t.Errorf("path= (-want +got):\n%s", diff)
+	}
+	tests := []struct {
+		entry         int
+		path          string
+		covers, wrote bool
+	}{
+		{0, "tools/old.py", true, false},
+		{0, "app/new.py", true, false},
+		{1, "tools/old.py", true, true},
+		{1, "app/new.py", true, false}, // hidden, but not what it was written for
+		{2, "legacy/a/b.py", true, true},
+		{2, "x/y.tmp.py", true, true},
+		{2, "app/new.py", false, false},
+	}
+	for _, tt := range tests {
+		s := got[tt.entry]
+		if s.Covers(tt.path) != tt.covers || s.WrittenFor(tt.path) != tt.wrote {
+			t.Errorf("entry %d, %s: covers %v written for %v; want %v %v", tt.entry, tt.path, s.Covers(tt.path), s.WrittenFor(tt.path), tt.covers, tt.wrote)
+		}
+	}
+}
+
 func TestParseSuppressionsErrors(t *testing.T) {
 	t.Parallel()
-	for _, in := range []string{"nothex0123456789\n", "a1b2c3d4e5f6789 # 15 chars\n", "a1b2c3d4e5f67890 expires=2025-13-01\n"} {
+	for _, in := range []string{"nothex0123456789\n", "a1b2c3d4e5f6789 # 15 chars\n", "a1b2c3d4e5f67890 expires=2025-13-01\n",
+		"a1b2c3d4e5f67890 path=/etc/*\n", "a1b2c3d4e5f67890 path=[\n", "a1b2c3d4e5f67890 path=\n", "a1b2c3d4e5f67890 first=\n", "a1b2c3d4e5f67890 first=/abs.py\n"} {
 		_, err := baseline.ParseSuppressions(strings.NewReader(in), "supp.txt")
 		if err == nil || !strings.HasPrefix(err.Error(), "supp.txt:1: ") {
 			t.Errorf("ParseSuppressions(%q) error = %v, want one naming supp.txt:1", in, err)

@@ -70,15 +70,9 @@ func (s *scanner) file() (File, error) {
 		case "line":
 			return s.lineField(&f.Line)
 		case "suppressed":
-			switch {
-			case s.peek() == 't' && s.literal("true"):
-				f.Suppressed = true
-			case s.peek() == 'f' && s.literal("false"), s.peek() == 'n' && s.literal("null"):
-				f.Suppressed = false
-			default:
-				return s.wrongType(k, "true or false")
-			}
-			return nil
+			return s.boolField(k, &f.Suppressed)
+		case "unscoped_suppression":
+			return s.boolField(k, &f.UnscopedSuppression)
 		}
 		raw, err := s.value()
 		if err != nil {
@@ -102,7 +96,22 @@ func (s *scanner) file() (File, error) {
 	if _, ok := CodeByName(f.CodeName); !ok {
 		return f, fieldErr("code_name", "unknown code name %q (known: %s)", f.CodeName, knownNames())
 	}
+	if f.UnscopedSuppression && !f.Suppressed {
+		return f, fieldErr("unscoped_suppression", "true, but the file is not suppressed")
+	}
 	return f, nil
+}
+
+func (s *scanner) boolField(k string, dst *bool) error {
+	switch {
+	case s.peek() == 't' && s.literal("true"):
+		*dst = true
+	case s.peek() == 'f' && s.literal("false"), s.peek() == 'n' && s.literal("null"):
+		*dst = false
+	default:
+		return s.wrongType(k, "true or false")
+	}
+	return nil
 }
 
 func (s *scanner) strField(k string, dst *string, nullable bool) error {

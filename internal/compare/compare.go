@@ -91,6 +91,12 @@ type Result struct {
 	NewFailures []baseline.File `json:"new_failures"`
 	// Fixed failed with a code in ref and no longer fail with it in new.
 	Fixed []baseline.File `json:"fixed"`
+	// NewSuppressed are files hidden by a suppression entry not written
+	// for them (unscoped_suppression in new) that did not fail with that
+	// fingerprint in ref: the entry was first seen on other files and now
+	// spreads to these. Reported, not gated (suppressions are path-free,
+	// as the specification wants, but never silently).
+	NewSuppressed []baseline.File `json:"new_suppressed,omitempty"`
 	// Transitions counts files per "FROM→TO" change of code; FROM is NEW
 	// for a file the reference did not check, TO is REMOVED for a file
 	// the new baseline did not check, either is UNKNOWN when that
@@ -151,7 +157,35 @@ func Compare(ref, next *baseline.Baseline, p Policy) Result {
 		res.Codes = append(res.Codes, row)
 	}
 	res.NewFailures, res.Fixed, res.Transitions = files(ref, next)
+	res.NewSuppressed = newSuppressed(ref, next)
 	return res
+}
+
+// newSuppressed returns the unscoped suppressions of next whose path did
+// not fail with the same fingerprint in ref. A reference written without
+// fingerprints has them computed by the specification's formula.
+func newSuppressed(ref, next *baseline.Baseline) []baseline.File {
+	var seen map[[2]string]bool
+	var out []baseline.File
+	for _, f := range next.Files {
+		if !f.UnscopedSuppression {
+			continue
+		}
+		if seen == nil {
+			seen = map[[2]string]bool{}
+			for _, r := range ref.Files {
+				fp := r.Fingerprint
+				if fp == "" && r.Failing() {
+					fp = baseline.Fingerprint(r.CodeName, r.Line, r.Message)
+				}
+				seen[[2]string{r.Path, fp}] = true
+			}
+		}
+		if !seen[[2]string{f.Path, f.Fingerprint}] {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // exceeds is the specification's rule: both thresholds exceeded; with no

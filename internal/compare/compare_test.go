@@ -143,6 +143,52 @@ func TestCompareSuppressed(t *testing.T) {
 	}
 }
 
+// TestCompareNewSuppressed: the case. A suppression written for
+// one file ("SyntaxError: invalid syntax" at line 1, a message any broken
+// Python file gives) also hides a new file: still suppressed, but reported
+// because the reference did not fail with that fingerprint there.
+func TestCompareNewSuppressed(t *testing.T) {
+	t.Parallel()
+	const msg = "SyntaxError: invalid syntax"
+	fp := baseline.Fingerprint("PARSE_ERROR", 1, msg)
+	hidden := func(path string, unscoped bool) baseline.File {
+		return baseline.File{Path: path, CodeName: "PARSE_ERROR", Line: 1, Message: msg, Fingerprint: fp, Suppressed: true, UnscopedSuppression: unscoped}
+	}
+	tests := []struct {
+		name    string
+		refFile baseline.File
+		next    []baseline.File
+		want    []string
+	}{
+		{"new file hidden", hidden("tools/old.py", false), []baseline.File{hidden("app/new.py", true), hidden("tools/old.py", true)}, []string{"app/new.py"}},
+		// The original tool's reference has no fingerprint field: it is computed.
+		{"reference without fingerprints", baseline.File{Path: "tools/old.py", CodeName: "PARSE_ERROR", Line: 1, Message: msg},
+			[]baseline.File{hidden("app/new.py", true), hidden("tools/old.py", true)}, []string{"app/new.py"}},
+		// first= or path= names the file: written for it, not reported.
+		{"scoped", hidden("tools/old.py", false), []baseline.File{hidden("app/new.py", false), hidden("tools/old.py", false)}, nil},
+		{"same file, other fingerprint in ref", baseline.File{Path: "app/new.py", CodeName: "PARSE_ERROR", Line: 2, Message: msg},
+			[]baseline.File{hidden("app/new.py", true)}, []string{"app/new.py"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ref := &baseline.Baseline{ByCode: map[string]int{"PARSE_ERROR": 1}, Files: []baseline.File{tt.refFile}}
+			next := &baseline.Baseline{ByCode: map[string]int{"PARSE_ERROR": len(tt.next)}, SuppressedByCode: map[string]int{"PARSE_ERROR": len(tt.next)}, Files: tt.next}
+			got := compare.Compare(ref, next, compare.DefaultPolicy())
+			var paths []string
+			for _, f := range got.NewSuppressed {
+				paths = append(paths, f.Path)
+			}
+			if diff := cmp.Diff(tt.want, paths); diff != "" {
+				t.Errorf("new_suppressed (-want +got):\n%s", diff)
+			}
+			if !got.OK {
+				t.Error("a suppressed file regressed: suppressions are reported, not gated")
+			}
+		})
+	}
+}
+
 func TestCompareFiles(t *testing.T) {
 	t.Parallel()
 	f := func(path, code string, line int) baseline.File {

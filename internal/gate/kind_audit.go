@@ -15,23 +15,28 @@ import (
 
 // auditCheck requires a JSONL audit log to contain a sequence of events:
 // each step is one event name or a list of alternatives, found in order
-// (later lines than the previous step's match).
+// (later lines than the previous step's match). An empty log fails: it
+// holds no event of the sequence, and says so, unless AllowEmpty.
 type auditCheck struct {
 	File     string
 	Field    string
 	Sequence [][]string
+	// AllowEmpty passes a log that exists and holds no event (nothing
+	// happened to audit). A missing log is still missing.
+	AllowEmpty bool
 }
 
 func decodeAudit(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, error) {
 	var raw struct {
-		File     string      `yaml:"file"`
-		Field    string      `yaml:"field"`
-		Sequence []yaml.Node `yaml:"sequence"`
+		File       string      `yaml:"file"`
+		Field      string      `yaml:"field"`
+		Sequence   []yaml.Node `yaml:"sequence"`
+		AllowEmpty bool        `yaml:"allow_empty"`
 	}
 	if err := d.Decode(value, &raw); err != nil {
 		return nil, err
 	}
-	c := &auditCheck{File: raw.File, Field: cmp.Or(raw.Field, "event")}
+	c := &auditCheck{File: raw.File, Field: cmp.Or(raw.Field, "event"), AllowEmpty: raw.AllowEmpty}
 	if c.File == "" {
 		return nil, d.Errorf(value, "audit: file is required")
 	}
@@ -71,6 +76,15 @@ func (c *auditCheck) Run(_ context.Context, rc *RunContext) Outcome {
 		return Errored("%v", err)
 	}
 	details := map[string]any{"file": c.File, "events": len(recs)}
+	if len(recs) == 0 {
+		if c.AllowEmpty {
+			details["allow_empty"] = true
+			return Passed(fmt.Sprintf("audit log %s holds no event (allow_empty)", c.File), details)
+		}
+		msg := fmt.Sprintf("audit log %s holds no event: nothing shows the sequence happened (allow_empty: true accepts an empty log)", c.File)
+		details["problems"] = []string{msg}
+		return Failed(msg, details)
+	}
 	var matched []map[string]any
 	next := 0
 	for _, step := range c.Sequence {

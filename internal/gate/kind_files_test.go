@@ -72,7 +72,8 @@ func TestQuietGate(t *testing.T) {
 		{"since run", "{file: alerts.jsonl, max: 2}", true, 2},
 		{"since run strict", "{file: alerts.jsonl}", false, 2},
 		{"window", "{file: alerts.jsonl, since: 48h, max: 2}", false, 3},
-		{"absent file", "{file: none.jsonl}", true, 0},
+		{"absent file allowed", "{file: none.jsonl, allow_empty: true}", true, 0},
+		{"absent file", "{file: none.jsonl}", false, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -47,6 +47,7 @@ type parseRegressionCheck struct {
 	FailOnNew        []string       `yaml:"fail_on_new"`
 	IncludeSupp      bool           `yaml:"include_suppressed"`
 	MissingReference string         `yaml:"missing_reference"`
+	AllowEmpty       bool           `yaml:"allow_empty"`
 	policy           compare.Policy `yaml:"-"`
 	build            func(context.Context, scan.Options) (*baseline.Baseline, error)
 }
@@ -102,7 +103,7 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 }
 
 func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) Outcome {
-	opts := scan.Options{Include: c.Include, Exclude: c.Exclude, Env: rc.Env, Now: rc.Now}
+	opts := scan.Options{Include: c.Include, Exclude: c.Exclude, Env: rc.Env, Now: rc.Now, AllowEmpty: c.AllowEmpty}
 	for _, p := range c.Paths {
 		opts.Paths = append(opts.Paths, rc.Path(p))
 	}
@@ -126,7 +127,14 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) Outcome 
 		return Errored("build parse baseline: %v", err)
 	}
 	details := map[string]any{"total": next.Total, "by_code": next.ByCode, "failure_rate": next.FailureRate}
-	if c.Output != "" {
+	if next.Total == 0 {
+		// Only with allow_empty. Never the next reference: a baseline of
+		// nothing would make every later failure look new.
+		details["allow_empty"] = true
+		if c.Output != "" {
+			details["output_skipped"] = "no file checked: " + c.Output + " not written"
+		}
+	} else if c.Output != "" {
 		data, err := baseline.Encode(next)
 		if err != nil {
 			return Errored("encode baseline: %v", err)
@@ -152,7 +160,7 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) Outcome 
 		} else {
 			out = Failed(regressionSummary(res), details)
 		}
-		res.NewFailures, res.Fixed = capFiles(res.NewFailures), capFiles(res.Fixed)
+		res.NewFailures, res.Fixed, res.NewSuppressed = capFiles(res.NewFailures), capFiles(res.Fixed), capFiles(res.NewSuppressed)
 		out.Regression = &res
 	}
 	out.Reference = &source
@@ -216,14 +224,20 @@ func regressionSummary(res compare.Result) string {
 		}
 	}
 	s := strings.Join(parts, ", ")
+	spread := ""
+	if n := len(res.NewSuppressed); n > 0 {
+		// Not gated, but in the sign-off line: a suppression must not
+		// spread to new files unseen.
+		spread = fmt.Sprintf("; %d file(s) newly hidden by a suppression not written for them (first: %s)", n, res.NewSuppressed[0].Path)
+	}
 	if !res.OK {
 		var reg []string
 		for _, r := range res.Regressions {
 			reg = append(reg, fmt.Sprintf("%s +%d", r.Code, r.Delta))
 		}
-		return "regression: " + strings.Join(reg, ", ") + " (" + s + ")"
+		return "regression: " + strings.Join(reg, ", ") + " (" + s + ")" + spread
 	}
-	return cmp.Or(s, "no gated codes")
+	return cmp.Or(s, "no gated codes") + spread
 }
 
 func capFiles(files []baseline.File) []baseline.File {

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/org/gonogo-action/internal/artifact"
+	"github.com/org/gonogo-action/internal/baseline"
 )
 
 func statusLines(n int, code string) string {
@@ -251,5 +252,57 @@ gates:
 	}
 	if _, err := os.Stat(filepath.Join(dir, "out.json")); err == nil {
 		t.Error("a 0-file baseline was written")
+	}
+}
+
+// TestParseRegressionNewSuppressed: the issue's case through the gate. The
+// suppressions file has a plain entry (no path=, no first=), written when
+// tools/old.py failed with "SyntaxError: invalid syntax" at line 1; a pull
+// request adds app/new.py failing the same way. The entry still hides it,
+// but the sign-off line and details.report name it.
+func TestParseRegressionNewSuppressed(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "statuses.jsonl", `{"ok": false, "code_name": "PARSE_ERROR", "file": "tools/old.py", "line": 1, "message": "SyntaxError: invalid syntax"}
+{"ok": false, "code_name": "PARSE_ERROR", "file": "app/new.py", "line": 1, "message": "SyntaxError: invalid syntax"}
+`)
+	writeFile(t, dir, "ref.json", `{"timestamp": "2025-09-13T10:15:22Z", "total": 1, "by_code": {"PARSE_ERROR": 1}, "failure_rate": 1,
+"files": [{"path": "tools/old.py", "code_name": "PARSE_ERROR", "line": 1, "message": "SyntaxError: invalid syntax"}],
+"suppressed_failures": 1, "suppressed_by_code": {"PARSE_ERROR": 1}}`)
+	fp := baseline.Fingerprint("PARSE_ERROR", 1, "SyntaxError: invalid syntax")
+	writeFile(t, dir, "supp.txt", fp+" # py2 leftovers, owner: tools team\n")
+	writeFile(t, dir, "scoped.txt", fp+" # py2 leftovers path=tools/**\n")
+	tests := []struct {
+		name, supp string
+		ok         bool
+		summary    string
+		newSupp    []string
+	}{
+		{"unscoped entry", "supp.txt", true, "PARSE_ERROR 0→0, VALIDATION_ERROR 0→0; 1 file(s) newly hidden by a suppression not written for them (first: app/new.py)", []string{"app/new.py"}},
+		{"path= entry", "scoped.txt", true, "PARSE_ERROR 0→1, VALIDATION_ERROR 0→0", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res := runConfig(t, "version: 1\ngates:\n  - id: pr\n    parse-regression: {statuses: statuses.jsonl, suppressions: "+tt.supp+", reference: {file: ref.json}}\n", Options{Dir: dir})
+			g := res.Gate("pr")
+			if g.OK != tt.ok || g.Summary != tt.summary {
+				t.Fatalf("ok %v summary %q; want %v %q", g.OK, g.Summary, tt.ok, tt.summary)
+			}
+			var got []string
+			for _, f := range g.Regression.NewSuppressed {
+				got = append(got, f.Path)
+			}
+			if diff := cmp.Diff(tt.newSupp, got); diff != "" {
+				t.Errorf("new_suppressed (-want +got):\n%s", diff)
+			}
+			data, err := res.MarshalJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if listed := strings.Contains(string(data), `"new_suppressed"`); listed != (tt.newSupp != nil) {
+				t.Errorf("gate_results.json lists new_suppressed: %v", listed)
+			}
+		})
 	}
 }

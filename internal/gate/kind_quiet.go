@@ -15,14 +15,20 @@ import (
 
 // quietCheck requires an alerts JSONL file to hold at most max entries
 // since the run started (since: run, the default) or within a duration
-// (since: 24h). An absent file holds no alerts. Entries whose time cannot
-// be read count: an unreadable alert is still an alert.
+// (since: 24h). Entries whose time cannot be read count: an unreadable
+// alert is still an alert.
+//
+// An existing empty file is evidence of quiet: the alert sink exists and
+// holds nothing. An absent file is not: a mistyped path or an alerter that
+// never started looks the same, so it is missing unless AllowEmpty says
+// that the file is only created on the first alert.
 type quietCheck struct {
-	File      string `yaml:"file"`
-	Max       int    `yaml:"max"`
-	Since     string `yaml:"since"`
-	TimeField string `yaml:"time_field"`
-	window    time.Duration
+	File       string `yaml:"file"`
+	Max        int    `yaml:"max"`
+	Since      string `yaml:"since"`
+	TimeField  string `yaml:"time_field"`
+	AllowEmpty bool   `yaml:"allow_empty"`
+	window     time.Duration
 }
 
 func decodeQuiet(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, error) {
@@ -56,7 +62,13 @@ func (c *quietCheck) Run(_ context.Context, rc *RunContext) Outcome {
 	f, err := os.Open(rc.Path(c.File))
 	if errors.Is(err, fs.ErrNotExist) {
 		details["alerts"], details["file_present"] = 0, false
-		return Passed("no alerts file", details)
+		if c.AllowEmpty {
+			details["allow_empty"] = true
+			return Passed(fmt.Sprintf("no alerts file %s (allow_empty)", c.File), details)
+		}
+		out := Missing("alerts file %s is missing: nothing shows the alerter ran (allow_empty: true if it is created on the first alert)", c.File)
+		out.Details = mergeDetails(details, out.Details)
+		return out
 	}
 	if err != nil {
 		return Errored("open alerts: %v", err)

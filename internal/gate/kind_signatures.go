@@ -3,6 +3,7 @@ package gate
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -15,8 +16,10 @@ const maxOffending = 10
 // signaturesCheck requires minisign signatures (FILE.minisig) by trusted,
 // unrevoked keys over the files it includes; see internal/signing and
 // docs/signing.md.
+// Nothing matched is a failure naming the globs, unless allowEmpty.
 type signaturesCheck struct {
-	spec signing.Spec
+	spec       signing.Spec
+	allowEmpty bool
 }
 
 func decodeSignatures(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, error) {
@@ -28,6 +31,7 @@ func decodeSignatures(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Ch
 		Strict      bool     `yaml:"strict"`
 		AllowLegacy bool     `yaml:"allow_legacy"`
 		NotBefore   string   `yaml:"not_before"`
+		AllowEmpty  bool     `yaml:"allow_empty"`
 	}
 	if err := d.Decode(value, &raw); err != nil {
 		return nil, err
@@ -43,7 +47,7 @@ func decodeSignatures(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Ch
 	if err := spec.Validate(); err != nil {
 		return nil, d.Errorf(value, "signatures: %v", err)
 	}
-	return &signaturesCheck{spec: spec}, nil
+	return &signaturesCheck{spec: spec, allowEmpty: raw.AllowEmpty}, nil
 }
 
 func (c *signaturesCheck) Run(ctx context.Context, rc *RunContext) Outcome {
@@ -65,7 +69,15 @@ func (c *signaturesCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 	}
 	summary := rep.Summary()
 	if rep.Files == 0 {
-		summary = "no file matched include"
+		summary = "no file matched include " + strings.Join(c.spec.Include, ", ")
+		if len(c.spec.Exclude) > 0 {
+			summary += " less exclude " + strings.Join(c.spec.Exclude, ", ")
+		}
+		if c.allowEmpty {
+			details["allow_empty"] = true
+			return Passed(summary+" (allow_empty)", details)
+		}
+		summary += ": nothing was verified (allow_empty: true accepts it)"
 		details["problems"] = []string{summary}
 	} else if off := rep.Offending(1); len(off) > 0 {
 		summary += fmt.Sprintf("; first: %s %s", off[0].Path, off[0].Status)

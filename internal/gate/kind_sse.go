@@ -28,8 +28,11 @@ type sseCheck struct {
 	Timeout Duration          `yaml:"timeout"`
 	// Until ends the read at the first event of this type (for streams that
 	// never close by themselves).
-	Until  string `yaml:"until"`
-	Expect struct {
+	Until string `yaml:"until"`
+	// AllowEmpty passes a stream of zero events (with min_events: 0);
+	// without it an empty stream fails whatever min_events says.
+	AllowEmpty bool `yaml:"allow_empty"`
+	Expect     struct {
 		Order        []string          `yaml:"order"`
 		Within       map[string]int    `yaml:"within"`
 		MonotonicIDs bool              `yaml:"monotonic_ids"`
@@ -91,7 +94,10 @@ func (c *sseCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 	if c.Expect.MinEvents != nil {
 		min = *c.Expect.MinEvents
 	}
-	if len(events) < min {
+	switch {
+	case len(events) == 0 && !c.AllowEmpty:
+		problems = append(problems, fmt.Sprintf("no event from %s: an empty stream proves nothing (allow_empty: true accepts it)", c.URL))
+	case len(events) < min:
 		problems = append(problems, fmt.Sprintf("%d event(s), want at least %d", len(events), min))
 	}
 	problems = append(problems, checkHeaders(c.headers, hdr)...)

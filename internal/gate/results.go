@@ -98,6 +98,9 @@ func reportDetails(r compare.Result) (map[string]any, error) {
 		return nil, err
 	}
 	m["new_failures"], m["fixed"] = r.NewFailures, r.Fixed
+	if len(r.NewSuppressed) > 0 {
+		m["new_suppressed"] = r.NewSuppressed
+	}
 	return m, nil
 }
 

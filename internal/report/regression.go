@@ -50,6 +50,16 @@ func RegressionMarkdown(r compare.Result) string {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", safetext.Cell(f.Path, 120), lineCell(f.Line), code, safetext.Cell(f.Message, 160))
 		}
 	}
+	if n := len(r.NewSuppressed); n > 0 {
+		shown := min(n, MaxListedFailures)
+		fmt.Fprintf(&b, "\n**Suppressions hiding files they were not first seen on** (%d of %d): the entry has no `path=` or `first=` for the file, "+
+			"and the reference did not fail with that fingerprint there. Still suppressed; scope the entry or fix the file.\n\n"+
+			"| File | Line | Code | Fingerprint | Message |\n|---|--:|---|---|---|\n", shown, n)
+		for _, f := range r.NewSuppressed[:shown] {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", safetext.Cell(f.Path, 120), lineCell(f.Line),
+				safetext.Cell(f.CodeName, 40), safetext.Cell(f.Fingerprint, 40), safetext.Cell(f.Message, 160))
+		}
+	}
 	if len(r.Fixed) > 0 {
 		fmt.Fprintf(&b, "\n**Fixed:** %d failure%s of the reference no longer occur%s.\n",
 			len(r.Fixed), plural(len(r.Fixed)), map[bool]string{true: "s", false: ""}[len(r.Fixed) == 1])

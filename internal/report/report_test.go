@@ -27,6 +27,8 @@ func TestRegressionMarkdownGolden(t *testing.T) {
 		})
 	}
 	next.Files[0].Suppressed = true
+	// Hidden by a suppression not written for it, and new to the reference.
+	next.Files[0].UnscopedSuppression, next.Files[0].Fingerprint = true, "0123456789abcdef"
 	ref.Files = []baseline.File{{Path: "workflows/old.aether", CodeName: "PARSE_ERROR", Line: 3}}
 	goldenFile(t, "regression_fail.md", report.RegressionMarkdown(compare.Compare(ref, next, compare.DefaultPolicy())))
 	goldenFile(t, "regression_pass.md", report.RegressionMarkdown(compare.Compare(ref, ref, compare.DefaultPolicy())))

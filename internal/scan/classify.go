@@ -41,8 +41,10 @@ func Category(codeName string) string {
 // failing files (and successes when listAll) and the paths of the files
 // that passed.
 type tally struct {
-	b       *baseline.Baseline
-	active  map[string]bool
+	b *baseline.Baseline
+	// active holds the entries in force by fingerprint (an entry may
+	// be listed more than once, with different path= or first=).
+	active  map[string][]baseline.Suppression
 	used    map[string]bool
 	listAll bool
 	// matched is how many files the run selected, before --limit and
@@ -58,11 +60,11 @@ func newTally(supp []baseline.Suppression, now time.Time, listAll bool) *tally {
 		b: &baseline.Baseline{
 			ByCode: map[string]int{}, ByCategory: map[string]int{}, SuppressedByCode: map[string]int{},
 		},
-		active: map[string]bool{}, used: map[string]bool{}, listAll: listAll,
+		active: map[string][]baseline.Suppression{}, used: map[string]bool{}, listAll: listAll,
 	}
 	for _, s := range supp {
 		if s.Active(now) {
-			t.active[s.Fingerprint] = true
+			t.active[s.Fingerprint] = append(t.active[s.Fingerprint], s)
 		} else {
 			t.b.ExpiredSuppressions = append(t.b.ExpiredSuppressions, s.Fingerprint)
 		}
@@ -85,9 +87,11 @@ func (t *tally) add(rel string, s checker.Status) {
 		Path: rel, CodeName: s.CodeName, Line: s.Line, Message: s.Message, Phase: s.Phase,
 		Fingerprint: baseline.Fingerprint(s.CodeName, s.Line, s.Message), Category: Category(s.CodeName),
 	}
-	if t.active[f.Fingerprint] {
+	if covers, written := t.suppress(f.Fingerprint, rel); covers {
 		t.used[f.Fingerprint] = true
 		f.Suppressed = true
+		// The tool's own suppression already hides it where it stands.
+		f.UnscopedSuppression = !written && !s.Suppressed
 	}
 	// The tool's own suppression (an eslint-disable, a #nosec) counts as
 	// one of ours: reported, not gated.
@@ -99,6 +103,18 @@ func (t *tally) add(rel string, s checker.Status) {
 	}
 	t.b.ByCategory[f.Category]++
 	t.b.Files = append(t.b.Files, f)
+}
+
+// suppress reports whether an active entry hides fingerprint fp at path,
+// and whether one that does was written for that path.
+func (t *tally) suppress(fp, path string) (covers, written bool) {
+	for _, s := range t.active[fp] {
+		if s.Covers(path) {
+			covers = true
+			written = written || s.WrittenFor(path)
+		}
+	}
+	return covers, written
 }
 
 // finish fills the derived fields and sorts everything.

@@ -81,6 +81,7 @@ func Markdown(b *baseline.Baseline) string {
 				safetext.Cell(g.path, 80), safetext.Cell(g.msg, 120))
 		}
 	}
+	writeUnscoped(&sb, b)
 	for _, l := range []struct {
 		title string
 		fps   []string
@@ -98,6 +99,41 @@ func Markdown(b *baseline.Baseline) string {
 		sb.WriteString("\n")
 	}
 	return sb.String()
+}
+
+// maxUnscoped bounds the unscoped suppressions the markdown lists.
+const maxUnscoped = 20
+
+// writeUnscoped lists the files hidden by a suppression entry that was
+// not written for them: a fingerprint is path-free, so one entry may hide
+// a new file that happens to fail with the same message at the same line.
+func writeUnscoped(sb *strings.Builder, b *baseline.Baseline) {
+	list := Unscoped(b)
+	if len(list) == 0 {
+		return
+	}
+	fmt.Fprintf(sb, "\n### Suppressions hiding files they were not written for (%d)\n\n", len(list))
+	sb.WriteString("The entry has no `path=` matching the file and no `first=` naming it. Add one to the entry, or fix the file.\n\n")
+	sb.WriteString("| Fingerprint | File | Code | Message |\n|---|---|---|---|\n")
+	for _, f := range list[:min(maxUnscoped, len(list))] {
+		fmt.Fprintf(sb, "| %s | %s | %s | %s |\n", safetext.Cell(f.Fingerprint, 40), safetext.Cell(f.Path, 120),
+			safetext.Cell(f.CodeName, 40), safetext.Cell(f.Message, 120))
+	}
+	if len(list) > maxUnscoped {
+		fmt.Fprintf(sb, "\n… and %d more in `files[]` (`unscoped_suppression`).\n", len(list)-maxUnscoped)
+	}
+}
+
+// Unscoped returns the files of b hidden by a suppression entry not
+// written for them.
+func Unscoped(b *baseline.Baseline) []baseline.File {
+	var out []baseline.File
+	for _, f := range b.Files {
+		if f.UnscopedSuppression {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func share(n, of int) float64 {

@@ -63,7 +63,7 @@ func TestBuildGolden(t *testing.T) {
 	writeTree(t, root, tree)
 	supp := filepath.Join(root, "supp.txt")
 	fp := baseline.Fingerprint("VALIDATION_ERROR", 0, "unknown function foo")
-	writeTree(t, root, map[string]string{"supp.txt": "# known\n" + fp + " # plugin migration expires=2026-12-31\n" +
+	writeTree(t, root, map[string]string{"supp.txt": "# known\n" + fp + " # plugin migration expires=2026-12-31 first=suppressed.aether\n" +
 		"aaaaaaaaaaaaaaaa # gone expires=2026-01-01\nbbbbbbbbbbbbbbbb # nothing matches\n"})
 	t.Chdir(root)
 	b, err := Build(context.Background(), Options{
@@ -291,5 +291,57 @@ func TestBuildIngestToolSuppressions(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"loud.js Other false", "quiet.js Suppressed-Other true"}, got); diff != "" {
 		t.Errorf("files (-want +got):\n%s", diff)
+	}
+}
+
+// TestBuildSuppressionScope: the issue's case. A suppression written for
+// tools/old.py also matches app/new.py, a new file failing with the same
+// generic message at the same line. Without path= it still hides it (no
+// path coupling, as the specification wants) but marks it; path= keeps it
+// to the files it names.
+func TestBuildSuppressionScope(t *testing.T) {
+	t.Parallel()
+	const statuses = `{"ok": false, "code_name": "PARSE_ERROR", "file": "tools/old.py", "line": 1, "message": "SyntaxError: invalid syntax"}
+{"ok": false, "code_name": "PARSE_ERROR", "file": "app/new.py", "line": 1, "message": "SyntaxError: invalid syntax"}
+{"ok": true, "code_name": "SUCCESS", "file": "app/ok.py"}
+`
+	fp := baseline.Fingerprint("PARSE_ERROR", 1, "SyntaxError: invalid syntax")
+	tests := []struct {
+		name, entry string
+		want        []string // path suppressed unscoped
+		gated       int
+	}{
+		{"unscoped entry", fp + " # legacy", []string{"app/new.py true true", "tools/old.py true true"}, 0},
+		{"first=", fp + " # first=tools/old.py", []string{"app/new.py true true", "tools/old.py true false"}, 0},
+		{"path=", fp + " # path=tools/**", []string{"app/new.py false false", "tools/old.py true false"}, 1},
+		{"path= and an unscoped duplicate", fp + " path=tools/**\n" + fp, []string{"app/new.py true true", "tools/old.py true false"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			supp := filepath.Join(dir, "supp.txt")
+			if err := os.WriteFile(supp, []byte(tt.entry+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			b, err := Build(context.Background(), Options{Statuses: "-", Stdin: strings.NewReader(statuses), Suppressions: supp, Now: clock, Env: []string{}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range b.Files {
+				got = append(got, fmt.Sprintf("%s %v %v", f.Path, f.Suppressed, f.UnscopedSuppression))
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("files (-want +got):\n%s", diff)
+			}
+			if n := b.GatedCounts()["PARSE_ERROR"]; n != tt.gated {
+				t.Errorf("gated PARSE_ERROR %d, want %d", n, tt.gated)
+			}
+			md := Markdown(b)
+			if listed := strings.Contains(md, "| app/new.py | PARSE\\_ERROR |"); listed != strings.Contains(tt.want[0], "true true") {
+				t.Errorf("markdown lists app/new.py: %v\n%s", listed, md)
+			}
+		})
 	}
 }

@@ -31,37 +31,40 @@ type toolFigures struct {
 	} `json:"lcov"`
 }
 
+// realReports are the coverage reports of testdata/real and the tool's
+// figure each must give.
+var realReports = []struct {
+	sample, file, format string
+	figure               func(toolFigures) toolFigure
+	digits               int // decimals of the tool's percentage
+}{
+	// One coverage.py run in three formats: each must give `coverage report`'s 13/21 = 61.90 %,
+	// though its LCOV has LH > LF, DA:0 for an empty module, and a DA line for each docstring.
+	{"coveragepy-lcov", "coverage.lcov", FormatLCOV, total, 2},
+	{"coveragepy-lcov", "coverage.xml", FormatCobertura, total, 2},
+	{"coveragepy-lcov", "coverage.json", FormatCoveragePy, total, 2},
+	{"c8-lcov", "lcov.info", FormatLCOV, total, 2},
+	{"c8-lcov", "cobertura-coverage.xml", FormatCobertura, total, 2},
+	{"gcovr-lcov", "gcovr-cobertura.xml", FormatCobertura, total, 1},
+	// lcov --summary of each tracefile; concatenated.info repeats the SF record of one file (two runs).
+	{"gcovr-lcov", "run1.info", FormatLCOV, tracefile("run1"), 1},
+	{"gcovr-lcov", "run2.info", FormatLCOV, tracefile("run2"), 1},
+	{"gcovr-lcov", "merged.info", FormatLCOV, tracefile("merged"), 1},
+	{"gcovr-lcov", "concatenated.info", FormatLCOV, tracefile("concatenated"), 1},
+	{"jacoco-xml", "jacoco.xml", FormatJaCoCo, total, 2},
+	// go tool cover -func totals; coverpkg.out holds every block twice.
+	{"go-coverprofile", "set.out", FormatGo, profile("set"), 1},
+	{"go-coverprofile", "atomic.out", FormatGo, profile("atomic"), 1},
+	{"go-coverprofile", "coverpkg.out", FormatGo, profile("coverpkg"), 1},
+}
+
 // TestRealReportsAgreeWithTheirTools reads every real coverage sample and
 // asserts our figure is the producing tool's: the same covered and total
 // counts where the tool prints them, and the same percentage at the
 // precision the tool prints it.
 func TestRealReportsAgreeWithTheirTools(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		sample, file, format string
-		figure               func(toolFigures) toolFigure
-		digits               int // decimals of the tool's percentage
-	}{
-		// One coverage.py run in three formats: each must give `coverage report`'s 13/21 = 61.90 %,
-		// though its LCOV has LH > LF, DA:0 for an empty module, and a DA line for each docstring.
-		{"coveragepy-lcov", "coverage.lcov", FormatLCOV, total, 2},
-		{"coveragepy-lcov", "coverage.xml", FormatCobertura, total, 2},
-		{"coveragepy-lcov", "coverage.json", FormatCoveragePy, total, 2},
-		{"c8-lcov", "lcov.info", FormatLCOV, total, 2},
-		{"c8-lcov", "cobertura-coverage.xml", FormatCobertura, total, 2},
-		{"gcovr-lcov", "gcovr-cobertura.xml", FormatCobertura, total, 1},
-		// lcov --summary of each tracefile; concatenated.info repeats the SF record of one file (two runs).
-		{"gcovr-lcov", "run1.info", FormatLCOV, tracefile("run1"), 1},
-		{"gcovr-lcov", "run2.info", FormatLCOV, tracefile("run2"), 1},
-		{"gcovr-lcov", "merged.info", FormatLCOV, tracefile("merged"), 1},
-		{"gcovr-lcov", "concatenated.info", FormatLCOV, tracefile("concatenated"), 1},
-		{"jacoco-xml", "jacoco.xml", FormatJaCoCo, total, 2},
-		// go tool cover -func totals; coverpkg.out holds every block twice.
-		{"go-coverprofile", "set.out", FormatGo, profile("set"), 1},
-		{"go-coverprofile", "atomic.out", FormatGo, profile("atomic"), 1},
-		{"go-coverprofile", "coverpkg.out", FormatGo, profile("coverpkg"), 1},
-	}
-	for _, tt := range tests {
+	for _, tt := range realReports {
 		t.Run(tt.sample+"/"+tt.file, func(t *testing.T) {
 			t.Parallel()
 			dir := filepath.Join(realDir, tt.sample)
@@ -107,6 +110,46 @@ func TestRealGcov2lcov(t *testing.T) {
 		if err != nil || r.Covered != want[0] || r.Total != want[1] {
 			t.Errorf("%s: %d of %d (%v), want %d of %d", file, r.Covered, r.Total, err, want[0], want[1])
 		}
+	}
+}
+
+// TestEveryRealCoverageReportIsChecked: a coverage report added to a sample
+// of testdata/real cannot go untested.
+func TestEveryRealCoverageReportIsChecked(t *testing.T) {
+	t.Parallel()
+	checked := map[string]bool{"go-coverprofile/set.lcov": true, "go-coverprofile/coverpkg.lcov": true} // TestRealGcov2lcov
+	for _, tt := range realReports {
+		checked[tt.sample+"/"+tt.file] = true
+	}
+	figs, err := filepath.Glob(filepath.Join(realDir, "*", "figures.json"))
+	if err != nil || len(figs) == 0 {
+		t.Fatalf("no samples in %s (%v)", realDir, err)
+	}
+	n := 0
+	for _, fig := range figs {
+		var meta struct{ Metric string }
+		readJSON(t, fig, &meta)
+		if meta.Metric == "" { // not a coverage tool
+			continue
+		}
+		dir := filepath.Dir(fig)
+		outs, _ := filepath.Glob(filepath.Join(dir, "out", "*"))
+		for _, out := range outs {
+			data, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := filepath.Base(dir) + "/" + filepath.Base(out)
+			if DetectFormat(data) != "" {
+				n++
+				if !checked[name] {
+					t.Errorf("%s is a %s report no test compares with its tool's figure", name, DetectFormat(data))
+				}
+			}
+		}
+	}
+	if n < len(checked) {
+		t.Errorf("found %d coverage reports, the tests name %d", n, len(checked))
 	}
 }
 

@@ -31,12 +31,14 @@ type lcovRecord struct {
 // parseLCOV reads an LCOV tracefile (geninfo(1) "TRACEFILE FORMAT").
 //
 // The DA lines are the truth and LF/LH only summaries, as in lcov itself
-// (`lcov --summary` recomputes both from DA). One exception reconciles
-// coverage.py before 7.0, whose LCOV writer lists every executed line as a DA
-// line, docstrings and the pseudo-line 0 of an empty module included, while LF
-// counts its statements: a record with more DA lines than LF counts LF lines,
-// of which its DA lines with 0 hits are the missed ones. That gives the figure
-// of `coverage report` (lcov itself would count the extra lines).
+// (`lcov --summary` recomputes both from DA). One exception reconciles the
+// LCOV writer of coverage.py 6.x (seen in 6.5.0; LH was corrected in 7.x,
+// https://github.com/nedbat/coveragepy/pull/1583), which lists every
+// executed line as a DA line, docstrings and the pseudo-line 0 of an empty
+// module included, while LF counts its statements: a record with more DA
+// lines than LF counts LF lines, of which its DA lines with 0 hits are the
+// missed ones. That gives the figure of `coverage report` (lcov itself would
+// count the extra lines).
 func parseLCOV(data []byte) (Report, error) {
 	files := map[string]*lcovFile{}
 	var order []string
@@ -152,7 +154,7 @@ func (f *lcovFile) total() (covered, total int64, err error) {
 			missed++
 		}
 	}
-	lfAbove := false // some record lists more DA lines than LF (coverage.py < 7)
+	lfAbove := false // some record lists more DA lines than LF (coverage.py 6.x)
 	for _, rec := range f.records {
 		switch {
 		case rec.hasLH && rec.hasLF && rec.lh > rec.lf && len(rec.lines) == 0:

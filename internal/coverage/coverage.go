@@ -1,13 +1,18 @@
-// Package coverage reads coverage reports — Go profiles (`go test
-// -coverprofile`), lcov and Cobertura XML — into one total, and coverage
-// baselines (a number, a small JSON object or a report). It does no I/O.
+// Package coverage reads coverage reports — Go cover profiles, LCOV,
+// Cobertura XML, JaCoCo XML and coverage.py JSON — into one line total, and
+// coverage baselines (a number, a small JSON object or a report). It does no
+// I/O.
+//
+// Every reader computes the figure the producing tool's own report shows
+// (docs/gate.md, "coverage", says how for each format) and refuses, with the
+// field named, a report it cannot compute a figure from: an impossible count
+// (negative, covered above total, a NaN or infinite rate), a truncated record,
+// a line it does not understand, or one that covers 0 lines.
 package coverage
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"math"
@@ -17,11 +22,16 @@ import (
 
 // Formats of a report.
 const (
-	FormatAuto      = "auto"
-	FormatGo        = "go"
-	FormatLCOV      = "lcov"
-	FormatCobertura = "cobertura"
+	FormatAuto       = "auto"
+	FormatGo         = "go"
+	FormatLCOV       = "lcov"
+	FormatCobertura  = "cobertura"
+	FormatJaCoCo     = "jacoco"
+	FormatCoveragePy = "coveragepy-json"
 )
+
+// Formats lists the values a gate's `format:` accepts.
+var Formats = []string{FormatAuto, FormatGo, FormatLCOV, FormatCobertura, FormatJaCoCo, FormatCoveragePy}
 
 // Report is a line/statement coverage total.
 type Report struct {
@@ -30,26 +40,43 @@ type Report struct {
 	Total   int64
 }
 
-// Percent is the coverage in percent, rounded to two decimals.
+// Percent is the coverage in percent, rounded to two decimals. Parse never
+// returns a Report with Total 0.
 func (r Report) Percent() float64 {
-	if r.Total == 0 {
+	if r.Total <= 0 {
 		return 0
 	}
 	return math.Round(float64(r.Covered)/float64(r.Total)*10000) / 100
 }
 
-// DetectFormat guesses a report's format from its content.
+// DetectFormat guesses a report's format from its content; "" when it
+// recognises none.
 func DetectFormat(data []byte) string {
 	head := bytes.TrimSpace(data)
 	switch {
 	case bytes.HasPrefix(head, []byte("mode:")):
 		return FormatGo
-	case bytes.Contains(head[:min(len(head), 4096)], []byte("<coverage")):
-		return FormatCobertura
+	case bytes.HasPrefix(head, []byte("<")):
+		switch xmlRoot(head) {
+		case "coverage":
+			return FormatCobertura
+		case "report":
+			return FormatJaCoCo
+		}
+	case bytes.HasPrefix(head, []byte("{")) && bytes.Contains(head, []byte(`"num_statements"`)) && bytes.Contains(head, []byte(`"totals"`)):
+		return FormatCoveragePy
 	case bytes.Contains(head, []byte("end_of_record")) || bytes.HasPrefix(head, []byte("TN:")) || bytes.HasPrefix(head, []byte("SF:")):
 		return FormatLCOV
 	}
 	return ""
+}
+
+// add sums counts, refusing an overflow.
+func add(a, b int64) (int64, error) {
+	if b > math.MaxInt64-a {
+		return 0, errors.New("the counts overflow")
+	}
+	return a + b, nil
 }
 
 // Parse parses a coverage report; format may be auto (or empty).
@@ -57,7 +84,7 @@ func Parse(data []byte, format string) (Report, error) {
 	if format == "" || format == FormatAuto {
 		format = DetectFormat(data)
 		if format == "" {
-			return Report{}, errors.New("unrecognised coverage format (want a Go profile, lcov or Cobertura XML)")
+			return Report{}, errors.New("unrecognised coverage format (want a Go profile, LCOV, Cobertura XML, JaCoCo XML or coverage.py JSON)")
 		}
 	}
 	var r Report
@@ -69,155 +96,71 @@ func Parse(data []byte, format string) (Report, error) {
 		r, err = parseLCOV(data)
 	case FormatCobertura:
 		r, err = parseCobertura(data)
+	case FormatJaCoCo:
+		r, err = parseJaCoCo(data)
+	case FormatCoveragePy:
+		r, err = parseCoveragePyJSON(data)
 	default:
 		return r, fmt.Errorf("unknown coverage format %q", format)
 	}
+	if err != nil {
+		return Report{}, err
+	}
 	r.Format = format
-	if err == nil && r.Total == 0 {
-		err = errors.New("the report covers nothing (0 lines)")
+	switch {
+	case r.Total == 0:
+		return Report{}, fmt.Errorf("%s: the report covers nothing (0 lines): no coverage figure can be computed", format)
+	case r.Covered < 0 || r.Total < 0 || r.Covered > r.Total:
+		// The readers check their fields; this guards the sum.
+		return Report{}, fmt.Errorf("%s: impossible total: %d of %d lines covered", format, r.Covered, r.Total)
 	}
-	return r, err
-}
-
-// parseGoCover reads `go test -coverprofile`: statements weighted, blocks
-// repeated across packages (-coverpkg) merged by taking the highest count.
-func parseGoCover(data []byte) (Report, error) {
-	type block struct{ stmts, count int64 }
-	blocks := map[string]block{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "mode:") {
-			continue
-		}
-		// file.go:12.34,15.2 3 1 — the file name may contain spaces.
-		sp := strings.LastIndexByte(line, ' ')
-		sp2 := strings.LastIndexByte(line[:max(sp, 0)], ' ')
-		if sp < 0 || sp2 < 0 {
-			return Report{}, fmt.Errorf("go profile line %d: want FILE:RANGE STMTS COUNT", n)
-		}
-		stmts, err1 := strconv.ParseInt(line[sp2+1:sp], 10, 64)
-		count, err2 := strconv.ParseInt(line[sp+1:], 10, 64)
-		if err1 != nil || err2 != nil || !strings.Contains(line[:sp2], ":") {
-			return Report{}, fmt.Errorf("go profile line %d: want FILE:RANGE STMTS COUNT", n)
-		}
-		key := line[:sp2]
-		b := blocks[key]
-		b.stmts = stmts
-		b.count = max(b.count, count)
-		blocks[key] = b
-	}
-	var r Report
-	for _, b := range blocks {
-		r.Total += b.stmts
-		if b.count > 0 {
-			r.Covered += b.stmts
-		}
-	}
-	return r, sc.Err()
-}
-
-// parseLCOV sums LF/LH per record, counting DA lines when a record lacks
-// them.
-func parseLCOV(data []byte) (Report, error) {
-	var r Report
-	var lf, lh, da, daHit int64
-	var hasLF bool
-	flush := func() {
-		if hasLF {
-			r.Total += lf
-			r.Covered += lh
-		} else {
-			r.Total += da
-			r.Covered += daHit
-		}
-		lf, lh, da, daHit, hasLF = 0, 0, 0, 0, false
-	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := strings.TrimSpace(sc.Text())
-		key, val, _ := strings.Cut(line, ":")
-		var err error
-		switch key {
-		case "LF":
-			hasLF = true
-			lf, err = strconv.ParseInt(val, 10, 64)
-		case "LH":
-			lh, err = strconv.ParseInt(val, 10, 64)
-		case "DA":
-			parts := strings.Split(val, ",")
-			if len(parts) < 2 {
-				return r, fmt.Errorf("lcov line %d: DA wants LINE,HITS", n)
-			}
-			da++
-			if hits, perr := strconv.ParseFloat(parts[1], 64); perr != nil {
-				err = perr
-			} else if hits > 0 {
-				daHit++
-			}
-		case "end_of_record":
-			flush()
-		}
-		if err != nil {
-			return r, fmt.Errorf("lcov line %d: %s: %w", n, key, err)
-		}
-	}
-	flush()
-	return r, sc.Err()
-}
-
-// parseCobertura reads the root element's lines-covered/lines-valid, or
-// its line-rate when the counts are absent.
-func parseCobertura(data []byte) (Report, error) {
-	var root struct {
-		XMLName      xml.Name `xml:"coverage"`
-		LineRate     string   `xml:"line-rate,attr"`
-		LinesCovered string   `xml:"lines-covered,attr"`
-		LinesValid   string   `xml:"lines-valid,attr"`
-	}
-	dec := xml.NewDecoder(bytes.NewReader(data))
-	dec.Strict = false
-	if err := dec.Decode(&root); err != nil {
-		return Report{}, fmt.Errorf("cobertura: %w", err)
-	}
-	covered, err1 := strconv.ParseInt(root.LinesCovered, 10, 64)
-	valid, err2 := strconv.ParseInt(root.LinesValid, 10, 64)
-	if err1 == nil && err2 == nil && valid > 0 {
-		return Report{Covered: covered, Total: valid}, nil
-	}
-	rate, err := strconv.ParseFloat(root.LineRate, 64)
-	if err != nil || rate < 0 || rate > 1 {
-		return Report{}, fmt.Errorf("cobertura: no lines-covered/lines-valid and no usable line-rate (%q)", root.LineRate)
-	}
-	return Report{Covered: int64(math.Round(rate * 10000)), Total: 10000}, nil
+	return r, nil
 }
 
 // BaselinePercent reads a coverage baseline: a number ("81.5", "81.5%"),
-// JSON ({"percent": 81.5} or {"coverage": 81.5} or a bare number), or a
-// coverage report in any supported format.
+// JSON ({"percent": 81.5}, {"coverage": 81.5}, {"total": 81.5} or a bare
+// number), or a coverage report in any supported format. A figure outside
+// [0, 100], NaN or infinite is refused.
 func BaselinePercent(data []byte) (float64, error) {
+	v, err := baselinePercent(data)
+	if err != nil {
+		return 0, err
+	}
+	if err := CheckPercent(v); err != nil {
+		return 0, fmt.Errorf("baseline: %w", err)
+	}
+	return v, nil
+}
+
+// CheckPercent refuses a figure that is not a percentage: NaN, ±Inf, below 0
+// or above 100.
+func CheckPercent(v float64) error {
+	if !(v >= 0 && v <= 100) { // false for NaN too
+		return fmt.Errorf("%v is not a percentage between 0 and 100", v)
+	}
+	return nil
+}
+
+func baselinePercent(data []byte) (float64, error) {
 	s := strings.TrimSpace(string(data))
 	if v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64); err == nil {
 		return v, nil
 	}
-	var obj map[string]any
-	if json.Unmarshal(data, &obj) == nil {
-		for _, k := range []string{"percent", "coverage", "total"} {
-			if v, ok := obj[k].(float64); ok {
-				return v, nil
-			}
+	if f := DetectFormat(data); f != "" {
+		r, err := Parse(data, f)
+		if err != nil {
+			return 0, fmt.Errorf("baseline: %w", err)
 		}
-		return 0, errors.New(`baseline JSON has no numeric "percent" or "coverage"`)
+		return r.Percent(), nil
 	}
-	r, err := Parse(data, FormatAuto)
-	if err != nil {
-		return 0, fmt.Errorf("baseline: %w", err)
+	var obj map[string]any
+	if err := json.Unmarshal(data, &obj); err != nil {
+		return 0, errors.New(`baseline: want a percentage ("81.5"), JSON {"percent": 81.5} or a coverage report`)
 	}
-	return r.Percent(), nil
+	for _, k := range []string{"percent", "coverage", "total"} {
+		if v, ok := obj[k].(float64); ok {
+			return v, nil
+		}
+	}
+	return 0, errors.New(`baseline JSON has no numeric "percent" or "coverage"`)
 }

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -34,14 +35,14 @@ func decodeCoverage(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Chec
 	switch {
 	case c.Profile == "":
 		return nil, d.Errorf(value, "coverage: profile is required")
-	case !slices.Contains([]string{coverage.FormatAuto, coverage.FormatGo, coverage.FormatLCOV, coverage.FormatCobertura}, c.Format):
-		return nil, d.Errorf(value, "coverage: format %q is not one of auto, go, lcov, cobertura", c.Format)
+	case !slices.Contains(coverage.Formats, c.Format):
+		return nil, d.Errorf(value, "coverage: format %q is not one of %s", c.Format, strings.Join(coverage.Formats, ", "))
 	case c.Min == nil && c.Baseline == "":
 		return nil, d.Errorf(value, "coverage: set min, baseline or both")
-	case c.Min != nil && (*c.Min < 0 || *c.Min > 100):
-		return nil, d.Errorf(value, "coverage: min must be a percentage between 0 and 100")
-	case c.MaxDrop < 0:
-		return nil, d.Errorf(value, "coverage: max_drop must not be negative")
+	case c.Min != nil && coverage.CheckPercent(*c.Min) != nil:
+		return nil, d.Errorf(value, "coverage: min %v must be a percentage between 0 and 100", *c.Min)
+	case !(c.MaxDrop >= 0 && c.MaxDrop <= 100): // false for NaN too
+		return nil, d.Errorf(value, "coverage: max_drop %v must be between 0 and 100 points", c.MaxDrop)
 	}
 	return c, nil
 }

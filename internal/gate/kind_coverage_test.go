@@ -14,7 +14,7 @@ func TestCoverageGate(t *testing.T) {
 	// for the gate's rules: 82.5 % (Cobertura) and 66.67 % (lcov).
 	for name, body := range map[string]string{"base80.txt": "80.0\n", "base70.json": `{"percent": 70}`, "base_bad.txt": "n/a",
 		"cobertura.xml": `<coverage lines-valid="120" lines-covered="99" line-rate="0.825"></coverage>`,
-		"lcov.info":     "SF:a.js\nLF:3\nLH:2\nend_of_record\n"} {
+		"lcov.info":     "SF:a.js\nDA:1,1\nDA:2,4\nDA:3,0\nLF:3\nLH:2\nend_of_record\n"} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -47,5 +47,86 @@ func TestCoverageGate(t *testing.T) {
 				t.Fatalf("summary %q, want %q", g.Summary, tt.want)
 			}
 		})
+	}
+}
+
+// TestCoverageGateFailsClosed: evidence no figure can be computed from, or
+// an impossible figure, fails the gate with the file and the field named,
+// where it used to pass at 1000 %.
+func TestCoverageGateFailsClosed(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"lh_over_lf.info": "SF:a.js\nLF:1\nLH:10\nend_of_record\n",
+		"negative.info":   "SF:a.js\nDA:1,1\nLF:-3\nend_of_record\n",
+		"empty.info":      "TN:\nSF:a.js\nLF:0\nLH:0\nend_of_record\n",
+		"cobertura.xml":   `<coverage lines-valid="2" lines-covered="10" line-rate="5"></coverage>`,
+		"nan_rate.xml":    `<coverage lines-valid="2" lines-covered="1" line-rate="NaN"></coverage>`,
+		"ok.info":         "SF:a.js\nDA:1,1\nDA:2,0\nend_of_record\n",
+		"base_nan.txt":    "NaN\n",
+		"base_big.json":   `{"percent": 120}`,
+	} {
+		writeFile(t, dir, name, body)
+	}
+	tests := []struct{ name, spec, want string }{
+		{"LH > LF", "{profile: lh_over_lf.info, min: 1}", "coverage profile lh_over_lf.info: lcov: SF a.js: LH 10 > LF 1"},
+		{"negative LF", "{profile: negative.info, min: 1}", `coverage profile negative.info: lcov line 3: LF (SF a.js): "-3"`},
+		{"0 lines", "{profile: empty.info, min: 0}", "coverage profile empty.info: lcov: the report covers nothing (0 lines)"},
+		{"covered > valid", "{profile: cobertura.xml, min: 1}", "coverage profile cobertura.xml: cobertura: lines-covered 10 > lines-valid 2"},
+		{"NaN line-rate", "{profile: nan_rate.xml, min: 1}", `coverage profile nan_rate.xml: cobertura: line-rate "NaN"`},
+		{"NaN baseline", "{profile: ok.info, baseline: base_nan.txt}", "coverage baseline base_nan.txt: baseline: NaN is not a percentage"},
+		{"baseline over 100", "{profile: ok.info, baseline: base_big.json}", "coverage baseline base_big.json: baseline: 120 is not a percentage"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res := runConfig(t, "version: 1\ngates:\n  - id: c\n    coverage: "+tt.spec+"\n", Options{Dir: dir})
+			g := res.Gate("c")
+			if g.OK || g.Status() != StatusError || !strings.Contains(g.Summary, tt.want) {
+				t.Fatalf("ok %v status %q summary %q, want an error saying %q", g.OK, g.Status(), g.Summary, tt.want)
+			}
+		})
+	}
+}
+
+// TestCoverageGateRealReports: one coverage.py run exported as LCOV,
+// Cobertura and JSON gives one figure, coverage report's 61.90 %.
+func TestCoverageGateRealReports(t *testing.T) {
+	t.Parallel()
+	dir, err := filepath.Abs("../../testdata/real/coveragepy-lcov/out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{"coverage.lcov", "coverage.xml", "coverage.json"} {
+		t.Run(file, func(t *testing.T) {
+			t.Parallel()
+			for min, want := range map[string]string{"61.9": "pass", "62": "coverage 61.90% is below the minimum 62.00%"} {
+				res := runConfig(t, "version: 1\ngates:\n  - id: c\n    coverage: {profile: "+file+", min: "+min+"}\n", Options{Dir: dir})
+				g := res.Gate("c")
+				if got := g.Details["percent"]; got != 61.9 {
+					t.Errorf("min %s: percent %v, want 61.9", min, got)
+				}
+				if want == "pass" && !g.OK || want != "pass" && (g.OK || !strings.Contains(g.Summary, want)) {
+					t.Errorf("min %s: ok %v summary %q, want %s", min, g.OK, g.Summary, want)
+				}
+			}
+		})
+	}
+}
+
+func TestCoverageConfigRefusesNonPercentages(t *testing.T) {
+	t.Parallel()
+	for spec, want := range map[string]string{
+		"{profile: c.out, min: .nan}":               "coverage: min NaN must be a percentage",
+		"{profile: c.out, min: .inf}":               "coverage: min +Inf must be a percentage",
+		"{profile: c.out, min: 101}":                "coverage: min 101 must be a percentage",
+		"{profile: c.out, min: 1, max_drop: .nan}":  "coverage: max_drop NaN must be between 0 and 100",
+		"{profile: c.out, min: 1, max_drop: -.inf}": "coverage: max_drop -Inf must be between 0 and 100",
+		"{profile: c.out, min: 1, format: xml}":     `coverage: format "xml" is not one of auto, go, lcov, cobertura, jacoco, coveragepy-json`,
+	} {
+		_, err := ParseConfig("g.yml", []byte("version: 1\ngates:\n  - id: a\n    coverage: "+spec+"\n"))
+		if err == nil || !strings.Contains(err.Error(), "g.yml:4: "+want) {
+			t.Errorf("%s: error %v, want %q", spec, err, want)
+		}
 	}
 }

@@ -15,7 +15,7 @@ func TestResultsGolden(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "audit.jsonl", `{"event":"HMR_PREPARE"}`+"\n"+`{"event":"HMR_SWAP"}`+"\n")
 	// 6 of 9 lines; the coverage package reads the format, this is its gate.
-	writeFile(t, dir, "testdata/coverage/lcov.info", "SF:a.js\nLF:9\nLH:6\nend_of_record\n")
+	writeFile(t, dir, "testdata/coverage/lcov.info", "SF:a.js\nDA:1,1\nDA:2,1\nDA:3,1\nDA:4,1\nDA:5,1\nDA:6,1\nDA:7,0\nDA:8,0\nDA:9,0\nLF:9\nLH:6\nend_of_record\n")
 	writeFile(t, dir, "base.txt", "70\n")
 	clock := time.Date(2024, 10, 27, 3, 33, 20, 123e6, time.UTC)
 	res := runConfig(t, `version: 1

@@ -60,7 +60,9 @@ func (r *report) refuse(s string, err error) error {
 	return err
 }
 
-type reporter interface{ reportTo(name string, failed *error) }
+type reporter interface {
+	reportTo(name string, failed *error)
+}
 
 type intValue struct {
 	report

@@ -31,6 +31,10 @@ func TestCoverageGate(t *testing.T) {
 		{"missing profile", "{profile: nope.out, min: 1}", "coverage profile nope.out is missing"},
 		{"missing baseline", "{profile: " + abs + ", baseline: nope.txt}", "coverage baseline nope.txt is missing"},
 		{"bad baseline", "{profile: " + abs + ", baseline: base_bad.txt}", "coverage baseline base_bad.txt"},
+		// The figure may be written in the configuration, as docs/gate.md shows.
+		{"inline baseline", "{profile: " + abs + ", baseline: 82.6, max_drop: 0.1}", "pass"},
+		{"inline baseline dropped", "{profile: " + abs + ", baseline: 83}", "dropped 0.50 points below the baseline 83.00%"},
+		{"percent baseline", "{profile: " + abs + ", baseline: {percent: 85}, max_drop: 2}", "dropped 2.50 points below the baseline 85.00%"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

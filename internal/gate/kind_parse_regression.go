@@ -14,8 +14,10 @@ import (
 
 	"github.com/org/gonogo-action/internal/artifact"
 	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/checker"
 	"github.com/org/gonogo-action/internal/compare"
 	"github.com/org/gonogo-action/internal/scan"
+	"github.com/org/gonogo-action/internal/setting"
 )
 
 // Missing-reference policies.
@@ -48,7 +50,11 @@ type parseRegressionCheck struct {
 	IncludeSupp      bool           `yaml:"include_suppressed"`
 	MissingReference string         `yaml:"missing_reference"`
 	policy           compare.Policy `yaml:"-"`
-	build            func(context.Context, scan.Options) (*baseline.Baseline, error)
+	// command is the parsed checker and line where it is declared
+	// (CheckPrograms).
+	command checker.Command
+	line    int
+	build   func(context.Context, scan.Options) (*baseline.Baseline, error)
 }
 
 // referenceSpec is {file: F} or {artifact: NAME, branch: main, file: F}.
@@ -66,6 +72,12 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 	switch {
 	case (c.Statuses == "") == (c.Checker == ""):
 		return nil, d.Errorf(value, "parse-regression: give statuses: FILE or checker: CMD (exactly one)")
+	case c.Checker != "":
+		cmd, err := checker.ParseCommand(c.Checker)
+		if err != nil {
+			return nil, d.settingError(value, "checker", err)
+		}
+		c.command, c.line = cmd, valueNode(value, "checker", value).Line
 	case c.Reference.File == "" && c.Reference.Artifact == "":
 		return nil, d.Errorf(value, "parse-regression: reference needs file: F or artifact: NAME")
 	}
@@ -80,9 +92,15 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 	}
 	p := compare.DefaultPolicy()
 	if c.AbsThreshold != nil {
+		if err := setting.AbsThreshold(*c.AbsThreshold); err != nil {
+			return nil, d.settingError(value, "abs_threshold", err)
+		}
 		p.AbsThreshold = *c.AbsThreshold
 	}
 	if c.RelThreshold != nil {
+		if err := setting.RelThreshold(*c.RelThreshold); err != nil {
+			return nil, d.settingError(value, "rel_threshold", err)
+		}
 		p.RelThreshold = *c.RelThreshold
 	}
 	if len(c.Codes) > 0 {
@@ -93,9 +111,6 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 		if _, ok := baseline.CodeByName(code); !ok {
 			return nil, d.Errorf(value, "parse-regression: unknown code %q", code)
 		}
-	}
-	if p.AbsThreshold < 0 || p.RelThreshold < 0 {
-		return nil, d.Errorf(value, "parse-regression: thresholds must not be negative")
 	}
 	c.policy = p
 	return c, nil
@@ -231,4 +246,21 @@ func capFiles(files []baseline.File) []baseline.File {
 		return files
 	}
 	return files[:maxListedFiles]
+}
+
+// CheckPrograms checks that the program of each parse-regression gate that
+// runs a checker can be found, through PATH or as a path, as the gate will
+// look for it (gate --validate). ParseConfig leaves it out: the program is a
+// fact of the machine that runs the gates, not of the file.
+func (c *Config) CheckPrograms() error {
+	for _, g := range c.Gates {
+		pr, ok := g.Check.(*parseRegressionCheck)
+		if !ok || pr.Checker == "" {
+			continue
+		}
+		if _, err := pr.command.LookPath(); err != nil {
+			return &ConfigError{File: c.File, Line: pr.line, Msg: fmt.Sprintf("gate %s: \"checker\": %v", g.ID, err)}
+		}
+	}
+	return nil
 }

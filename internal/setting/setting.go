@@ -20,8 +20,8 @@ import (
 	"time"
 )
 
-// Int parses a whole number written in decimal ("5", "-1"); "2.5" and
-// "5 files" are refused.
+// Int parses a whole number written in decimal ("5", "-1", "2.0"); "2.5"
+// and "5 files" are refused.
 func Int(s string) (int, error) {
 	n, err := strconv.ParseInt(s, 10, 0)
 	if err == nil {
@@ -30,7 +30,12 @@ func Int(s string) (int, error) {
 	if errors.Is(err, strconv.ErrRange) {
 		return 0, fmt.Errorf("want a whole number, got %s (out of range)", s)
 	}
-	if _, ferr := strconv.ParseFloat(s, 64); ferr == nil {
+	if f, ferr := strconv.ParseFloat(s, 64); ferr == nil {
+		// 2.0 is the whole number 2 (as JSON Schema's "integer" has it);
+		// 2.5 is not 2.
+		if f == math.Trunc(f) && math.Abs(f) <= 1<<53 {
+			return int(f), nil
+		}
 		return 0, fmt.Errorf("want a whole number, got %s", s)
 	}
 	return 0, fmt.Errorf("want a whole number such as 5, got %q", s)

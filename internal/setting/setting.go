@@ -89,7 +89,7 @@ func Seconds(s string) (time.Duration, error) {
 	}
 	// Bound it before the conversion, whose overflow Go leaves undefined.
 	if math.Abs(f)*float64(time.Second) >= math.MaxInt64 {
-		return 0, fmt.Errorf("want a duration, got %s seconds (too long)", s)
+		return 0, fmt.Errorf("want a duration, got %s seconds (out of range)", s)
 	}
 	d := time.Duration(f * float64(time.Second))
 	if f > 0 && d == 0 {

@@ -84,7 +84,7 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 	// Left empty when unset: Options.MissingReference (the action's
 	// missing-reference input) or warn then decides at run time.
 	if c.MissingReference != "" && !slices.Contains([]string{MissingPass, MissingWarn, MissingFail}, c.MissingReference) {
-		return nil, d.Errorf(value, "parse-regression: missing_reference must be pass, warn or fail")
+		return nil, d.settingError(value, "missing_reference", fmt.Errorf("want pass, warn or fail, got %q", c.MissingReference))
 	}
 	if c.Reference.Artifact != "" {
 		c.Reference.Branch = cmp.Or(c.Reference.Branch, "main")
@@ -103,15 +103,23 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 		}
 		p.RelThreshold = *c.RelThreshold
 	}
+	// Code names as the flags read them (baseline.ParseCodeName).
+	for _, list := range []struct {
+		key   string
+		names []string
+	}{{"codes", c.Codes}, {"fail_on_new", c.FailOnNew}} {
+		for i, code := range list.names {
+			name, err := baseline.ParseCodeName(code)
+			if err != nil {
+				return nil, d.settingError(value, list.key, fmt.Errorf("%s: %w", code, err))
+			}
+			list.names[i] = name
+		}
+	}
 	if len(c.Codes) > 0 {
 		p.Codes = c.Codes
 	}
 	p.FailOnNew, p.IncludeSuppressed = c.FailOnNew, c.IncludeSupp
-	for _, code := range append(slices.Clone(p.Codes), p.FailOnNew...) {
-		if _, ok := baseline.CodeByName(code); !ok {
-			return nil, d.Errorf(value, "parse-regression: unknown code %q", code)
-		}
-	}
 	c.policy = p
 	return c, nil
 }

@@ -128,3 +128,16 @@ func TestCheckPrograms(t *testing.T) {
 		}
 	}
 }
+
+// TestCodeNames: gonogo.yml reads code names as --codes does, in any case.
+func TestCodeNames(t *testing.T) {
+	t.Parallel()
+	cfg, err := ParseConfig("g.yml", []byte("version: 1\ngates:\n  - id: pr\n    parse-regression:\n      statuses: s\n      reference: {file: r}\n      codes: [parse_error, Validation_Error]\n      fail_on_new: [internal_error]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := cfg.Gate("pr").Check.(*parseRegressionCheck).policy
+	if strings.Join(p.Codes, ",") != "PARSE_ERROR,VALIDATION_ERROR" || strings.Join(p.FailOnNew, ",") != "INTERNAL_ERROR" {
+		t.Errorf("policy %+v", p)
+	}
+}

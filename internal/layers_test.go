@@ -25,7 +25,7 @@ var (
 	// pure domain packages know nothing of the outside world.
 	pure = []string{"internal/baseline", "internal/compare", "internal/coverage"}
 	// leaves are the helpers everyone may import; they import nothing of ours.
-	leaves = []string{"internal/safetext", "internal/glob", "internal/artifact", "internal/outfile"}
+	leaves = []string{"internal/safetext", "internal/glob", "internal/artifact", "internal/outfile", "internal/setting"}
 )
 
 // TestLayers asserts, from `go list -deps`, which packages may depend on

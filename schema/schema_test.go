@@ -36,21 +36,43 @@ func loadSchema(t *testing.T) map[string]any {
 	return s
 }
 
+// yamlToJSON decodes YAML into the JSON data model the schema speaks of:
+// objects with string keys, numbers as float64. A YAML .nan or .inf stays
+// a float64, which hasType does not take for a JSON number (JSON has none).
 func yamlToJSON(t *testing.T, data []byte) any {
 	t.Helper()
 	var v any
 	if err := yaml.Unmarshal(data, &v); err != nil {
 		t.Fatal(err)
 	}
-	j, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
+	return jsonModel(t, v)
+}
+
+func jsonModel(t *testing.T, v any) any {
+	t.Helper()
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = jsonModel(t, e)
+		}
+		return out
+	case map[any]any:
+		t.Fatalf("a mapping key that is not a string: %v", v)
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = jsonModel(t, e)
+		}
+		return out
+	case int:
+		return float64(v)
+	case int64:
+		return float64(v)
+	case uint64:
+		return float64(v)
 	}
-	var out any
-	if err := json.Unmarshal(j, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return v
 }
 
 // configs are the repository's example configurations: the demo and every
@@ -188,6 +210,10 @@ func validate(root, s map[string]any, v any, at string) []string {
 			if n, ok := v.(float64); ok && n < kw.(float64) {
 				fail("%v < %v", n, kw)
 			}
+		case "exclusiveMinimum":
+			if n, ok := v.(float64); ok && n <= kw.(float64) {
+				fail("%v <= %v", n, kw)
+			}
 		case "maximum":
 			if n, ok := v.(float64); ok && n > kw.(float64) {
 				fail("%v > %v", n, kw)
@@ -284,13 +310,49 @@ func hasType(v any, t string) bool {
 		_, ok := v.(bool)
 		return ok
 	case "number":
-		_, ok := v.(float64)
-		return ok
+		n, ok := v.(float64)
+		return ok && !math.IsNaN(n) && !math.IsInf(n, 0)
 	case "integer":
 		n, ok := v.(float64)
-		return ok && n == math.Trunc(n)
+		return ok && n == math.Trunc(n) && !math.IsInf(n, 0)
 	case "null":
 		return v == nil
 	}
 	panic("unknown type " + t)
+}
+
+// TestCorpusAgrees feeds testdata/corpus.txtar to the schema and to the
+// validator of gate --validate (gate.ParseConfig): both must accept every
+// file under valid/ and refuse every file under invalid/. The schema sees
+// the YAML's data, not its spelling: a plain True is the boolean true to
+// it, while the gate asks for true; such a file cannot be in the corpus.
+func TestCorpusAgrees(t *testing.T) {
+	t.Parallel()
+	schema := loadSchema(t)
+	a, err := txtar.ParseFile("testdata/corpus.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[bool]int{}
+	for _, f := range a.Files {
+		valid := strings.HasPrefix(f.Name, "valid/")
+		if !valid && !strings.HasPrefix(f.Name, "invalid/") {
+			t.Fatalf("%s: put it under valid/ or invalid/", f.Name)
+		}
+		seen[valid]++
+		t.Run(f.Name, func(t *testing.T) {
+			t.Parallel()
+			_, gateErr := gate.ParseConfig(f.Name, f.Data)
+			schemaErrs := validate(schema, schema, yamlToJSON(t, f.Data), "$")
+			if (gateErr == nil) != valid {
+				t.Errorf("gate --validate: accepted = %v, want %v (error: %v)", gateErr == nil, valid, gateErr)
+			}
+			if (len(schemaErrs) == 0) != valid {
+				t.Errorf("schema: accepted = %v, want %v (%s)", len(schemaErrs) == 0, valid, strings.Join(schemaErrs, "; "))
+			}
+		})
+	}
+	if seen[true] == 0 || seen[false] == 0 {
+		t.Fatalf("the corpus needs valid and invalid files: %v", seen)
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/org/gonogo-action/internal/outfile"
 	"github.com/org/gonogo-action/internal/proc"
 	"github.com/org/gonogo-action/internal/report/signoff"
+	"github.com/org/gonogo-action/internal/setting"
 )
 
 const prog = "gate"
@@ -63,6 +64,9 @@ func runGates(ctx context.Context, args []string, stdio cli.Stdio, getenv func(s
 		return cli.Usagef("%w", err)
 	}
 	if opt.validate {
+		if err := cfg.CheckPrograms(); err != nil {
+			return err
+		}
 		fmt.Fprintf(stdio.Out, "%s: valid, %d gate(s), %d service(s)\n", opt.config, len(cfg.Gates), len(cfg.Services))
 		return nil
 	}
@@ -129,7 +133,7 @@ func parseFlags(args []string, stdio cli.Stdio) (*options, error) {
 	opt := &options{}
 	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
 	fs.StringVar(&opt.config, "config", gate.DefaultConfigPath, "gates configuration `file`")
-	fs.BoolVar(&opt.all, "all", false, "run every gate (the default)")
+	cli.BoolVar(fs, &opt.all, "all", false, "run every gate (the default)")
 	fs.Func("gates", "run only these gate `ids` (space or comma separated) and what they need", func(s string) error {
 		ids := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
 		if len(ids) == 0 {
@@ -138,15 +142,15 @@ func parseFlags(args []string, stdio cli.Stdio) (*options, error) {
 		opt.gates = append(opt.gates, ids...)
 		return nil
 	})
-	fs.BoolVar(&opt.strictManual, "strict-manual", false, "fail manual gates that are not approved")
+	cli.BoolVar(fs, &opt.strictManual, "strict-manual", false, "fail manual gates that are not approved")
 	fs.StringVar(&opt.profile, "profile", "", "profile recorded in _meta and exported as GONOGO_PROFILE (overrides the config)")
-	fs.IntVar(&opt.jobs, "jobs", 0, "gates run at once (default max(8, CPUs))")
+	cli.IntVar(fs, &opt.jobs, "jobs", 0, "gates run at once, 1 or more (default max(8, CPUs))", setting.Jobs)
 	fs.StringVar(&opt.results, "results", "gate_results.json", "write the JSON results to `file` (empty: do not)")
 	fs.StringVar(&opt.signOff, "sign-off", "gate_sign_off.md", "write the markdown sign-off to `file` (empty: do not)")
 	fs.Var((*cli.List)(&opt.approve), "approve", "approve a manual gate: `ID=NAME` (repeatable)")
 	fs.StringVar(&opt.approvals, "approvals", "", "approvals `file`: lines \"ID NAME [SHA]\"")
-	fs.BoolVar(&opt.list, "list", false, "list the gates and exit")
-	fs.BoolVar(&opt.validate, "validate", false, "validate the configuration and exit")
+	cli.BoolVar(fs, &opt.list, "list", false, "list the gates and exit")
+	cli.BoolVar(fs, &opt.validate, "validate", false, "validate the configuration (and that its checker programs exist) and exit")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: gate [flags]   (gate sign|verify ... for the subcommands; see docs/gate.md)")
 		fs.PrintDefaults()
@@ -157,9 +161,6 @@ func parseFlags(args []string, stdio cli.Stdio) (*options, error) {
 	}
 	if len(rest) > 0 {
 		return nil, cli.Usagef("unexpected argument %q", rest[0])
-	}
-	if opt.jobs < 0 {
-		return nil, cli.Usagef("--jobs must be positive")
 	}
 	if opt.all && len(opt.gates) > 0 {
 		return nil, cli.Usagef("--all and --gates exclude each other")

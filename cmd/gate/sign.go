@@ -94,12 +94,12 @@ func verify(ctx context.Context, name string, args []string, stdio cli.Stdio) er
 	var asJSON bool
 	fs.Var((*cli.List)(&spec.Keys), "key", "trusted public `KEY` (file or base64 line); repeatable")
 	fs.StringVar(&spec.Revoked, "revoked", "", "revocation list `FILE` (key ids, public keys, sha256:<hex> of .minisig files)")
-	fs.BoolVar(&spec.Strict, "strict", false, "unsigned files fail (default: they are warnings)")
-	fs.BoolVar(&spec.AllowLegacy, "allow-legacy", false, "accept legacy (non-prehashed) minisign signatures")
+	cli.BoolVar(fs, &spec.Strict, "strict", false, "unsigned files fail (default: they are warnings)")
+	cli.BoolVar(fs, &spec.AllowLegacy, "allow-legacy", false, "accept legacy (non-prehashed) minisign signatures")
 	fs.Var((*cli.List)(&spec.Include), "include", "`GLOB` of files that must be signed, relative to the root; repeatable")
 	fs.Var((*cli.List)(&spec.Exclude), "exclude", "`GLOB` of files to leave out; repeatable")
 	fs.StringVar(&root, "root", "", "repository root `DIR` (default: nearest .git above the working directory)")
-	fs.BoolVar(&asJSON, "json", false, "print the report as JSON")
+	cli.BoolVar(fs, &asJSON, "json", false, "print the report as JSON")
 	fs.Func("not-before", "refuse signatures made before `DATE` (2026-01-15 or RFC 3339), or recording no time", func(v string) (err error) {
 		spec.NotBefore, err = signing.ParseNotBefore(v)
 		return err

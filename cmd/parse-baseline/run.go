@@ -17,6 +17,7 @@ import (
 	"github.com/org/gonogo-action/internal/outfile"
 	"github.com/org/gonogo-action/internal/safetext"
 	"github.com/org/gonogo-action/internal/scan"
+	"github.com/org/gonogo-action/internal/setting"
 )
 
 const name = "parse-baseline"
@@ -57,20 +58,20 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 	fs.Var(&f.exclude, "exclude", "glob of files to skip, repeatable")
 	fs.StringVar(&f.checker, "checker", "", "checker command: {file}, {files} or the path appended")
 	fs.StringVar(&f.statuses, "statuses", "", "ingest JSON status lines or SARIF 2.1.0 from `FILE` (- = stdin) instead of running a checker")
-	fs.IntVar(&f.jobs, "jobs", runtime.NumCPU(), "checker processes at once")
-	fs.IntVar(&f.batchSize, "batch-size", 0, "paths per {files} batch (0 = up to 256, under the argument limit)")
-	fs.DurationVar(&f.timeout, "timeout", scan.DefaultTimeout, "per checker process")
+	cli.IntVar(fs, &f.jobs, "jobs", runtime.NumCPU(), "checker processes at once (1 or more)", setting.Jobs)
+	cli.IntVar(fs, &f.batchSize, "batch-size", 0, "paths per {files} batch (0 = up to 256, under the argument limit)", setting.Count)
+	cli.DurationVar(fs, &f.timeout, "timeout", scan.DefaultTimeout, "per checker process, a `duration` such as 60s")
 	fs.StringVar(&f.codePrefix, "code-prefix", scan.DefaultCodePrefix, "stderr status line `NAME`:<int>")
 	fs.StringVar(&f.output, "output", defaultOutput, "baseline `FILE` (- = stdout)")
 	fs.StringVar(&f.markdown, "markdown", "", "markdown summary `FILE`")
 	fs.StringVar(&f.suppressions, "suppressions", "", "suppressions `FILE` (default "+defaultSuppressions+" when it exists)")
 	fs.StringVar(&f.historyDir, "history-dir", "", "`DIR` for timestamped snapshots and trends.json")
-	fs.IntVar(&f.limit, "limit", 0, "only the first `N` files, sorted")
+	cli.IntVar(fs, &f.limit, "limit", 0, "only the first `N` files, sorted (0 = all)", setting.Count)
 	fs.StringVar(&f.shard, "shard", "", "only shard `K/N`")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when an unsuppressed file ends with one of these `CODES` (comma-separated)")
-	fs.BoolVar(&f.listAll, "list-all", false, "list SUCCESS files too")
-	fs.BoolVar(&f.noProgress, "no-progress", false, "no progress line on stderr")
-	fs.BoolVar(&f.allowEmpty, "allow-empty", false, "exit 0 when no file matched (no baseline is written)")
+	cli.BoolVar(fs, &f.listAll, "list-all", false, "list SUCCESS files too")
+	cli.BoolVar(fs, &f.noProgress, "no-progress", false, "no progress line on stderr")
+	cli.BoolVar(fs, &f.allowEmpty, "allow-empty", false, "exit 0 when no file matched (no baseline is written)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: %s [flags] [PATH ...]\n       %s merge [--output FILE] [--markdown FILE] SHARD.json ...\n\nflags:\n", name, name)
 		fs.PrintDefaults()
@@ -92,12 +93,6 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 		return cli.Usagef("give --checker \"CMD ARGS\" to run a checker, or --statuses FILE to read its verdicts")
 	case f.checker != "" && f.statuses != "":
 		return cli.Usagef("--checker and --statuses exclude each other; give one")
-	case f.timeout <= 0:
-		return cli.Usagef("--timeout must be positive, e.g. 60s")
-	case f.jobs < 1:
-		return cli.Usagef("--jobs must be at least 1")
-	case f.batchSize < 0 || f.limit < 0:
-		return cli.Usagef("--batch-size and --limit cannot be negative")
 	}
 	if f.shard != "" {
 		if o.ShardK, o.ShardN, err = parseShard(f.shard); err != nil {

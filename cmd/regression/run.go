@@ -15,6 +15,7 @@ import (
 	"github.com/org/gonogo-action/internal/compare"
 	"github.com/org/gonogo-action/internal/outfile"
 	"github.com/org/gonogo-action/internal/report"
+	"github.com/org/gonogo-action/internal/setting"
 )
 
 const prog = "regression"
@@ -59,11 +60,11 @@ func parseFlags(args []string, stdio cli.Stdio) (options, error) {
 	var failOnNew string
 	fs.StringVar(&o.newPath, "new", "", "new baseline `FILE` (required)")
 	fs.StringVar(&o.refPath, "ref", "", "reference baseline `FILE`, e.g. main's (required)")
-	fs.IntVar(&p.AbsThreshold, "abs-threshold", p.AbsThreshold, "a code regresses only if it grows by more than `N` files")
-	fs.Float64Var(&p.RelThreshold, "rel-threshold", p.RelThreshold, "... and by more than this `FRACTION` of its reference count")
+	cli.IntVar(fs, &p.AbsThreshold, "abs-threshold", p.AbsThreshold, "a code regresses only if it grows by more than `N` files", setting.AbsThreshold)
+	cli.NumberVar(fs, &p.RelThreshold, "rel-threshold", p.RelThreshold, "... and by more than this `FRACTION` (0 to 1) of its reference count", setting.RelThreshold)
 	fs.StringVar(&codes, "codes", codes, "comma-separated `CODES` gated by the thresholds")
 	fs.StringVar(&failOnNew, "fail-on-new", "", "comma-separated `CODES` that fail on any increase")
-	fs.BoolVar(&p.IncludeSuppressed, "include-suppressed", false, "gate on raw counts, suppressed failures included")
+	cli.BoolVar(fs, &p.IncludeSuppressed, "include-suppressed", false, "gate on raw counts, suppressed failures included")
 	fs.StringVar(&o.output, "output", "", "also write the JSON report to `FILE`")
 	fs.StringVar(&o.markdown, "markdown", "", "write a markdown table for a PR comment to `FILE`")
 	rest, err := cli.Parse(fs, args, stdio)
@@ -75,12 +76,6 @@ func parseFlags(args []string, stdio cli.Stdio) (options, error) {
 	}
 	if o.newPath == "" || o.refPath == "" {
 		return o, cli.Usagef("--new and --ref are required (see --help)")
-	}
-	if p.AbsThreshold < 0 {
-		return o, cli.Usagef("--abs-threshold must be 0 or more, got %d", p.AbsThreshold)
-	}
-	if p.RelThreshold < 0 || p.RelThreshold != p.RelThreshold {
-		return o, cli.Usagef("--rel-threshold must be 0 or more (0.10 is 10%%), got %v", p.RelThreshold)
 	}
 	if p.Codes, err = cli.Codes("--codes", codes); err != nil {
 		return o, err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/org/gonogo-action/internal/github"
 	"github.com/org/gonogo-action/internal/githubactions"
+	"github.com/org/gonogo-action/internal/setting"
 )
 
 // Inputs are the action's inputs (action.yml), validated.
@@ -58,19 +59,15 @@ func readInputs(act *githubactions.Action) (Inputs, error) {
 		WorkingDirectory: act.InputOr("working-directory", "."),
 	}
 	in.Gates = strings.FieldsFunc(act.Input("gates"), func(r rune) bool { return r == ',' || r == ' ' || r == '\n' })
-	switch v := strings.ToLower(act.InputOr("strict-manual", "false")); v {
-	case "true":
-		in.StrictManual = true
-	case "false":
-	default:
-		return in, fmt.Errorf("input strict-manual: %q is not true or false", v)
+	// The same functions as gate's --strict-manual flag and the durations
+	// of gonogo.yml: one reading of a value everywhere.
+	var err error
+	if in.StrictManual, err = setting.Bool(act.InputOr("strict-manual", "false")); err != nil {
+		return in, fmt.Errorf("input strict-manual: %w", err)
 	}
-	rt := act.InputOr("report-timeout", DefaultReportTimeout.String())
-	d, err := time.ParseDuration(rt)
-	if err != nil || d <= 0 {
-		return in, fmt.Errorf("input report-timeout: %q: want a duration such as 3m", rt)
+	if in.ReportTimeout, err = setting.Duration(act.InputOr("report-timeout", DefaultReportTimeout.String())); err != nil {
+		return in, fmt.Errorf("input report-timeout: %w", err)
 	}
-	in.ReportTimeout = d
 	for _, err := range []error{
 		oneOf("comment", in.Comment, "auto", "always", "never"),
 		oneOf("missing-reference", in.MissingReference, "pass", "warn", "fail"),

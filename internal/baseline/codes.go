@@ -1,6 +1,7 @@
 package baseline
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -57,6 +58,22 @@ func init() {
 func CodeByName(name string) (Code, bool) {
 	c, ok := byName[name]
 	return c, ok
+}
+
+// ParseCodeName reads a code name as a user writes it, in --codes,
+// --fail-on, --fail-on-new and in gonogo.yml's codes and fail_on_new alike:
+// any case ("parse_error" is PARSE_ERROR). An unknown name is an error that
+// lists the known ones.
+func ParseCodeName(s string) (string, error) {
+	name := strings.ToUpper(s)
+	if _, ok := byName[name]; !ok {
+		known := make([]string, len(Codes))
+		for i, k := range Codes {
+			known[i] = k.Name
+		}
+		return "", fmt.Errorf("unknown code (known: %s)", strings.Join(known, ", "))
+	}
+	return name, nil
 }
 
 // CodeByNum looks a code up by its number, e.g. 20.

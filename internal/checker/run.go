@@ -37,16 +37,36 @@ func NewRunner(c Command, env []string, timeout time.Duration, codePrefix string
 	if len(c.Argv) == 0 {
 		return nil, errors.New("checker command is empty")
 	}
-	path, err := exec.LookPath(c.Argv[0])
+	path, err := c.LookPath()
 	if err != nil {
-		return nil, fmt.Errorf("checker %q: %w", c.Argv[0], err)
+		return nil, fmt.Errorf("checker %w", err)
+	}
+	return &Runner{Command: c, Env: proc.ScrubEnv(env), Timeout: timeout, CodePrefix: codePrefix, path: path}, nil
+}
+
+// LookPath finds the checker's program as NewRunner will: a name without
+// a slash through PATH, anything else as a path from the working
+// directory. The path it returns is absolute.
+func (c Command) LookPath() (string, error) {
+	if len(c.Argv) == 0 {
+		return "", errors.New("checker command is empty")
+	}
+	path, err := exec.LookPath(c.Argv[0])
+	if ee := (*exec.Error)(nil); errors.As(err, &ee) {
+		err = ee.Err // without exec's own "exec: NAME:" prefix
+	}
+	switch {
+	case errors.Is(err, exec.ErrNotFound):
+		return "", fmt.Errorf("program %q: not found in PATH (install it, or give its path)", c.Argv[0])
+	case err != nil:
+		return "", fmt.Errorf("program %q: %w", c.Argv[0], err)
 	}
 	if !filepath.IsAbs(path) {
 		if abs, err := filepath.Abs(path); err == nil {
 			path = abs
 		}
 	}
-	return &Runner{Command: c, Env: proc.ScrubEnv(env), Timeout: timeout, CodePrefix: codePrefix, path: path}, nil
+	return path, nil
 }
 
 // Run checks paths and returns one status per path, in order. In batch mode

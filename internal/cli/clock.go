@@ -33,15 +33,11 @@ func Clock(getenv func(string) string) (func() time.Time, error) {
 func Codes(flagName, s string) ([]string, error) {
 	var out []string
 	for _, c := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
-		c = strings.ToUpper(c)
-		if _, ok := baseline.CodeByName(c); !ok {
-			known := make([]string, len(baseline.Codes))
-			for i, k := range baseline.Codes {
-				known[i] = k.Name
-			}
-			return nil, Usagef("%s %s: unknown code (known: %s)", flagName, c, strings.Join(known, ", "))
+		name, err := baseline.ParseCodeName(c)
+		if err != nil {
+			return nil, Usagef("%s %s: %w", flagName, c, err)
 		}
-		out = append(out, c)
+		out = append(out, name)
 	}
 	return out, nil
 }

@@ -22,6 +22,12 @@ import (
 func Parse(fs *flag.FlagSet, args []string, stdio Stdio) ([]string, error) {
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	fs.SetOutput(io.Discard)
+	var refused error // a value of ours that a setting refused, in our words
+	fs.VisitAll(func(f *flag.Flag) {
+		if r, ok := f.Value.(reporter); ok {
+			r.reportTo(f.Name, &refused)
+		}
+	})
 	var rest []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -29,6 +35,9 @@ func Parse(fs *flag.FlagSet, args []string, stdio Stdio) ([]string, error) {
 				fs.SetOutput(stdio.Err)
 				fs.Usage()
 				return nil, err
+			}
+			if refused != nil {
+				err = refused
 			}
 			return nil, Usagef("%w (see --help)", err)
 		}

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -47,6 +46,9 @@ func (d *Decoder) Errorf(node *yaml.Node, format string, args ...any) error {
 // key is one of the yaml tags of the target struct, at every depth.
 func (d *Decoder) Decode(node *yaml.Node, v any) error {
 	if err := d.checkKeys(node, reflect.TypeOf(v)); err != nil {
+		return err
+	}
+	if err := d.checkValues(node, reflect.TypeOf(v), ""); err != nil {
 		return err
 	}
 	if err := node.Decode(v); err != nil {
@@ -191,29 +193,3 @@ func (d *Decoder) checkKeys(node *yaml.Node, t reflect.Type) error {
 	}
 	return nil
 }
-
-// Duration is a YAML duration: "90s", "5m", or a number of seconds.
-type Duration time.Duration
-
-// UnmarshalYAML implements yaml.Unmarshaler.
-func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind != yaml.ScalarNode {
-		return fmt.Errorf("line %d: want a duration such as 30s or 5m", n.Line)
-	}
-	if secs, err := strconv.ParseFloat(n.Value, 64); err == nil {
-		if secs < 0 {
-			return fmt.Errorf("line %d: duration %q is negative", n.Line, n.Value)
-		}
-		*d = Duration(secs * float64(time.Second))
-		return nil
-	}
-	v, err := time.ParseDuration(n.Value)
-	if err != nil || v < 0 {
-		return fmt.Errorf("line %d: %q is not a duration such as 30s or 5m", n.Line, n.Value)
-	}
-	*d = Duration(v)
-	return nil
-}
-
-// Std returns the time.Duration.
-func (d Duration) Std() time.Duration { return time.Duration(d) }

@@ -14,17 +14,89 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/org/gonogo-action/internal/coverage"
+	"github.com/org/gonogo-action/internal/setting"
 )
 
 // coverageCheck requires coverage ≥ min and no drop of more than max_drop
 // points below a baseline.
 type coverageCheck struct {
-	Profile  string   `yaml:"profile"`
-	Format   string   `yaml:"format"`
-	Min      *float64 `yaml:"min"`
-	Baseline string   `yaml:"baseline"`
-	MaxDrop  float64  `yaml:"max_drop"`
+	Profile  string           `yaml:"profile"`
+	Format   string           `yaml:"format"`
+	Min      *float64         `yaml:"min"`
+	Baseline coverageBaseline `yaml:"baseline"`
+	MaxDrop  float64          `yaml:"max_drop"`
 }
+
+// coverageBaseline is the baseline a coverage gate compares with: a
+// percentage written in the configuration (baseline: 79.5 or
+// baseline: {percent: 79.5}) or a file (baseline: coverage_baseline.txt)
+// holding a figure, {"percent": N} or a coverage report.
+type coverageBaseline struct {
+	Path    string
+	Percent *float64
+}
+
+var _ valueChecker = (*coverageBaseline)(nil)
+
+func (*coverageBaseline) checkYAML(n *yaml.Node) error {
+	var b coverageBaseline
+	return b.read(n)
+}
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (b *coverageBaseline) UnmarshalYAML(n *yaml.Node) error {
+	if err := b.read(n); err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	return nil
+}
+
+const baselineForms = "a percentage such as 79.5, {percent: 79.5}, or a file"
+
+func (b *coverageBaseline) read(n *yaml.Node) error {
+	switch {
+	case n.Kind == yaml.MappingNode:
+		if len(n.Content) != 2 || n.Content[0].Value != "percent" {
+			return fmt.Errorf("want %s; a mapping holds percent only", baselineForms)
+		}
+		return b.percent(n.Content[1])
+	case n.Kind != yaml.ScalarNode:
+		return fmt.Errorf("want %s", baselineForms)
+	}
+	switch n.ShortTag() {
+	case "!!int", "!!float":
+		return b.percent(n)
+	case "!!str":
+		if _, err := setting.Number(strings.TrimSuffix(n.Value, "%")); err == nil {
+			// A figure in quotes (or with %): a file of that name is far
+			// less likely than a figure the YAML made a string.
+			return fmt.Errorf("want %s, got the string %q: write it without quotes or %%", baselineForms, n.Value)
+		}
+		if n.Value == "" {
+			return fmt.Errorf("want %s, got nothing", baselineForms)
+		}
+		b.Path = n.Value
+		return nil
+	}
+	return fmt.Errorf("want %s, got %s", baselineForms, nullText(n))
+}
+
+func (b *coverageBaseline) percent(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode || (n.ShortTag() != "!!int" && n.ShortTag() != "!!float") {
+		return fmt.Errorf("percent: want a percentage such as 79.5, got %s", nullText(n))
+	}
+	v, err := setting.Number(n.Value)
+	if err == nil {
+		err = setting.Percent(v)
+	}
+	if err != nil {
+		return err
+	}
+	b.Percent = &v
+	return nil
+}
+
+func (b coverageBaseline) set() bool { return b.Path != "" || b.Percent != nil }
 
 func decodeCoverage(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, error) {
 	c := &coverageCheck{}
@@ -37,12 +109,16 @@ func decodeCoverage(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Chec
 		return nil, d.Errorf(value, "coverage: profile is required")
 	case !slices.Contains(coverage.Formats, c.Format):
 		return nil, d.Errorf(value, "coverage: format %q is not one of %s", c.Format, strings.Join(coverage.Formats, ", "))
-	case c.Min == nil && c.Baseline == "":
+	case c.Min == nil && !c.Baseline.set():
 		return nil, d.Errorf(value, "coverage: set min, baseline or both")
-	case c.Min != nil && coverage.CheckPercent(*c.Min) != nil:
-		return nil, d.Errorf(value, "coverage: min %v must be a percentage between 0 and 100", *c.Min)
-	case !(c.MaxDrop >= 0 && c.MaxDrop <= 100): // false for NaN too
-		return nil, d.Errorf(value, "coverage: max_drop %v must be between 0 and 100 points", c.MaxDrop)
+	}
+	if c.Min != nil {
+		if err := setting.Percent(*c.Min); err != nil {
+			return nil, d.settingError(value, "min", err)
+		}
+	}
+	if err := setting.Points(c.MaxDrop); err != nil {
+		return nil, d.settingError(value, "max_drop", err)
 	}
 	return c, nil
 }
@@ -70,22 +146,17 @@ func (c *coverageCheck) Run(_ context.Context, rc *RunContext) Outcome {
 		}
 	}
 	summary := fmt.Sprintf("%.2f%%", pct)
-	if c.Baseline != "" {
-		bdata, err := os.ReadFile(rc.Path(c.Baseline))
-		if errors.Is(err, fs.ErrNotExist) {
-			out := Missing("coverage baseline %s is missing", c.Baseline)
+	if c.Baseline.set() {
+		base, out, ok := c.baseline(rc)
+		if !ok {
 			out.Details = mergeDetails(details, out.Details)
 			return out
 		}
-		if err != nil {
-			return Errored("read coverage baseline: %v", err)
-		}
-		base, err := coverage.BaselinePercent(bdata)
-		if err != nil {
-			return Errored("coverage baseline %s: %v", c.Baseline, err)
-		}
 		drop := roundPct(base - pct)
-		details["baseline"], details["baseline_percent"], details["drop"], details["max_drop"] = c.Baseline, base, drop, c.MaxDrop
+		if c.Baseline.Path != "" {
+			details["baseline"] = c.Baseline.Path
+		}
+		details["baseline_percent"], details["drop"], details["max_drop"] = base, drop, c.MaxDrop
 		summary = fmt.Sprintf("%.2f%% vs baseline %.2f%%", pct, base)
 		if drop > c.MaxDrop {
 			problems = append(problems, fmt.Sprintf("coverage %.2f%% dropped %.2f points below the baseline %.2f%% (max %.2f)", pct, drop, base, c.MaxDrop))
@@ -99,3 +170,23 @@ func (c *coverageCheck) Run(_ context.Context, rc *RunContext) Outcome {
 }
 
 func roundPct(v float64) float64 { return math.Round(v*100) / 100 }
+
+// baseline returns the baseline percentage: the configured figure, or the
+// one read from the baseline file. Without one, the outcome says why.
+func (c *coverageCheck) baseline(rc *RunContext) (float64, Outcome, bool) {
+	if c.Baseline.Percent != nil {
+		return *c.Baseline.Percent, Outcome{}, true
+	}
+	data, err := os.ReadFile(rc.Path(c.Baseline.Path))
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, Missing("coverage baseline %s is missing", c.Baseline.Path), false
+	}
+	if err != nil {
+		return 0, Errored("read coverage baseline: %v", err), false
+	}
+	base, err := coverage.BaselinePercent(data)
+	if err != nil {
+		return 0, Errored("coverage baseline %s: %v", c.Baseline.Path, err), false
+	}
+	return base, Outcome{}, true
+}

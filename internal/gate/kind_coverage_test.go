@@ -31,6 +31,10 @@ func TestCoverageGate(t *testing.T) {
 		{"missing profile", "{profile: nope.out, min: 1}", "coverage profile nope.out is missing"},
 		{"missing baseline", "{profile: " + abs + ", baseline: nope.txt}", "coverage baseline nope.txt is missing"},
 		{"bad baseline", "{profile: " + abs + ", baseline: base_bad.txt}", "coverage baseline base_bad.txt"},
+		// The figure may be written in the configuration, as docs/gate.md shows.
+		{"inline baseline", "{profile: " + abs + ", baseline: 82.6, max_drop: 0.1}", "pass"},
+		{"inline baseline dropped", "{profile: " + abs + ", baseline: 83}", "dropped 0.50 points below the baseline 83.00%"},
+		{"percent baseline", "{profile: " + abs + ", baseline: {percent: 85}, max_drop: 2}", "dropped 2.50 points below the baseline 85.00%"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -117,11 +121,11 @@ func TestCoverageGateRealReports(t *testing.T) {
 func TestCoverageConfigRefusesNonPercentages(t *testing.T) {
 	t.Parallel()
 	for spec, want := range map[string]string{
-		"{profile: c.out, min: .nan}":               "coverage: min NaN must be a percentage",
-		"{profile: c.out, min: .inf}":               "coverage: min +Inf must be a percentage",
-		"{profile: c.out, min: 101}":                "coverage: min 101 must be a percentage",
-		"{profile: c.out, min: 1, max_drop: .nan}":  "coverage: max_drop NaN must be between 0 and 100",
-		"{profile: c.out, min: 1, max_drop: -.inf}": "coverage: max_drop -Inf must be between 0 and 100",
+		"{profile: c.out, min: .nan}":               `"min": want a finite number, got .nan`,
+		"{profile: c.out, min: .inf}":               `"min": want a finite number, got .inf`,
+		"{profile: c.out, min: 101}":                `"min": want a percentage between 0 and 100, got 101`,
+		"{profile: c.out, min: 1, max_drop: .nan}":  `"max_drop": want a finite number, got .nan`,
+		"{profile: c.out, min: 1, max_drop: -.inf}": `"max_drop": want a finite number, got -.inf`,
 		"{profile: c.out, min: 1, format: xml}":     `coverage: format "xml" is not one of auto, go, lcov, cobertura, jacoco, coveragepy-json`,
 	} {
 		_, err := ParseConfig("g.yml", []byte("version: 1\ngates:\n  - id: a\n    coverage: "+spec+"\n"))

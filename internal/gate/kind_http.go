@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/org/gonogo-action/internal/setting"
 )
 
 // maxBody bounds a response body read by the http kind.
@@ -53,6 +55,11 @@ func decodeHTTP(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, e
 		s.Request.Method = strings.ToUpper(cmp.Or(s.Request.Method, http.MethodGet))
 		if len(s.Expect.Status) == 0 {
 			s.Expect.Status = []int{200}
+		}
+		for _, code := range s.Expect.Status {
+			if err := setting.HTTPStatus(code); err != nil {
+				return nil, d.settingError(valueNode(n, "expect", n), "status", err)
+			}
 		}
 		rules, err := decodeHeaderRules(d, n, s.Expect.Headers)
 		if err != nil {

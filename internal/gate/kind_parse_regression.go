@@ -14,8 +14,10 @@ import (
 
 	"github.com/org/gonogo-action/internal/artifact"
 	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/checker"
 	"github.com/org/gonogo-action/internal/compare"
 	"github.com/org/gonogo-action/internal/scan"
+	"github.com/org/gonogo-action/internal/setting"
 )
 
 // Missing-reference policies.
@@ -49,7 +51,11 @@ type parseRegressionCheck struct {
 	MissingReference string         `yaml:"missing_reference"`
 	AllowEmpty       bool           `yaml:"allow_empty"`
 	policy           compare.Policy `yaml:"-"`
-	build            func(context.Context, scan.Options) (*baseline.Baseline, error)
+	// command is the parsed checker and line where it is declared
+	// (CheckPrograms).
+	command checker.Command
+	line    int
+	build   func(context.Context, scan.Options) (*baseline.Baseline, error)
 }
 
 // referenceSpec is {file: F} or {artifact: NAME, branch: main, file: F}.
@@ -67,13 +73,19 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 	switch {
 	case (c.Statuses == "") == (c.Checker == ""):
 		return nil, d.Errorf(value, "parse-regression: give statuses: FILE or checker: CMD (exactly one)")
+	case c.Checker != "":
+		cmd, err := checker.ParseCommand(c.Checker)
+		if err != nil {
+			return nil, d.settingError(value, "checker", err)
+		}
+		c.command, c.line = cmd, valueNode(value, "checker", value).Line
 	case c.Reference.File == "" && c.Reference.Artifact == "":
 		return nil, d.Errorf(value, "parse-regression: reference needs file: F or artifact: NAME")
 	}
 	// Left empty when unset: Options.MissingReference (the action's
 	// missing-reference input) or warn then decides at run time.
 	if c.MissingReference != "" && !slices.Contains([]string{MissingPass, MissingWarn, MissingFail}, c.MissingReference) {
-		return nil, d.Errorf(value, "parse-regression: missing_reference must be pass, warn or fail")
+		return nil, d.settingError(value, "missing_reference", fmt.Errorf("want pass, warn or fail, got %q", c.MissingReference))
 	}
 	if c.Reference.Artifact != "" {
 		c.Reference.Branch = cmp.Or(c.Reference.Branch, "main")
@@ -81,23 +93,34 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 	}
 	p := compare.DefaultPolicy()
 	if c.AbsThreshold != nil {
+		if err := setting.AbsThreshold(*c.AbsThreshold); err != nil {
+			return nil, d.settingError(value, "abs_threshold", err)
+		}
 		p.AbsThreshold = *c.AbsThreshold
 	}
 	if c.RelThreshold != nil {
+		if err := setting.RelThreshold(*c.RelThreshold); err != nil {
+			return nil, d.settingError(value, "rel_threshold", err)
+		}
 		p.RelThreshold = *c.RelThreshold
+	}
+	// Code names as the flags read them (baseline.ParseCodeName).
+	for _, list := range []struct {
+		key   string
+		names []string
+	}{{"codes", c.Codes}, {"fail_on_new", c.FailOnNew}} {
+		for i, code := range list.names {
+			name, err := baseline.ParseCodeName(code)
+			if err != nil {
+				return nil, d.settingError(value, list.key, fmt.Errorf("%s: %w", code, err))
+			}
+			list.names[i] = name
+		}
 	}
 	if len(c.Codes) > 0 {
 		p.Codes = c.Codes
 	}
 	p.FailOnNew, p.IncludeSuppressed = c.FailOnNew, c.IncludeSupp
-	for _, code := range append(slices.Clone(p.Codes), p.FailOnNew...) {
-		if _, ok := baseline.CodeByName(code); !ok {
-			return nil, d.Errorf(value, "parse-regression: unknown code %q", code)
-		}
-	}
-	if p.AbsThreshold < 0 || p.RelThreshold < 0 {
-		return nil, d.Errorf(value, "parse-regression: thresholds must not be negative")
-	}
 	c.policy = p
 	return c, nil
 }
@@ -245,4 +268,21 @@ func capFiles(files []baseline.File) []baseline.File {
 		return files
 	}
 	return files[:maxListedFiles]
+}
+
+// CheckPrograms checks that the program of each parse-regression gate that
+// runs a checker can be found, through PATH or as a path, as the gate will
+// look for it (gate --validate). ParseConfig leaves it out: the program is a
+// fact of the machine that runs the gates, not of the file.
+func (c *Config) CheckPrograms() error {
+	for _, g := range c.Gates {
+		pr, ok := g.Check.(*parseRegressionCheck)
+		if !ok || pr.Checker == "" {
+			continue
+		}
+		if _, err := pr.command.LookPath(); err != nil {
+			return &ConfigError{File: c.File, Line: pr.line, Msg: fmt.Sprintf("gate %s: \"checker\": %v", g.ID, err)}
+		}
+	}
+	return nil
 }

@@ -188,8 +188,9 @@ func TestParseRegressionConfigErrors(t *testing.T) {
 		"{reference: {file: r}}":                                        "give statuses: FILE or checker: CMD",
 		"{statuses: s, checker: c, reference: {file: r}}":               "give statuses: FILE or checker: CMD",
 		"{statuses: s}":                                                 "reference needs file",
-		"{statuses: s, reference: {file: r}, missing_reference: maybe}": "missing_reference must be",
-		"{statuses: s, reference: {file: r}, codes: [PARSE_ERRORS]}":    "unknown code \"PARSE_ERRORS\"",
+		"{statuses: s, reference: {file: r}, missing_reference: maybe}": `g.yml:4: "missing_reference": want pass, warn or fail, got "maybe"`,
+		"{statuses: s, reference: {file: r}, codes: [PARSE_ERRORS]}":    `g.yml:4: "codes": PARSE_ERRORS: unknown code (known: SUCCESS, `,
+		"{statuses: s, reference: {file: r}, fail_on_new: [nope]}":      `g.yml:4: "fail_on_new": nope: unknown code (known: `,
 		"{statuses: s, reference: {file: r, artefact: x}}":              "unknown key \"artefact\"",
 	} {
 		_, err := ParseConfig("g.yml", []byte("version: 1\ngates:\n  - id: pr\n    parse-regression: "+spec+"\n"))

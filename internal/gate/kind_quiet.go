@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/org/gonogo-action/internal/setting"
 )
 
 // quietCheck requires an alerts JSONL file to hold at most max entries
@@ -39,14 +41,17 @@ func decodeQuiet(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, 
 	if c.File == "" {
 		return nil, d.Errorf(value, "quiet: file is required")
 	}
-	if c.Max < 0 {
-		return nil, d.Errorf(value, "quiet: max must not be negative")
+	if err := setting.Count(c.Max); err != nil {
+		return nil, d.settingError(value, "max", err)
 	}
 	c.Since = cmp.Or(c.Since, "run")
 	if c.Since != "run" {
-		w, err := time.ParseDuration(c.Since)
-		if err != nil || w <= 0 {
-			return nil, d.Errorf(value, "quiet: since must be run or a duration such as 24h")
+		w, err := setting.Duration(c.Since)
+		if err != nil {
+			if _, perr := time.ParseDuration(c.Since); perr != nil {
+				err = fmt.Errorf("want run or a duration such as 24h, got %q", c.Since)
+			}
+			return nil, d.settingError(value, "since", err)
 		}
 		c.window = w
 	}

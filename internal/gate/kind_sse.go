@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/org/gonogo-action/internal/setting"
 )
 
 // DefaultSSETimeout bounds one SSE connection.
@@ -60,9 +62,15 @@ func decodeSSE(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, er
 	if c.Timeout == 0 {
 		c.Timeout = Duration(DefaultSSETimeout)
 	}
-	for t, n := range c.Expect.Within {
-		if n < 1 {
-			return nil, d.Errorf(value, "sse: within.%s must be at least 1", t)
+	expect := valueNode(value, "expect", value)
+	for _, t := range sortedKeys(c.Expect.Within) {
+		if err := setting.Position(c.Expect.Within[t]); err != nil {
+			return nil, d.keyed(valueNode(valueNode(expect, "within", expect), t, expect), "within."+t, err)
+		}
+	}
+	if c.Expect.MinEvents != nil {
+		if err := setting.Count(*c.Expect.MinEvents); err != nil {
+			return nil, d.settingError(expect, "min_events", err)
 		}
 	}
 	rules, err := decodeHeaderRules(d, value, c.Expect.Headers)

@@ -30,6 +30,7 @@ var kinds = map[string]kind{
 	"run":              {decode: decodeRun, siblings: []string{"expect"}},
 	"signatures":       {decode: decodeSignatures},
 	"sse":              {decode: decodeSSE},
+	"tests":            {decode: decodeTests},
 }
 
 // kind is one kind of gate check.
@@ -131,6 +132,8 @@ type Outcome struct {
 	// details (see GateResult).
 	Regression *compare.Result
 	Reference  *ReferenceSource
+	// Tests is a tests gate's typed details (see GateResult).
+	Tests *TestsReport
 }
 
 // Passed is a passing outcome.

@@ -162,40 +162,49 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) Outcome 
 // reference loads the reference baseline from its file or the fetcher, and
 // says where it came from.
 func (c *parseRegressionCheck) reference(ctx context.Context, rc *RunContext) (*baseline.Baseline, ReferenceSource, error) {
-	var data []byte
-	var source ReferenceSource
-	if c.Reference.Artifact == "" {
-		source.Name = c.Reference.File
-		b, err := os.ReadFile(rc.Path(c.Reference.File))
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, source, fmt.Errorf("%w: %s does not exist", ErrReferenceNotFound, c.Reference.File)
-		}
-		if err != nil {
-			return nil, source, err
-		}
-		data = b
-	} else {
-		ref := artifact.Ref{Name: c.Reference.Artifact, Branch: c.Reference.Branch, File: c.Reference.File}
-		source.Name = ref.String()
-		if rc.Reference == nil {
-			return nil, source, fmt.Errorf("%w: artifact references are fetched by the action; give reference: {file: F} here", ErrReferenceNotFound)
-		}
-		b, found, err := rc.Reference.FetchReference(ctx, ref)
-		if err != nil {
-			return nil, source, err
-		}
-		source.Found = &found
-		source.AgeHours = int(rc.Now().Sub(found.CreatedAt).Hours())
-		data = b
+	data, source, err := c.Reference.fetch(ctx, rc)
+	if err != nil {
+		return nil, source, err
 	}
 	b, err := baseline.Decode(data)
 	return b, source, err
 }
 
+// fetch reads the reference file, or has the fetcher download the
+// artifact, and says where it came from. A reference that does not exist
+// wraps ErrReferenceNotFound.
+func (s referenceSpec) fetch(ctx context.Context, rc *RunContext) ([]byte, ReferenceSource, error) {
+	var source ReferenceSource
+	if s.Artifact == "" {
+		source.Name = s.File
+		b, err := os.ReadFile(rc.Path(s.File))
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, source, fmt.Errorf("%w: %s does not exist", ErrReferenceNotFound, s.File)
+		}
+		return b, source, err
+	}
+	ref := artifact.Ref{Name: s.Artifact, Branch: s.Branch, File: s.File}
+	source.Name = ref.String()
+	if rc.Reference == nil {
+		return nil, source, fmt.Errorf("%w: artifact references are fetched by the action; give reference: {file: F} here", ErrReferenceNotFound)
+	}
+	b, found, err := rc.Reference.FetchReference(ctx, ref)
+	if err != nil {
+		return nil, source, err
+	}
+	source.Found = &found
+	source.AgeHours = int(rc.Now().Sub(found.CreatedAt).Hours())
+	return b, source, nil
+}
+
 // noReference applies missing_reference: a first run has nothing to
 // compare with.
 func (c *parseRegressionCheck) noReference(rc *RunContext, err error, details map[string]any) Outcome {
-	policy := cmp.Or(c.MissingReference, rc.MissingReference, MissingWarn)
+	return noReference(cmp.Or(c.MissingReference, rc.MissingReference, MissingWarn), err, details)
+}
+
+// noReference applies a missing_reference policy to a gate's details.
+func noReference(policy string, err error, details map[string]any) Outcome {
 	details["missing_reference"] = policy
 	details["reason"] = err.Error()
 	switch policy {

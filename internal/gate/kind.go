@@ -27,7 +27,7 @@ var kinds = map[string]kind{
 	"parse-regression": {decode: decodeParseRegression},
 	"quiet":            {decode: decodeQuiet},
 	"results":          {decode: decodeResults},
-	"run":              {decode: decodeRun, siblings: []string{"expect"}},
+	"run":              {decode: decodeRun, siblings: []string{"expect", "ok_exit"}},
 	"signatures":       {decode: decodeSignatures},
 	"sse":              {decode: decodeSSE},
 	"tests":            {decode: decodeTests},

@@ -44,7 +44,7 @@ type parseRegressionCheck struct {
 	AbsThreshold     *int           `yaml:"abs_threshold"`
 	RelThreshold     *float64       `yaml:"rel_threshold"`
 	Codes            []string       `yaml:"codes"`
-	FailOnNew        []string       `yaml:"fail_on_new"`
+	FailOnNew        *[]string      `yaml:"fail_on_new"`
 	IncludeSupp      bool           `yaml:"include_suppressed"`
 	MissingReference string         `yaml:"missing_reference"`
 	policy           compare.Policy `yaml:"-"`
@@ -88,7 +88,11 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 	if len(c.Codes) > 0 {
 		p.Codes = c.Codes
 	}
-	p.FailOnNew, p.IncludeSuppressed = c.FailOnNew, c.IncludeSupp
+	// Unset keeps the default (INTERNAL_ERROR); fail_on_new: [] turns it off.
+	if c.FailOnNew != nil {
+		p.FailOnNew = *c.FailOnNew
+	}
+	p.IncludeSuppressed = c.IncludeSupp
 	for _, code := range append(slices.Clone(p.Codes), p.FailOnNew...) {
 		if _, ok := baseline.CodeByName(code); !ok {
 			return nil, d.Errorf(value, "parse-regression: unknown code %q", code)
@@ -228,6 +232,10 @@ func regressionSummary(res compare.Result) string {
 	if !res.OK {
 		var reg []string
 		for _, r := range res.Regressions {
+			if r.NewFiles > 0 {
+				reg = append(reg, fmt.Sprintf("%s in %d new file(s)", r.Code, r.NewFiles))
+				continue
+			}
 			reg = append(reg, fmt.Sprintf("%s +%d", r.Code, r.Delta))
 		}
 		return "regression: " + strings.Join(reg, ", ") + " (" + s + ")"

@@ -9,8 +9,10 @@
 //   - <error> → error; <failure> → failed (a testcase with both is an error);
 //   - <skipped> → skipped (Surefire's and pytest's skips, jest's test.skip);
 //   - <flakyFailure>/<flakyError> without <failure>/<error> → flaky: Surefire's
-//     rerunFailingTestsCount recorded failed runs and a final pass;
-//   - none of these → passed (<rerunFailure> only accompanies a <failure>).
+//     rerunFailingTestsCount recorded failed runs and a final pass (Surefire
+//     writes <rerunFailure>/<rerunError> beside a final <failure>; alone, a
+//     rerun that failed before a pass, they are read as flaky too);
+//   - none of these → passed.
 //
 // Within one report, the same classname and name appearing again is a rerun
 // (pytest-rerunfailures' style): the last occurrence decides, and a test whose
@@ -28,6 +30,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -138,6 +141,8 @@ type xmlCase struct {
 	Skipped      []xmlMessage `xml:"skipped"`
 	FlakyFailure []xmlMessage `xml:"flakyFailure"`
 	FlakyError   []xmlMessage `xml:"flakyError"`
+	RerunFailure []xmlMessage `xml:"rerunFailure"`
+	RerunError   []xmlMessage `xml:"rerunError"`
 }
 
 type xmlMessage struct {
@@ -262,13 +267,10 @@ func walk(s *xmlSuite, path string, out *[]rawCase) (tally, error) {
 		case len(xc.Skipped) > 0:
 			t.skipped++
 			c.Outcome, c.Message = Skipped, firstLine(xc.Skipped[0])
-		case len(xc.FlakyFailure) > 0 || len(xc.FlakyError) > 0:
+		case len(xc.FlakyFailure)+len(xc.FlakyError)+len(xc.RerunFailure)+len(xc.RerunError) > 0:
 			c.Outcome = Flaky
-			if len(xc.FlakyFailure) > 0 {
-				c.Message = firstLine(xc.FlakyFailure[0])
-			} else {
-				c.Message = firstLine(xc.FlakyError[0])
-			}
+			retries := slices.Concat(xc.FlakyFailure, xc.FlakyError, xc.RerunFailure, xc.RerunError)
+			c.Message = firstLine(retries[0])
 		default:
 			t.childless++
 			c.Outcome = Passed

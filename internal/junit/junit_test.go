@@ -82,10 +82,11 @@ func TestRealReports(t *testing.T) {
 // surefire is shaped as Maven Surefire 3 writes TEST-*.xml with
 // rerunFailingTestsCount=2: a root <testsuite>, a test that passed on a
 // rerun (<flakyFailure>, not counted in failures) and one that failed
-// every run (<failure> plus <rerunFailure>). Hand-written after the
+// every run (<failure> plus <rerunFailure>); a rerunError alone is read as
+// a retry that passed. Hand-written after the
 // surefire-test-report XSD: no Maven Surefire run was available here.
 const surefire = `<?xml version="1.0" encoding="UTF-8"?>
-<testsuite xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" name="sample.AppTest" time="0.05" tests="4" errors="0" skipped="1" failures="1">
+<testsuite xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" name="sample.AppTest" time="0.05" tests="5" errors="0" skipped="1" failures="1">
   <properties><property name="java.version" value="17.0.15"/></properties>
   <testcase name="passes" classname="sample.AppTest" time="0.001"/>
   <testcase name="sometimes" classname="sample.AppTest" time="0.002">
@@ -96,6 +97,7 @@ const surefire = `<?xml version="1.0" encoding="UTF-8"?>
     <rerunFailure message="boom" type="java.lang.AssertionError"><stackTrace>java.lang.AssertionError</stackTrace></rerunFailure>
   </testcase>
   <testcase name="ignored" classname="sample.AppTest" time="0"><skipped message="@Ignore"/></testcase>
+  <testcase name="retried" classname="sample.AppTest" time="0"><rerunError message="timeout"/></testcase>
 </testsuite>
 `
 
@@ -105,12 +107,18 @@ func TestSurefireShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Counts{Total: 4, Passed: 1, Failed: 1, Skipped: 1, Flaky: 1}
+	want := Counts{Total: 5, Passed: 1, Failed: 1, Skipped: 1, Flaky: 2}
 	if diff := cmp.Diff(want, rep.Counts); diff != "" {
 		t.Errorf("counts (-want +got):\n%s", diff)
 	}
 	if got := rep.Cases[1]; got.Outcome != Flaky || got.Message != "expected:<1> but was:<2>" {
 		t.Errorf("flaky case = %+v", got)
+	}
+	if got := rep.Cases[2]; got.Outcome != Failed || got.Message != "boom" {
+		t.Errorf("failed case = %+v", got)
+	}
+	if got := rep.Cases[4]; got.Outcome != Flaky || got.Message != "timeout" {
+		t.Errorf("rerun-only case = %+v", got)
 	}
 }
 

@@ -132,6 +132,10 @@ func TestSchemaRejects(t *testing.T) {
 		"sse unknown key":   "version: 1\ngates: [{id: a, sse: {url: 'http://x', expect: {ordr: []}}}]",
 		"coverage format":   "version: 1\ngates: [{id: a, coverage: {profile: p, format: xml}}]",
 		"missing reference": "version: 1\ngates: [{id: a, parse-regression: {statuses: s, reference: {file: f}, missing_reference: maybe}}]",
+		"ok_exit empty":     "version: 1\ngates: [{id: a, run: x, ok_exit: []}]",
+		"ok_exit range":     "version: 1\ngates: [{id: a, run: x, ok_exit: [0, 256]}]",
+		"tests no reports":  "version: 1\ngates: [{id: a, tests: {max_test_drop: 1}}]",
+		"tests drop":        "version: 1\ngates: [{id: a, tests: {reports: [r.xml], max_test_drop: -1}}]",
 	} {
 		if errs := validate(schema, schema, yamlToJSON(t, []byte(y)), "$"); len(errs) == 0 {
 			t.Errorf("%s: schema accepts it", name)
@@ -148,9 +152,19 @@ func TestSchemaRejects(t *testing.T) {
 			t.Errorf("%d gates: accepted = %v, want %v (%v)", n, len(errs) == 0, ok, errs)
 		}
 	}
-	// A manual gate needs no kind.
-	if errs := validate(schema, schema, yamlToJSON(t, []byte("version: 1\ngates: [{id: a, manual: true}]")), "$"); len(errs) > 0 {
-		t.Errorf("manual gate rejected: %v", errs)
+	// A manual gate needs no kind; the forms of tests and ok_exit.
+	for _, y := range []string{
+		"version: 1\ngates: [{id: a, manual: true}]",
+		"version: 1\ngates: [{id: a, run: x, ok_exit: [0, 2]}]",
+		"version: 1\ngates: [{id: a, tests: reports/*.xml}]",
+		"version: 1\ngates: [{id: a, tests: {reports: [r.xml], reference: {artifact: gate-results}, gate: b, max_test_drop: 2, missing_reference: fail}}]",
+	} {
+		if errs := validate(schema, schema, yamlToJSON(t, []byte(y)), "$"); len(errs) > 0 {
+			t.Errorf("%s rejected: %v", y, errs)
+		}
+		if _, err := gate.ParseConfig("t.yml", []byte(y)); err != nil {
+			t.Errorf("%s: the gate command refuses it: %v", y, err)
+		}
 	}
 }
 

@@ -3,13 +3,15 @@
 // than an absolute AND a relative threshold.
 //
 //	regression --new FILE --ref FILE [--abs-threshold 5] [--rel-threshold 0.10]
-//	           [--codes PARSE_ERROR,VALIDATION_ERROR] [--fail-on-new CODE,...]
+//	           [--codes PARSE_ERROR,VALIDATION_ERROR] [--fail-on-new INTERNAL_ERROR]
 //	           [--include-suppressed] [--output FILE] [--markdown FILE]
 //	regression --version
 //
 // A code regresses when delta = new - old > abs-threshold and
 // delta/old > rel-threshold; with old = 0 only the absolute test applies.
-// --fail-on-new codes fail on any increase. Suppressed failures are left out
+// --fail-on-new codes (default INTERNAL_ERROR; empty for none) fail as soon
+// as one file newly fails with them, compared file by file (by count where a
+// baseline lists no files), whatever else was fixed. Suppressed failures are left out
 // of the counts unless --include-suppressed. The JSON report goes to stdout
 // (and --output); --markdown writes a table for a PR comment.
 //

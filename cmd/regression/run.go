@@ -44,6 +44,10 @@ func runRegression(ctx context.Context, args []string, stdio cli.Stdio, getenv f
 		return err
 	}
 	for _, r := range res.Regressions {
+		if r.NewFiles > 0 {
+			cli.Errorf(stdio.Err, prog, "%s in %d file(s) that did not have it (%d → %d; --fail-on-new)", r.Code, r.NewFiles, r.Old, r.New)
+			continue
+		}
 		cli.Errorf(stdio.Err, prog, "%s grew %d → %d (%+d, %s)", r.Code, r.Old, r.New, r.Delta, report.Relative(r.RelativeIncrease, r.Delta))
 	}
 	if !res.OK {
@@ -57,13 +61,13 @@ func parseFlags(args []string, stdio cli.Stdio) (options, error) {
 	var o options
 	p := compare.DefaultPolicy()
 	codes := strings.Join(p.Codes, ",")
-	var failOnNew string
+	failOnNew := strings.Join(p.FailOnNew, ",")
 	fs.StringVar(&o.newPath, "new", "", "new baseline `FILE` (required)")
 	fs.StringVar(&o.refPath, "ref", "", "reference baseline `FILE`, e.g. main's (required)")
 	cli.IntVar(fs, &p.AbsThreshold, "abs-threshold", p.AbsThreshold, "a code regresses only if it grows by more than `N` files", setting.AbsThreshold)
 	cli.NumberVar(fs, &p.RelThreshold, "rel-threshold", p.RelThreshold, "... and by more than this `FRACTION` (0 to 1) of its reference count", setting.RelThreshold)
 	fs.StringVar(&codes, "codes", codes, "comma-separated `CODES` gated by the thresholds")
-	fs.StringVar(&failOnNew, "fail-on-new", "", "comma-separated `CODES` that fail on any increase")
+	fs.StringVar(&failOnNew, "fail-on-new", failOnNew, "comma-separated `CODES` that fail on any newly failing file; empty for none")
 	cli.BoolVar(fs, &p.IncludeSuppressed, "include-suppressed", false, "gate on raw counts, suppressed failures included")
 	fs.StringVar(&o.output, "output", "", "also write the JSON report to `FILE`")
 	fs.StringVar(&o.markdown, "markdown", "", "write a markdown table for a PR comment to `FILE`")

@@ -21,6 +21,11 @@ const (
 // DefaultCodes are the codes gated when the policy names none.
 var DefaultCodes = []string{baseline.ParseError, baseline.ValidationError}
 
+// DefaultFailOnNew are the codes that fail per new file by default: a new
+// crash of the checker fails at once (the specification's "hard fail on
+// introduction of any new INTERNAL_ERROR").
+var DefaultFailOnNew = []string{baseline.InternalError}
+
 // Policy says what counts as a regression.
 type Policy struct {
 	// AbsThreshold and RelThreshold must both be exceeded for a code to
@@ -29,7 +34,14 @@ type Policy struct {
 	RelThreshold float64
 	// Codes are gated by the thresholds; others are reported only.
 	Codes []string
-	// FailOnNew codes regress on any increase, whatever the thresholds.
+	// FailOnNew codes regress per file, whatever the thresholds and
+	// whatever else was fixed: any file failing with such a code that did
+	// not fail with it in the reference is a regression (a crash fixed in
+	// one file does not pay for a crash introduced in another). Where a
+	// baseline does not list its files of that code (a counts-only
+	// baseline), files cannot be matched and any increase of the count
+	// regresses instead. Suppressed files count only with
+	// IncludeSuppressed, as for the thresholds.
 	FailOnNew []string
 	// IncludeSuppressed gates on raw counts instead of excluding
 	// suppressed failures.
@@ -38,7 +50,8 @@ type Policy struct {
 
 // DefaultPolicy is the specification's policy.
 func DefaultPolicy() Policy {
-	return Policy{AbsThreshold: DefaultAbsThreshold, RelThreshold: DefaultRelThreshold, Codes: slices.Clone(DefaultCodes)}
+	return Policy{AbsThreshold: DefaultAbsThreshold, RelThreshold: DefaultRelThreshold, Codes: slices.Clone(DefaultCodes),
+		FailOnNew: slices.Clone(DefaultFailOnNew)}
 }
 
 // Stamp formats t as a regression report's timestamp, as the original
@@ -59,6 +72,9 @@ type Regression struct {
 	RelativeIncrease *float64 `json:"relative_increase"`
 	// Rule is "threshold" or "fail_on_new".
 	Rule string `json:"rule"`
+	// NewFiles is, for fail_on_new, how many files newly fail with the
+	// code; 0 when the baselines list no files and counts were compared.
+	NewFiles int `json:"new_files,omitempty"`
 }
 
 // CodeRow is one code's comparison, gated or not.
@@ -82,7 +98,9 @@ type Result struct {
 	RefCounts    map[string]int `json:"ref_counts"`
 	AbsThreshold int            `json:"abs_threshold"`
 	RelThreshold float64        `json:"rel_threshold"`
-	Regressions  []Regression   `json:"regressions"`
+	// FailOnNew are the codes judged per file (Policy.FailOnNew).
+	FailOnNew   []string     `json:"fail_on_new"`
+	Regressions []Regression `json:"regressions"`
 	// Codes has a row per failure code present in either baseline or
 	// targeted by the policy, in code table order.
 	Codes []CodeRow `json:"codes"`
@@ -115,6 +133,7 @@ func Compare(ref, next *baseline.Baseline, p Policy) Result {
 		RefCounts:    map[string]int{},
 		AbsThreshold: p.AbsThreshold,
 		RelThreshold: p.RelThreshold,
+		FailOnNew:    append([]string{}, p.FailOnNew...),
 		Regressions:  []Regression{},
 	}
 	for _, c := range p.Codes {
@@ -137,26 +156,31 @@ func Compare(ref, next *baseline.Baseline, p Policy) Result {
 	delete(codes, baseline.Success)
 	order := slices.Collect(maps.Keys(codes))
 	baseline.SortCodes(order)
+	res.NewFailures, res.Fixed, res.Transitions = files(ref, next)
 	for _, c := range order {
 		old, cur := refCounts[c], newCounts[c]
 		row := CodeRow{Code: c, Old: old, New: cur, Delta: cur - old, RelativeIncrease: relative(old, cur), Gated: gated[c] || failOnNew[c]}
-		rule := ""
-		switch {
-		case failOnNew[c] && row.Delta > 0:
-			rule = "fail_on_new"
-		case gated[c] && exceeds(old, cur, p):
-			rule = "threshold"
+		rule, newFiles := "", 0
+		if failOnNew[c] {
+			if lists(ref, c) && lists(next, c) {
+				newFiles = newFilesWith(c, res.NewFailures, p.IncludeSuppressed)
+			}
+			if newFiles > 0 || (row.Delta > 0 && !(lists(ref, c) && lists(next, c))) {
+				rule = "fail_on_new"
+			}
+		}
+		if rule == "" && gated[c] && exceeds(old, cur, p) {
+			rule, newFiles = "threshold", 0
 		}
 		if rule != "" {
 			row.Regressed = true
 			res.OK = false
 			res.Regressions = append(res.Regressions, Regression{
-				Code: c, Old: old, New: cur, Delta: row.Delta, RelativeIncrease: row.RelativeIncrease, Rule: rule,
+				Code: c, Old: old, New: cur, Delta: row.Delta, RelativeIncrease: row.RelativeIncrease, Rule: rule, NewFiles: newFiles,
 			})
 		}
 		res.Codes = append(res.Codes, row)
 	}
-	res.NewFailures, res.Fixed, res.Transitions = files(ref, next)
 	res.NewSuppressed = newSuppressed(ref, next)
 	return res
 }
@@ -186,6 +210,30 @@ func newSuppressed(ref, next *baseline.Baseline) []baseline.File {
 		}
 	}
 	return out
+}
+
+// newFilesWith counts the new failures with code c (suppressed ones only
+// when they are gated).
+func newFilesWith(c string, added []baseline.File, includeSuppressed bool) int {
+	n := 0
+	for _, f := range added {
+		if f.CodeName == c && (includeSuppressed || !f.Suppressed) {
+			n++
+		}
+	}
+	return n
+}
+
+// lists reports whether b lists every file it counts with code c, so that
+// files can be matched instead of counts.
+func lists(b *baseline.Baseline, c string) bool {
+	n := 0
+	for _, f := range b.Files {
+		if f.CodeName == c {
+			n++
+		}
+	}
+	return n >= b.ByCode[c]
 }
 
 // exceeds is the specification's rule: both thresholds exceeded; with no

@@ -1,6 +1,7 @@
 package compare_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -124,7 +125,8 @@ func TestCompareReportsTargetedCountsAndAllRows(t *testing.T) {
 			t.Error("RUNTIME_ERROR is not gated by default")
 		}
 	}
-	if diff := cmp.Diff([]string{"PARSE_ERROR", "RUNTIME_ERROR", "VALIDATION_ERROR"}, codes); diff != "" {
+	// INTERNAL_ERROR is gated by default (fail_on_new), so it has a row.
+	if diff := cmp.Diff([]string{"PARSE_ERROR", "RUNTIME_ERROR", "VALIDATION_ERROR", "INTERNAL_ERROR"}, codes); diff != "" {
 		t.Errorf("rows (-want +got):\n%s", diff)
 	}
 }
@@ -249,5 +251,116 @@ func TestCompareFiles(t *testing.T) {
 	ref.Passed = []string{"brand_new.aether", "other.aether"}
 	if got := compare.Compare(ref, next, compare.DefaultPolicy()); got.Transitions["SUCCESS→PARSE_ERROR"] != 1 || got.Transitions["NEW→PARSE_ERROR"] != 0 {
 		t.Errorf("transitions, passed before: %v", got.Transitions)
+	}
+}
+
+// withFiles is a baseline listing its failing files (path:CODE, a "~"
+// prefix marks a suppressed one), counted by code.
+func withFiles(entries ...string) *baseline.Baseline {
+	b := &baseline.Baseline{ByCode: map[string]int{}, SuppressedByCode: map[string]int{}}
+	for _, e := range entries {
+		path, code, _ := strings.Cut(e, ":")
+		f := baseline.File{Path: strings.TrimPrefix(path, "~"), CodeName: code}
+		if strings.HasPrefix(path, "~") {
+			f.Suppressed = true
+			b.SuppressedByCode[code]++
+		}
+		b.Files = append(b.Files, f)
+		b.ByCode[code]++
+	}
+	baseline.SortFiles(b.Files)
+	return b
+}
+
+// TestFailOnNewPerFile: fail_on_new compares files, not counts. The
+// boundary cases of the policy.
+func TestFailOnNewPerFile(t *testing.T) {
+	t.Parallel()
+	def := compare.DefaultPolicy()
+	off := compare.DefaultPolicy()
+	off.FailOnNew = nil
+	supp := compare.DefaultPolicy()
+	supp.IncludeSuppressed = true
+	tests := []struct {
+		name     string
+		ref, new *baseline.Baseline
+		policy   compare.Policy
+		want     []compare.Regression
+	}{
+		{
+			name: "one crash fixed, another introduced: fails though the count is steady",
+			ref:  withFiles("a:INTERNAL_ERROR"), new: withFiles("b:INTERNAL_ERROR"), policy: def,
+			want: []compare.Regression{{Code: "INTERNAL_ERROR", Old: 1, New: 1, Rule: "fail_on_new", RelativeIncrease: ptr(0), NewFiles: 1}},
+		},
+		{
+			name: "same files crashing: passes",
+			ref:  withFiles("a:INTERNAL_ERROR", "b:INTERNAL_ERROR"), new: withFiles("a:INTERNAL_ERROR", "b:INTERNAL_ERROR"), policy: def,
+		},
+		{
+			name: "crashes fixed: passes",
+			ref:  withFiles("a:INTERNAL_ERROR", "b:INTERNAL_ERROR"), new: withFiles("a:INTERNAL_ERROR"), policy: def,
+		},
+		{
+			name: "a file moving to INTERNAL_ERROR from another code is new",
+			ref:  withFiles("a:PARSE_ERROR"), new: withFiles("a:INTERNAL_ERROR"), policy: def,
+			want: []compare.Regression{{Code: "INTERNAL_ERROR", Old: 0, New: 1, Delta: 1, Rule: "fail_on_new", NewFiles: 1}},
+		},
+		{
+			name: "a file moving from INTERNAL_ERROR to another code is not",
+			ref:  withFiles("a:INTERNAL_ERROR"), new: withFiles("a:PARSE_ERROR"), policy: def,
+		},
+		{
+			name: "on by default, off with an empty list",
+			ref:  withFiles(), new: withFiles("a:INTERNAL_ERROR"), policy: off,
+		},
+		{
+			name: "a suppressed new crash is not gated",
+			ref:  withFiles(), new: withFiles("~a:INTERNAL_ERROR"), policy: def,
+		},
+		{
+			name: "… unless suppressed failures are included",
+			ref:  withFiles(), new: withFiles("~a:INTERNAL_ERROR"), policy: supp,
+			want: []compare.Regression{{Code: "INTERNAL_ERROR", Old: 0, New: 1, Delta: 1, Rule: "fail_on_new", NewFiles: 1}},
+		},
+		{
+			name: "fail_on_new wins over the thresholds of a gated code",
+			ref:  withFiles("a:PARSE_ERROR"), new: withFiles("b:PARSE_ERROR"),
+			policy: compare.Policy{AbsThreshold: 5, RelThreshold: 0.1, Codes: def.Codes, FailOnNew: []string{"PARSE_ERROR"}},
+			want:   []compare.Regression{{Code: "PARSE_ERROR", Old: 1, New: 1, Rule: "fail_on_new", RelativeIncrease: ptr(0), NewFiles: 1}},
+		},
+		{
+			name: "counts-only baselines: an increase regresses",
+			ref:  counts(map[string]int{"INTERNAL_ERROR": 1}), new: counts(map[string]int{"INTERNAL_ERROR": 2}), policy: def,
+			want: []compare.Regression{{Code: "INTERNAL_ERROR", Old: 1, New: 2, Delta: 1, Rule: "fail_on_new", RelativeIncrease: ptr(1)}},
+		},
+		{
+			name: "counts-only baselines: a steady count passes (files cannot be told apart)",
+			ref:  counts(map[string]int{"INTERNAL_ERROR": 1}), new: counts(map[string]int{"INTERNAL_ERROR": 1}), policy: def,
+		},
+		{
+			name: "a reference that does not list its files: an increase regresses",
+			ref:  counts(map[string]int{"INTERNAL_ERROR": 1}), new: withFiles("a:INTERNAL_ERROR", "b:INTERNAL_ERROR"), policy: def,
+			want: []compare.Regression{{Code: "INTERNAL_ERROR", Old: 1, New: 2, Delta: 1, Rule: "fail_on_new", RelativeIncrease: ptr(1)}},
+		},
+		{
+			name: "a reference that does not list its files: a steady count passes",
+			ref:  counts(map[string]int{"INTERNAL_ERROR": 2}), new: withFiles("a:INTERNAL_ERROR", "b:INTERNAL_ERROR"), policy: def,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := compare.Compare(tt.ref, tt.new, tt.policy)
+			want := tt.want
+			if want == nil {
+				want = []compare.Regression{}
+			}
+			if diff := cmp.Diff(want, got.Regressions); diff != "" {
+				t.Errorf("regressions (-want +got):\n%s", diff)
+			}
+			if got.OK != (len(want) == 0) {
+				t.Errorf("OK = %v with %d regressions", got.OK, len(want))
+			}
+		})
 	}
 }

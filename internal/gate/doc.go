@@ -13,5 +13,5 @@
 //
 // Processes (process groups, leftover jobs, the environment allow- and
 // deny-lists) belong to internal/proc, shared with the checker runner;
-// coverage formats to internal/coverage.
+// coverage formats to internal/coverage; JUnit XML to internal/junit.
 package gate

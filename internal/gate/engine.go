@@ -283,7 +283,7 @@ func (e *engine) runGate(ctx context.Context, g *Gate) {
 		if _, err := os.Stat(e.base.Path(g.Evidence)); err != nil {
 			out = Outcome{Status: StatusMissing, Summary: "evidence " + g.Evidence + " is missing",
 				Details:    mergeDetails(out.Details, map[string]any{"reason": "evidence file " + g.Evidence + " is missing"}),
-				Regression: out.Regression, Reference: out.Reference}
+				Regression: out.Regression, Reference: out.Reference, Tests: out.Tests}
 		}
 	}
 	dur := e.base.Now().Sub(start)
@@ -306,7 +306,7 @@ func (e *engine) finalize(g *Gate, r GateResult, out Outcome, dur time.Duration)
 	}
 	r.OK = out.OK
 	r.Summary = out.Summary
-	r.Regression, r.Reference = out.Regression, out.Reference
+	r.Regression, r.Reference, r.Tests = out.Regression, out.Reference, out.Tests
 	status := out.Status
 	if status == "" {
 		status = StatusFail

@@ -11,6 +11,8 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte("version: 1\ngates:\n  - {id: a, sse: {url: 'http://x', expect: {within: {a: 0}}}}\n"))
 	f.Add([]byte("version: 1\ngates:\n  - {id: a, audit: {file: f, sequence: [[], a]}}\n"))
 	f.Add([]byte("version: 1\ngates: &x [*x]\n"))
+	f.Add([]byte("version: 1\ngates:\n  - {id: a, tests: {reports: [\"r/**/*.xml\"], reference: {file: f}, max_test_drop: 1}}\n"))
+	f.Add([]byte("version: 1\ngates:\n  - {id: a, run: x, ok_exit: [0, 2]}\n"))
 	if data, err := os.ReadFile("../../examples/aetherra/gonogo.yml"); err == nil {
 		f.Add(data)
 	}

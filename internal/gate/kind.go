@@ -27,9 +27,10 @@ var kinds = map[string]kind{
 	"parse-regression": {decode: decodeParseRegression},
 	"quiet":            {decode: decodeQuiet},
 	"results":          {decode: decodeResults},
-	"run":              {decode: decodeRun, siblings: []string{"expect"}},
+	"run":              {decode: decodeRun, siblings: []string{"expect", "ok_exit"}},
 	"signatures":       {decode: decodeSignatures},
 	"sse":              {decode: decodeSSE},
+	"tests":            {decode: decodeTests},
 }
 
 // kind is one kind of gate check.
@@ -131,6 +132,8 @@ type Outcome struct {
 	// details (see GateResult).
 	Regression *compare.Result
 	Reference  *ReferenceSource
+	// Tests is a tests gate's typed details (see GateResult).
+	Tests *TestsReport
 }
 
 // Passed is a passing outcome.

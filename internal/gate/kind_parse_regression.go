@@ -46,7 +46,7 @@ type parseRegressionCheck struct {
 	AbsThreshold     *int           `yaml:"abs_threshold"`
 	RelThreshold     *float64       `yaml:"rel_threshold"`
 	Codes            []string       `yaml:"codes"`
-	FailOnNew        []string       `yaml:"fail_on_new"`
+	FailOnNew        *[]string      `yaml:"fail_on_new"`
 	IncludeSupp      bool           `yaml:"include_suppressed"`
 	MissingReference string         `yaml:"missing_reference"`
 	AllowEmpty       bool           `yaml:"allow_empty"`
@@ -108,7 +108,7 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 	for _, list := range []struct {
 		key   string
 		names []string
-	}{{"codes", c.Codes}, {"fail_on_new", c.FailOnNew}} {
+	}{{"codes", c.Codes}, {"fail_on_new", deref(c.FailOnNew)}} {
 		for i, code := range list.names {
 			name, err := baseline.ParseCodeName(code)
 			if err != nil {
@@ -120,7 +120,11 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 	if len(c.Codes) > 0 {
 		p.Codes = c.Codes
 	}
-	p.FailOnNew, p.IncludeSuppressed = c.FailOnNew, c.IncludeSupp
+	// Unset keeps the default (INTERNAL_ERROR); fail_on_new: [] turns it off.
+	if c.FailOnNew != nil {
+		p.FailOnNew = *c.FailOnNew
+	}
+	p.IncludeSuppressed = c.IncludeSupp
 	c.policy = p
 	return c, nil
 }
@@ -193,40 +197,49 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) Outcome 
 // reference loads the reference baseline from its file or the fetcher, and
 // says where it came from.
 func (c *parseRegressionCheck) reference(ctx context.Context, rc *RunContext) (*baseline.Baseline, ReferenceSource, error) {
-	var data []byte
-	var source ReferenceSource
-	if c.Reference.Artifact == "" {
-		source.Name = c.Reference.File
-		b, err := os.ReadFile(rc.Path(c.Reference.File))
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, source, fmt.Errorf("%w: %s does not exist", ErrReferenceNotFound, c.Reference.File)
-		}
-		if err != nil {
-			return nil, source, err
-		}
-		data = b
-	} else {
-		ref := artifact.Ref{Name: c.Reference.Artifact, Branch: c.Reference.Branch, File: c.Reference.File}
-		source.Name = ref.String()
-		if rc.Reference == nil {
-			return nil, source, fmt.Errorf("%w: artifact references are fetched by the action; give reference: {file: F} here", ErrReferenceNotFound)
-		}
-		b, found, err := rc.Reference.FetchReference(ctx, ref)
-		if err != nil {
-			return nil, source, err
-		}
-		source.Found = &found
-		source.AgeHours = int(rc.Now().Sub(found.CreatedAt).Hours())
-		data = b
+	data, source, err := c.Reference.fetch(ctx, rc)
+	if err != nil {
+		return nil, source, err
 	}
 	b, err := baseline.Decode(data)
 	return b, source, err
 }
 
+// fetch reads the reference file, or has the fetcher download the
+// artifact, and says where it came from. A reference that does not exist
+// wraps ErrReferenceNotFound.
+func (s referenceSpec) fetch(ctx context.Context, rc *RunContext) ([]byte, ReferenceSource, error) {
+	var source ReferenceSource
+	if s.Artifact == "" {
+		source.Name = s.File
+		b, err := os.ReadFile(rc.Path(s.File))
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, source, fmt.Errorf("%w: %s does not exist", ErrReferenceNotFound, s.File)
+		}
+		return b, source, err
+	}
+	ref := artifact.Ref{Name: s.Artifact, Branch: s.Branch, File: s.File}
+	source.Name = ref.String()
+	if rc.Reference == nil {
+		return nil, source, fmt.Errorf("%w: artifact references are fetched by the action; give reference: {file: F} here", ErrReferenceNotFound)
+	}
+	b, found, err := rc.Reference.FetchReference(ctx, ref)
+	if err != nil {
+		return nil, source, err
+	}
+	source.Found = &found
+	source.AgeHours = int(rc.Now().Sub(found.CreatedAt).Hours())
+	return b, source, nil
+}
+
 // noReference applies missing_reference: a first run has nothing to
 // compare with.
 func (c *parseRegressionCheck) noReference(rc *RunContext, err error, details map[string]any) Outcome {
-	policy := cmp.Or(c.MissingReference, rc.MissingReference, MissingWarn)
+	return noReference(cmp.Or(c.MissingReference, rc.MissingReference, MissingWarn), err, details)
+}
+
+// noReference applies a missing_reference policy to a gate's details.
+func noReference(policy string, err error, details map[string]any) Outcome {
 	details["missing_reference"] = policy
 	details["reason"] = err.Error()
 	switch policy {
@@ -256,6 +269,10 @@ func regressionSummary(res compare.Result) string {
 	if !res.OK {
 		var reg []string
 		for _, r := range res.Regressions {
+			if r.NewFiles > 0 {
+				reg = append(reg, fmt.Sprintf("%s in %d new file(s)", r.Code, r.NewFiles))
+				continue
+			}
 			reg = append(reg, fmt.Sprintf("%s +%d", r.Code, r.Delta))
 		}
 		return "regression: " + strings.Join(reg, ", ") + " (" + s + ")" + spread
@@ -285,4 +302,12 @@ func (c *Config) CheckPrograms() error {
 		}
 	}
 	return nil
+}
+
+// deref is the list a pointer holds, nil for none.
+func deref(p *[]string) []string {
+	if p == nil {
+		return nil
+	}
+	return *p
 }

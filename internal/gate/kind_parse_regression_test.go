@@ -49,6 +49,10 @@ func TestParseRegressionGate(t *testing.T) {
 	writeFile(t, dir, "new20.jsonl", statusLines(20, "PARSE_ERROR"))
 	writeFile(t, dir, "new11.jsonl", statusLines(11, "PARSE_ERROR"))
 	writeFile(t, dir, "ref10.json", refBaseline(10))
+	writeFile(t, dir, "crash.jsonl", statusLines(1, "INTERNAL_ERROR"))
+	const crashed = `{"total": 2, "by_code": {"SUCCESS": 1, "INTERNAL_ERROR": 1}, "files": [{"path": %q, "code_name": "INTERNAL_ERROR", "line": 1, "message": "panic"}]}`
+	writeFile(t, dir, "refcrash.json", fmt.Sprintf(crashed, "wf/old.aether"))
+	writeFile(t, dir, "refsame.json", fmt.Sprintf(crashed, "wf/f000.aether"))
 	writeFile(t, dir, "wf/a.aether", "fine\n")
 	writeFile(t, dir, "wf/b.aether", "bad\n")
 	tests := []struct {
@@ -58,7 +62,12 @@ func TestParseRegressionGate(t *testing.T) {
 		status     string
 		summary    string
 	}{
-		{"regression", "{statuses: new20.jsonl, reference: {file: ref10.json}}", nil, false, "fail", "regression: PARSE_ERROR +10 (PARSE_ERROR 10→20, VALIDATION_ERROR 0→0)"},
+		{"regression", "{statuses: new20.jsonl, reference: {file: ref10.json}}", nil, false, "fail", "regression: PARSE_ERROR +10 (PARSE_ERROR 10→20, VALIDATION_ERROR 0→0, INTERNAL_ERROR 0→0)"},
+		// fail_on_new (default INTERNAL_ERROR) judges files: wf/f000 crashes
+		// now, wf/old crashed before; the count is steady, the gate fails.
+		{"new crash in another file", "{statuses: crash.jsonl, reference: {file: refcrash.json}}", nil, false, "fail", "regression: INTERNAL_ERROR in 1 new file(s) (PARSE_ERROR 0→0, VALIDATION_ERROR 0→0, INTERNAL_ERROR 1→1)"},
+		{"fail_on_new off", "{statuses: crash.jsonl, reference: {file: refcrash.json}, fail_on_new: []}", nil, true, "pass", "PARSE_ERROR 0→0"},
+		{"same crash", "{statuses: crash.jsonl, reference: {file: refsame.json}}", nil, true, "pass", "INTERNAL_ERROR 1→1"},
 		{"within thresholds", "{statuses: new11.jsonl, reference: {file: ref10.json}}", nil, true, "pass", "PARSE_ERROR 10→11"},
 		{"custom threshold", "{statuses: new11.jsonl, reference: {file: ref10.json}, abs_threshold: 0, rel_threshold: 0}", nil, false, "fail", "regression: PARSE_ERROR +1"},
 		{"missing ref warn", "{statuses: new11.jsonl, reference: {file: none.json}}", nil, true, "pass", "not compared (warning)"},
@@ -279,8 +288,8 @@ func TestParseRegressionNewSuppressed(t *testing.T) {
 		summary    string
 		newSupp    []string
 	}{
-		{"unscoped entry", "supp.txt", true, "PARSE_ERROR 0→0, VALIDATION_ERROR 0→0; 1 file(s) newly hidden by a suppression not written for them (first: app/new.py)", []string{"app/new.py"}},
-		{"path= entry", "scoped.txt", true, "PARSE_ERROR 0→1, VALIDATION_ERROR 0→0", nil},
+		{"unscoped entry", "supp.txt", true, "PARSE_ERROR 0→0, VALIDATION_ERROR 0→0, INTERNAL_ERROR 0→0; 1 file(s) newly hidden by a suppression not written for them (first: app/new.py)", []string{"app/new.py"}},
+		{"path= entry", "scoped.txt", true, "PARSE_ERROR 0→1, VALIDATION_ERROR 0→0, INTERNAL_ERROR 0→0", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"slices"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -13,11 +15,12 @@ import (
 	"github.com/org/gonogo-action/internal/proc"
 )
 
-// runCheck runs a POSIX shell script; it passes on exit 0 and when its
-// stdout meets the optional expectations.
+// runCheck runs a POSIX shell script; it passes on an exit status in
+// ok_exit (default 0) and when its stdout meets the optional expectations.
 type runCheck struct {
 	Script string
 	Expect runExpect
+	OKExit []int
 }
 
 type runExpect struct {
@@ -26,7 +29,7 @@ type runExpect struct {
 }
 
 func decodeRun(d *Decoder, value *yaml.Node, siblings map[string]*yaml.Node) (Check, error) {
-	c := &runCheck{}
+	c := &runCheck{OKExit: []int{0}}
 	if err := d.Decode(value, &c.Script); err != nil {
 		return nil, err
 	}
@@ -38,7 +41,34 @@ func decodeRun(d *Decoder, value *yaml.Node, siblings map[string]*yaml.Node) (Ch
 			return nil, err
 		}
 	}
+	if n := siblings["ok_exit"]; n != nil {
+		codes, err := decodeOKExit(d, n)
+		if err != nil {
+			return nil, err
+		}
+		c.OKExit = codes
+	}
 	return c, nil
+}
+
+// decodeOKExit validates ok_exit: a non-empty list of distinct exit
+// statuses, integers 0 to 255 (what a process can exit with).
+func decodeOKExit(d *Decoder, n *yaml.Node) ([]int, error) {
+	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+		return nil, d.Errorf(n, "ok_exit must be a non-empty list of exit statuses, e.g. [0, 2]")
+	}
+	var codes []int
+	for _, e := range n.Content {
+		v, err := strconv.Atoi(e.Value)
+		if e.Kind != yaml.ScalarNode || e.Tag != "!!int" || err != nil || v < 0 || v > 255 {
+			return nil, d.Errorf(e, "ok_exit: %q is not an exit status (an integer from 0 to 255)", e.Value)
+		}
+		if slices.Contains(codes, v) {
+			return nil, d.Errorf(e, "ok_exit: %d is listed twice", v)
+		}
+		codes = append(codes, v)
+	}
+	return codes, nil
 }
 
 func (c *runCheck) Run(ctx context.Context, rc *RunContext) Outcome {
@@ -59,7 +89,10 @@ func (c *runCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 		details["reason"] = res.Err.Error()
 		return Outcome{Status: StatusError, Summary: "could not run: " + res.Err.Error(), Details: details}
 	}
-	if res.ExitCode != 0 {
+	if len(c.OKExit) != 1 || c.OKExit[0] != 0 {
+		details["ok_exit"] = c.OKExit
+	}
+	if !slices.Contains(c.OKExit, res.ExitCode) {
 		summary := fmt.Sprintf("exit %d", res.ExitCode)
 		if l := lastLine(res.Stderr.String(), stdout); l != "" {
 			summary += ": " + l
@@ -84,7 +117,7 @@ func (c *runCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 		details["problems"] = problems
 		return Failed(problems[0], details)
 	}
-	return Passed("exit 0", details)
+	return Passed(fmt.Sprintf("exit %d", res.ExitCode), details)
 }
 
 // shellResult is a finished `run:` script.

@@ -54,6 +54,8 @@ type GateResult struct {
 	// came from; JSON folds it into details.reference and
 	// details.reference_provenance.
 	Reference *ReferenceSource `json:"-"`
+	// Tests is a tests gate's report; JSON folds it into details.tests.
+	Tests *TestsReport `json:"-"`
 
 	imported []GateResult // gates merged in by a results gate
 }
@@ -63,7 +65,7 @@ type GateResult struct {
 func (g GateResult) MarshalJSON() ([]byte, error) {
 	type plain GateResult // without this method
 	p := plain(g)
-	if g.Regression != nil || g.Reference != nil {
+	if g.Regression != nil || g.Reference != nil || g.Tests != nil {
 		p.Details = maps.Clone(g.Details)
 		if p.Details == nil {
 			p.Details = map[string]any{}
@@ -75,6 +77,9 @@ func (g GateResult) MarshalJSON() ([]byte, error) {
 			return nil, err
 		}
 		p.Details["report"] = report
+	}
+	if g.Tests != nil {
+		p.Details["tests"] = g.Tests
 	}
 	if g.Reference != nil {
 		p.Details["reference"] = g.Reference.Name
@@ -126,6 +131,9 @@ type typedDetails struct {
 // entry in gate_results.json, and takes them out of Details, so that each
 // value lives in one place. A malformed value is an error.
 func (g *GateResult) decodeTyped(raw []byte) error {
+	if g.Kind == "tests" {
+		return g.decodeTests(raw)
+	}
 	if g.Kind != "parse-regression" {
 		return nil
 	}

@@ -37,8 +37,17 @@ func RegressionMarkdown(r compare.Result) string {
 		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %s |\n",
 			safetext.Cell(c.Code, 40), c.Old, c.New, signed(c.Delta), Relative(c.RelativeIncrease, c.Delta), verdict)
 	}
-	fmt.Fprintf(&b, "\nA gated code fails when it grows by more than %d **and** by more than %s.\n",
+	fmt.Fprintf(&b, "\nA gated code fails when it grows by more than %d **and** by more than %s",
 		r.AbsThreshold, strconv.FormatFloat(r.RelThreshold*100, 'f', -1, 64)+"%")
+	if len(r.FailOnNew) > 0 {
+		codes := make([]string, len(r.FailOnNew))
+		for i, c := range r.FailOnNew {
+			codes[i] = safetext.Inline(c, 40)
+		}
+		fmt.Fprintf(&b, "; %s fail%s as soon as one file newly fails with %s",
+			strings.Join(codes, ", "), map[bool]string{true: "s", false: ""}[len(codes) == 1], map[bool]string{true: "it", false: "one of them"}[len(codes) == 1])
+	}
+	b.WriteString(".\n")
 	if n := len(r.NewFailures); n > 0 {
 		shown := min(n, MaxListedFailures)
 		fmt.Fprintf(&b, "\n**New failures** (%d of %d)\n\n| File | Line | Code | Message |\n|---|--:|---|---|\n", shown, n)

@@ -1,12 +1,14 @@
 package signoff_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/golden"
+	"github.com/org/gonogo-action/internal/junit"
 	"github.com/org/gonogo-action/internal/report/signoff"
 )
 
@@ -48,6 +50,9 @@ func TestSignOffGolden(t *testing.T) {
 			signOffGate("agents_api", "Agents API posture", false, gate.StatusCancelled, 1.2, "interrupted before the gate finished"),
 			approved,
 		}}},
+		{"signoff_tests.md", &gate.Results{Meta: gate.Meta{Profile: "ci", TS: ts, Failed: []string{"unit"}}, Gates: []gate.GateResult{
+			testsGate(),
+		}}},
 		{"signoff_hostile.md", &gate.Results{Meta: gate.Meta{Profile: "<b>x</b>", TS: ts, Failed: []string{"run"}}, Gates: []gate.GateResult{
 			signOffGate("run", "Run | <script>alert(1)</script>", false, gate.StatusFail, 1, "exit 1: ping @org/team see #12 | `code` [link](http://evil)\n::set-output name=x::y\n<!-- marker -->"),
 		}}},
@@ -67,4 +72,24 @@ func TestTableEscapesStatus(t *testing.T) {
 	if strings.Count(got, "\n") != 3 || strings.Contains(got, "<b>") || strings.Contains(got, "@org") || strings.Contains(got, "bad |") {
 		t.Errorf("status not escaped:\n%s", got)
 	}
+}
+
+// testsGate failed 22 tests against a reference: 20 are listed, one of
+// them already failing; a message carries markdown.
+func testsGate() gate.GateResult {
+	g := signOffGate("unit", "Unit tests", false, gate.StatusFail, 3.5, "22 of 140 tests failed: ...")
+	g.Kind = "tests"
+	t := &gate.TestsReport{Counts: junit.Counts{Total: 140, Passed: 117, Failed: 21, Errors: 1, Flaky: 1}, Flaky: []string{"m › flip"}}
+	for i := range 20 {
+		c := junit.Case{Classname: "pkg", Name: fmt.Sprintf("Test%02d", i), Outcome: junit.Failed, Message: "want 1, got 2"}
+		if i == 1 {
+			c.Outcome, c.Message = junit.Errored, "panic: <b>boom</b> | [x](http://evil)"
+		}
+		t.Failed = append(t.Failed, c)
+		t.Failing = append(t.Failing, c.ID())
+	}
+	t.AlreadyFailing = []string{"pkg › Test00"}
+	t.NewFailures = t.Failing[1:]
+	g.Tests = t
+	return g
 }

@@ -18,6 +18,13 @@
 // Environment. One allow-list says what a gate or service inherits; one
 // deny-list (Secret) says what no child process ever inherits, whatever
 // else admits it. See env.go.
+//
+// Users. A scrubbed environment is not enough: a process of the same user
+// reads /proc/<pid>/environ of its parent and of PID 1, which hold the
+// token. The action therefore runs every command as an unprivileged User
+// (As, Unprivileged) with no_new_privs, and makes itself non-dumpable
+// (Conceal). The CLIs on a host switch nothing: their commands run as the
+// caller, with what the caller may read. See user.go.
 package proc
 
 import (
@@ -93,7 +100,7 @@ func Run(cmd *exec.Cmd, stdout, stderr io.Writer) error {
 		*s.fd = w
 		pumps = append(pumps, &pump{r: r, w: w, dst: s.dst, done: make(chan struct{})})
 	}
-	err := cmd.Start()
+	err := Start(cmd)
 	for _, p := range pumps {
 		p.w.Close() // the child has its copy; EOF comes when every holder is gone
 	}

@@ -27,6 +27,9 @@ type Runner struct {
 	// WaitDelay bounds the waits after a timeout and for the output pipes
 	// once the checker exited (proc.DefaultWaitDelay); 0 = the default.
 	WaitDelay time.Duration
+	// User, when set, is who the checker runs as (proc.As); nil: the
+	// caller.
+	User *proc.User
 
 	path string
 }
@@ -165,7 +168,10 @@ func (r *Runner) exec(ctx context.Context, paths []string) *result {
 	if r.WaitDelay > 0 {
 		cmd.WaitDelay = r.WaitDelay
 	}
-	err := proc.Run(cmd, res.stdout, res.stderr)
+	err := proc.As(cmd, r.User)
+	if err == nil {
+		err = proc.Run(cmd, res.stdout, res.stderr)
+	}
 	res.stdout.flush()
 	res.stderr.flush()
 	res.timedOut = r.Timeout > 0 && errors.Is(pctx.Err(), context.DeadlineExceeded) && ctx.Err() == nil

@@ -35,6 +35,10 @@ type Options struct {
 	// proc.InheritedEnv); only its allow-listed part reaches gate and
 	// service processes (proc.ChildEnv).
 	Environ []string
+	// User, when set, is who gate, service and checker processes run as
+	// (proc.As): the action sets an unprivileged one. nil runs them as
+	// the caller.
+	User *proc.User
 	// Dir is the working directory; "" means the current one.
 	Dir string
 	// Root, when set, confines the files gates write (a parse-regression
@@ -138,7 +142,7 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Results, error) {
 	profile := cmp.Or(opt.Profile, cfg.Profile)
 	dir := cmp.Or(opt.Dir, ".")
 	started := now()
-	base := &RunContext{Dir: dir, Root: opt.Root, Env: opt.Environ, Started: started, Now: now, HTTP: client,
+	base := &RunContext{Dir: dir, Root: opt.Root, Env: opt.Environ, User: opt.User, Started: started, Now: now, HTTP: client,
 		Reference: opt.Reference, OutputCap: opt.OutputCap, MissingReference: opt.MissingReference}
 	runEnv := map[string]string{"GONOGO_PROFILE": profile}
 

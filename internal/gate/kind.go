@@ -15,6 +15,7 @@ import (
 
 	"github.com/org/gonogo-action/internal/compare"
 	"github.com/org/gonogo-action/internal/outfile"
+	"github.com/org/gonogo-action/internal/proc"
 )
 
 // kinds are the gate kinds by their YAML key: the whole list, in one
@@ -65,6 +66,8 @@ type RunContext struct {
 	Root string
 	// Env is the child environment (allow-listed, no tokens).
 	Env []string
+	// User is who child processes run as (Options.User); nil: the caller.
+	User *proc.User
 	// Started is when the run began (quiet's default "since").
 	Started time.Time
 	Now     func() time.Time

@@ -130,7 +130,7 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 }
 
 func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) Outcome {
-	opts := scan.Options{Include: c.Include, Exclude: c.Exclude, Env: rc.Env, Now: rc.Now, AllowEmpty: c.AllowEmpty}
+	opts := scan.Options{Include: c.Include, Exclude: c.Exclude, Env: rc.Env, User: rc.User, Now: rc.Now, AllowEmpty: c.AllowEmpty}
 	for _, p := range c.Paths {
 		opts.Paths = append(opts.Paths, rc.Path(p))
 	}

@@ -72,7 +72,7 @@ func decodeOKExit(d *Decoder, n *yaml.Node) ([]int, error) {
 }
 
 func (c *runCheck) Run(ctx context.Context, rc *RunContext) Outcome {
-	res := runShell(ctx, c.Script, rc.Dir, rc.Env, rc.OutputCap)
+	res := runShell(ctx, c.Script, rc.Dir, rc.Env, rc.User, rc.OutputCap)
 	stdout := res.Stdout.String()
 	details := map[string]any{
 		"exit_code":   res.ExitCode,
@@ -132,10 +132,13 @@ type shellResult struct {
 // Its result is the script's exit status: background jobs it leaves behind
 // are killed with its process group when it exits, never waited for, and do
 // not fail it (proc.Run).
-func runShell(ctx context.Context, script, dir string, env []string, capBytes int) shellResult {
+func runShell(ctx context.Context, script, dir string, env []string, user *proc.User, capBytes int) shellResult {
 	res := shellResult{ExitCode: -1, Stdout: proc.NewTailBuffer(capBytes), Stderr: proc.NewTailBuffer(capBytes)}
 	cmd := proc.Shell(ctx, script, dir, env)
-	err := proc.Run(cmd, res.Stdout, res.Stderr)
+	err := proc.As(cmd, user)
+	if err == nil {
+		err = proc.Run(cmd, res.Stdout, res.Stderr)
+	}
 	var exit *exec.ExitError
 	switch {
 	case err == nil:

@@ -61,7 +61,10 @@ func startService(ctx context.Context, s Service, rc *RunContext, cfgEnv map[str
 	cmd := proc.Shell(context.WithoutCancel(ctx), s.Run, rc.Dir, env)
 	rs := &runningService{svc: s, cmd: cmd, out: proc.NewTailBuffer(rc.OutputCap), done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = rs.out, rs.out
-	if err := cmd.Start(); err != nil {
+	if err := proc.As(cmd, rc.User); err != nil {
+		return nil, fmt.Errorf("start service %s: %w", s.Name, err)
+	}
+	if err := proc.Start(cmd); err != nil {
 		return nil, fmt.Errorf("start service %s: %w", s.Name, err)
 	}
 	go func() {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/checker"
+	"github.com/org/gonogo-action/internal/proc"
 )
 
 // Defaults of Options' zero values.
@@ -78,6 +79,9 @@ type Options struct {
 	// process's environment); it is scrubbed of credentials here whatever
 	// the caller did.
 	Env []string
+	// User, when set, is who checker processes run as (proc.As); nil:
+	// the caller.
+	User *proc.User
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 	// Progress receives progress lines (nil: none). ProgressLive rewrites
@@ -325,6 +329,7 @@ func runChecker(ctx context.Context, o Options, t *tally) error {
 	if err != nil {
 		return err
 	}
+	runner.User = o.User
 	targets, err := discover(o.Paths, o.Include, o.Exclude)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/org/gonogo-action/internal/action"
 	"github.com/org/gonogo-action/internal/cli"
+	"github.com/org/gonogo-action/internal/proc"
 	"github.com/org/gonogo-action/internal/reap"
 )
 
@@ -27,10 +28,22 @@ func runAction(ctx context.Context, args []string, stdio cli.Stdio, getenv func(
 	if err != nil {
 		return cli.Exit(stdio.Err, name, err)
 	}
-	// As PID 1 in the container, become a minimal init first: the work
-	// then runs in a child and orphans are reaped.
-	if code, ok := reap.Init(getenv); ok {
+	// Non-dumpable before anything else, as PID 1 and as the child doing
+	// the work: PID 1's environment holds the token, and neither it nor
+	// either process's memory may be readable by a gate.
+	if err := proc.Conceal(); err != nil {
+		return cli.Exit(stdio.Err, name, err)
+	}
+	// As PID 1 in the container, become a minimal init: the work then
+	// runs in a child, which gets the secrets over a pipe rather than in
+	// its environment, and orphans are reaped.
+	if code, ok := reap.Init(getenv, proc.Secret); ok {
 		return code
 	}
-	return action.Run(ctx, stdio.Out, stdio.Err, getenv, action.Deps{})
+	getenv, err = reap.Getenv(getenv)
+	if err != nil {
+		return cli.Exit(stdio.Err, name, err)
+	}
+	// Gates, services and checkers run as the workspace's owner.
+	return action.Run(ctx, stdio.Out, stdio.Err, getenv, action.Deps{GateUser: proc.Unprivileged})
 }

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/org/gonogo-action/internal/cli"
@@ -33,6 +34,10 @@ type Deps struct {
 	Now    func() time.Time
 	HTTP   *http.Client   // probes of http and sse gates
 	GitHub github.Options // Token and APIURL are filled from the inputs and env
+	// GateUser picks who gate, service and checker processes run as,
+	// given the workspace (proc.Unprivileged: its owner, when the action
+	// is root). `gate action` sets it; nil runs them as the action.
+	GateUser func(workspace string) (*proc.User, error)
 }
 
 // runner carries one run's state.
@@ -157,6 +162,41 @@ func fail(act *githubactions.Action, stderr io.Writer, err error) int {
 	return cli.ExitError
 }
 
+// dropPrivileges sets the user the gates run as (see Deps.GateUser), with
+// a HOME of its own that the returned cleanup removes. The gates then
+// cannot read the token in PID 1's or the action's /proc/<pid>/environ.
+func (r *runner) dropPrivileges(pick func(string) (*proc.User, error), opt *gate.Options) (func(), error) {
+	u, err := pick(r.root)
+	if err != nil {
+		return nil, fmt.Errorf("gate user: %w", err)
+	}
+	if u == nil {
+		return func() {}, nil // not root: the gates run as the action
+	}
+	home, err := u.NewHome()
+	if err != nil {
+		return nil, err
+	}
+	opt.User = u
+	opt.Environ = withHome(opt.Environ, home)
+	fmt.Fprintf(r.stderr, "%s: gates, services and checkers run as uid %d, gid %d\n", prog, u.UID, u.GID)
+	if u.UID == proc.Nobody {
+		fmt.Fprintf(r.stderr, "%s: the workspace belongs to root, so gates run as nobody and cannot write in it; give it to the runner's user to let them\n", prog)
+	}
+	return func() { os.RemoveAll(home) }, nil
+}
+
+// withHome is env with HOME set to home.
+func withHome(env []string, home string) []string {
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "HOME=") {
+			out = append(out, kv)
+		}
+	}
+	return append(out, "HOME="+home)
+}
+
 // evaluate runs the gates (mode run) and writes gate_results.json and
 // gate_sign_off.md into the working directory.
 func (r *runner) evaluate(deps Deps, prNum int, headSHA string) (*gate.Results, *referenceFetcher, error) {
@@ -169,6 +209,13 @@ func (r *runner) evaluate(deps Deps, prNum int, headSHA string) (*gate.Results, 
 		Environ: proc.InheritedEnv(r.getenv), Dir: r.dir, Root: r.root, Now: r.now, HTTP: deps.HTTP,
 		MissingReference: r.in.MissingReference,
 		Log:              &relayWriter{act: r.act, w: r.stderr},
+	}
+	if deps.GateUser != nil {
+		cleanup, err := r.dropPrivileges(deps.GateUser, &opt)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer cleanup()
 	}
 	if prNum > 0 && r.gh != nil && hasManual(cfg) {
 		r.approvals = r.commentApprovals(prNum, headSHA)

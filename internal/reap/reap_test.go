@@ -20,11 +20,14 @@ import (
 // action as PID 1 of a fresh PID namespace: Init, then exit 91 when the
 // escaped process is still there, else Init's code.
 func TestMain(m *testing.M) {
+	if os.Getenv(childMarker) != "" && os.Getenv("REAP_TEST_HANDED") != "" {
+		os.Exit(handedOver())
+	}
 	if os.Getenv(childMarker) != "" && os.Getenv("REAP_TEST_ESCAPE") != "" {
 		os.Exit(escape(os.Getenv("REAP_TEST_ESCAPE")))
 	}
 	if os.Getenv(childMarker) == "" && os.Getenv("REAP_TEST_PID1") != "" {
-		code, ok := Init(os.Getenv)
+		code, ok := Init(os.Getenv, func(string) bool { return false })
 		if !ok {
 			os.Exit(90)
 		}
@@ -55,7 +58,7 @@ func TestSuperviseReapsOrphansAndKeepsExitCode(t *testing.T) {
 	pidFile := t.TempDir() + "/orphan"
 	script := "sh -c 'sleep 0.05 & echo $! > " + pidFile + "'; " +
 		"i=0; while kill -0 $(cat " + pidFile + ") 2>/dev/null; do i=$((i+1)); [ $i -gt 1000 ] && exit 4; sleep 0.01; done; exit 3"
-	code, err := supervise([]string{os.Args[0]}, append(os.Environ(), "REAP_TEST_SCRIPT="+script), false)
+	code, err := supervise([]string{os.Args[0]}, append(os.Environ(), "REAP_TEST_SCRIPT="+script), nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,8 +78,66 @@ func TestSuperviseReapsOrphansAndKeepsExitCode(t *testing.T) {
 
 func TestInitOnlyAsPID1(t *testing.T) {
 	t.Parallel()
-	if _, ok := Init(func(string) string { return "" }); ok && os.Getpid() != 1 {
+	if _, ok := Init(func(string) string { return "" }, func(string) bool { return true }); ok && os.Getpid() != 1 {
 		t.Error("Init took over outside PID 1")
+	}
+}
+
+const handedSecret = "reap-test-secret-3141"
+
+// handedOver plays the child that receives the token over the pipe: 3
+// when Getenv has it and neither the environment nor /proc/self/environ
+// does, another code naming what went wrong.
+func handedOver() int {
+	getenv, err := Getenv(os.Getenv)
+	switch {
+	case err != nil:
+		return 4
+	case os.Getenv("INPUT_GITHUB-TOKEN") != "":
+		return 5 // inherited
+	case getenv("INPUT_GITHUB-TOKEN") != handedSecret:
+		return 6 // not handed over
+	case getenv("REAP_TEST_HANDED") != "1":
+		return 7 // the rest of the environment lost
+	}
+	raw, err := os.ReadFile("/proc/self/environ")
+	if err != nil || strings.Contains(string(raw), handedSecret) {
+		return 8
+	}
+	return 3
+}
+
+// TestSecretsAreHandedOverInMemory: the variables Init hands over reach
+// the child's Getenv through the pipe, never its environment.
+func TestSecretsAreHandedOverInMemory(t *testing.T) {
+	// Not parallel: the subreaper flag is per process.
+	env, handed := split(append(os.Environ(), "REAP_TEST_HANDED=1", "INPUT_GITHUB-TOKEN="+handedSecret),
+		func(name string) bool { return strings.HasPrefix(name, "INPUT_") })
+	if len(handed) != 1 {
+		t.Fatalf("handed %v, want the token alone", handed)
+	}
+	code, err := supervise([]string{os.Args[0]}, env, handed, false)
+	if err != nil || code != 3 {
+		t.Fatalf("code %d, err %v; want 3 (4: no pipe, 5: inherited, 6: not handed over, 7: environment lost, 8: in /proc/self/environ)", code, err)
+	}
+}
+
+// TestGetenvOutsideInit: no marker, no pipe: getenv as it is.
+func TestGetenvOutsideInit(t *testing.T) {
+	t.Parallel()
+	if os.Getenv(childMarker) != "" {
+		t.Skip("the test runs as init's child")
+	}
+	getenv, err := Getenv(func(k string) string { return map[string]string{"A": "a"}[k] })
+	if err != nil || getenv("A") != "a" {
+		t.Fatalf("Getenv: %v", err)
+	}
+	// With the marker but no pipe (someone set it by hand): refused.
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childMarker+"=1", "REAP_TEST_HANDED=1")
+	var ee *exec.ExitError
+	if err := cmd.Run(); !errors.As(err, &ee) || ee.ExitCode() != 4 {
+		t.Errorf("marker without the pipe: %v, want exit 4 (refused)", err)
 	}
 }
 
@@ -130,7 +191,7 @@ func TestPID1KillsEscapedProcesses(t *testing.T) {
 func TestNoSweepOutsidePID1(t *testing.T) {
 	// Not parallel: the subreaper flag is per process.
 	pidFile := filepath.Join(t.TempDir(), "escaped")
-	code, err := supervise([]string{os.Args[0]}, append(os.Environ(), "REAP_TEST_ESCAPE="+pidFile), false)
+	code, err := supervise([]string{os.Args[0]}, append(os.Environ(), "REAP_TEST_ESCAPE="+pidFile), nil, false)
 	if err != nil || code != 3 {
 		t.Fatalf("code %d, err %v; want 3", code, err)
 	}

@@ -42,6 +42,11 @@ ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
 # command files it mounts (/github/workspace, /github/file_commands) belong
 # to the runner's user; a non-root user could not write the outputs or the
 # job summary. https://docs.github.com/en/actions/sharing-automations/creating-actions/dockerfile-support-for-github-actions#user
+# Root is the action's alone: it runs gates, services and checkers as the
+# workspace's owner (uid 1001 on hosted runners; nobody, 65534, when root
+# owns it) with no_new_privs, and keeps itself non-dumpable, so they cannot
+# read the token in its or PID 1's environment. The uids need no passwd
+# entry: the action gives them a HOME of their own.
 WORKDIR /github/workspace
 # Exec form, so the binary gets signals directly. It is PID 1 (the runner
 # passes no --init): `gate` detects that and acts as a minimal init, running

@@ -3,6 +3,7 @@ package e2e
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -101,14 +102,32 @@ type run struct {
 	output, summary     string
 }
 
-// dockerRun starts the image as the runner starts a Docker action.
+// dockerRun starts the image as the runner starts a Docker action, with
+// config as the gates.
 func dockerRun(t *testing.T, img, apiURL, eventName string, event any, extra map[string]string) (run, int, string) {
+	t.Helper()
+	return dockerRunWith(t, img, setup{}, apiURL, eventName, event, extra)
+}
+
+// setup varies a dockerRun.
+type setup struct {
+	config string // the gates; "" means config
+	// owner ("uid:gid") is given the workspace before the run, as a
+	// runner's checkout belongs to the runner's user; "" leaves it the
+	// test's.
+	owner string
+}
+
+func dockerRunWith(t *testing.T, img string, s setup, apiURL, eventName string, event any, extra map[string]string) (run, int, string) {
 	t.Helper()
 	r := run{ws: t.TempDir(), files: t.TempDir(), workflow: t.TempDir()}
 	t.Cleanup(func() { chownBack(img, r.ws, r.files, r.workflow) })
 	must(t, os.MkdirAll(filepath.Join(r.ws, ".github"), 0o755))
-	must(t, os.WriteFile(filepath.Join(r.ws, ".github/gonogo.yml"), []byte(config), 0o644))
+	must(t, os.WriteFile(filepath.Join(r.ws, ".github/gonogo.yml"), []byte(cmp.Or(s.config, config)), 0o644))
 	must(t, os.WriteFile(filepath.Join(r.ws, "statuses.jsonl"), []byte(statuses), 0o644))
+	if s.owner != "" {
+		chown(img, s.owner, r.ws)
+	}
 	ev, _ := json.Marshal(event)
 	must(t, os.WriteFile(filepath.Join(r.workflow, "event.json"), ev, 0o644))
 	r.output = filepath.Join(r.files, "set_output_1")
@@ -149,9 +168,15 @@ func dockerRun(t *testing.T, img, apiURL, eventName string, event any, extra map
 // chownBack gives the files the container (root) wrote back to the test's
 // user, so the temporary directories can be removed on a CI runner.
 func chownBack(img string, dirs ...string) {
+	chown(img, fmt.Sprintf("%d:%d", os.Getuid(), os.Getgid()), dirs...)
+}
+
+// chown gives dirs to owner ("uid:gid") through the image, so the test
+// needs no root on the host.
+func chown(img, owner string, dirs ...string) {
 	for _, d := range dirs {
 		_ = exec.Command("docker", "run", "--rm", "--network", "none", "-v", d+":/d", "--entrypoint", "/bin/chown", img,
-			"-R", fmt.Sprintf("%d:%d", os.Getuid(), os.Getgid()), "/d").Run()
+			"-R", owner, "/d").Run()
 	}
 }
 

@@ -181,7 +181,7 @@ func (r *runner) dropPrivileges(pick func(string) (*proc.User, error), opt *gate
 	opt.Environ = withHome(opt.Environ, home)
 	fmt.Fprintf(r.stderr, "%s: gates, services and checkers run as uid %d, gid %d\n", prog, u.UID, u.GID)
 	if u.UID == proc.Nobody {
-		fmt.Fprintf(r.stderr, "%s: the workspace belongs to root, so gates run as nobody and cannot write in it; give it to the runner's user to let them\n", prog)
+		fmt.Fprintf(r.stderr, "%s: gates run as nobody: a workspace that root owns is not theirs to write in (chown what they must write in an earlier step)\n", prog)
 	}
 	return func() { os.RemoveAll(home) }, nil
 }

@@ -93,7 +93,7 @@ func TestDockerTokenOutOfReach(t *testing.T) {
 				t.Errorf("the hunt's output lacks %q:\n%s", want, results)
 			}
 		}
-		if !strings.Contains(out, "the workspace belongs to root") {
+		if !strings.Contains(out, "a workspace that root owns is not theirs to write in") {
 			t.Errorf("no word that gates cannot write in the workspace:\n%s", out)
 		}
 	})

@@ -28,7 +28,7 @@ func runAction(ctx context.Context, args []string, stdio cli.Stdio, getenv func(
 	if err != nil {
 		return cli.Exit(stdio.Err, name, err)
 	}
-	// Non-dumpable before anything else, as PID 1 and as the child doing
+	// Non-dumpable before any work, as PID 1 and as the child doing
 	// the work: PID 1's environment holds the token, and neither it nor
 	// either process's memory may be readable by a gate.
 	if err := proc.Conceal(); err != nil {

@@ -8,11 +8,10 @@
 //
 // Init solves both the way tini does: the process forks itself (same
 // arguments, its environment less the secrets, plus a marker) and becomes
-// a minimal init: it
-// forwards termination signals to the child, reaps every process that is
-// reparented to it, and returns the child's exit code. Keeping the real work
-// in a child means exec.Cmd.Wait there never races a reaper for its own
-// children's statuses.
+// a minimal init: it forwards termination signals to the child, reaps every
+// process that is reparented to it, and returns the child's exit code.
+// Keeping the real work in a child means exec.Cmd.Wait there never races a
+// reaper for its own children's statuses.
 //
 // The runner puts the token in the container's environment, so PID 1's
 // own environment holds it (/proc/1/environ; the caller makes PID 1

@@ -19,7 +19,8 @@ import (
 // that no command line (this script's is in /proc too) contains a token:
 // "ghs_e2e[t]oken" does not match itself. It fails too when it could not
 // read even its own environment (a hunt that saw nothing proves nothing),
-// and prints its uid and whether it could write into the workspace.
+// and prints its uid and whether it could write into the workspace and
+// its HOME.
 const huntConfig = `version: 1
 gates:
   - id: hunt
@@ -27,9 +28,10 @@ gates:
     run: |
       pat='ghs_e2e[t]oken|runtime-[s]ecret|idtoken-[s]ecret|runtime-[u]rl-secret'
       found=0
-      cat /proc/self/environ > "$HOME/self" || { echo "cannot read its own environ"; exit 3; }
+      tmp=$(mktemp -d)
+      cat /proc/self/environ > "$tmp/self" || { echo "cannot read its own environ"; exit 3; }
       for f in /proc/[0-9]*/environ /proc/[0-9]*/cmdline /proc/1/environ /proc/$PPID/environ; do
-        if cat "$f" > "$HOME/f" 2>/dev/null && tr '\0' '\n' < "$HOME/f" | grep -qE "$pat"; then
+        if cat "$f" > "$tmp/f" 2>/dev/null && tr '\0' '\n' < "$tmp/f" | grep -qE "$pat"; then
           echo "token in $f"; found=1
         fi
       done
@@ -38,6 +40,7 @@ gates:
       ps -o pid,user,args 2>&1 | grep -E "$pat" && found=1
       env | grep -E "$pat" && found=1
       if echo hunted > hunted.txt 2>/dev/null; then echo "workspace writable"; else echo "workspace not writable"; fi
+      touch "$HOME/.probe" 2>/dev/null && echo "home writable"
       echo "uid=$(id -u) gid=$(id -g) groups=$(id -G) home=$HOME"
       exit $found
 `
@@ -68,7 +71,7 @@ func TestDockerTokenOutOfReach(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d (the hunt found a token?):\n%s\n%s", code, out, results)
 		}
-		for _, want := range []string{"uid=1001 gid=1001 groups=1001 ", "workspace writable"} {
+		for _, want := range []string{"uid=1001 gid=1001 groups=1001 ", "workspace writable", "home writable"} {
 			if !strings.Contains(results, want) {
 				t.Errorf("the hunt's output lacks %q:\n%s", want, results)
 			}
@@ -88,7 +91,7 @@ func TestDockerTokenOutOfReach(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("exit %d:\n%s\n%s", code, out, results)
 		}
-		for _, want := range []string{"uid=65534 gid=65534 groups=65534 ", "workspace not writable"} {
+		for _, want := range []string{"uid=65534 gid=65534 groups=65534 ", "workspace not writable", "home writable"} {
 			if !strings.Contains(results, want) {
 				t.Errorf("the hunt's output lacks %q:\n%s", want, results)
 			}

@@ -348,6 +348,7 @@ func (e *engine) finalize(g *Gate, r GateResult, out Outcome, dur time.Duration)
 	if g.Evidence != "" {
 		r.Details["evidence"] = g.Evidence
 	}
+	failNonFinite(&r)
 	return r
 }
 

@@ -157,6 +157,9 @@ func baselinePercent(data []byte) (float64, error) {
 	if err := json.Unmarshal(data, &obj); err != nil {
 		return 0, errors.New(`baseline: want a percentage ("81.5"), JSON {"percent": 81.5} or a coverage report`)
 	}
+	if err := checkRepeatedKeys(data); err != nil {
+		return 0, fmt.Errorf("baseline: %w", err)
+	}
 	for _, k := range []string{"percent", "coverage", "total"} {
 		if v, ok := obj[k].(float64); ok {
 			return v, nil

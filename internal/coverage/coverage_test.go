@@ -134,6 +134,8 @@ var refused = []struct{ name, in, want string }{
 	{"jacoco 0 lines", `<report name="r"><counter type="LINE" missed="0" covered="0"/></report>`, "covers nothing (0 lines)"},
 	{"coverage.py json covered > statements", `{"meta": {}, "totals": {"covered_lines": 30, "num_statements": 21}}`, "covered_lines 30 > totals.num_statements 21"},
 	{"coverage.py json negative", `{"meta": {}, "totals": {"covered_lines": -1, "num_statements": 21}}`, `covered_lines -1`},
+	{"coverage.py json repeated key", `{"meta": {}, "totals": {"covered_lines": 3, "num_statements": 21, "covered_lines": 21}}`, `totals: repeated key "covered_lines"`},
+	{"coverage.py json repeated totals", `{"meta": {}, "totals": {"covered_lines": 3, "num_statements": 21}, "totals": {"covered_lines": 21, "num_statements": 21}}`, `repeated key "totals"`},
 	{"coverage.py json missing disagrees", `{"meta": {}, "totals": {"covered_lines": 3, "num_statements": 21, "missing_lines": 1}}`, "!= num_statements"},
 }
 
@@ -172,6 +174,10 @@ func TestBaselinePercent(t *testing.T) {
 		{in: "100.5%", err: "100.5 is not a percentage"},
 		{in: `{"percent": 1000}`, err: "1000 is not a percentage"},
 		{in: `{"percent": "79"}`, err: `no numeric "percent"`},
+		// The last of two values would win in encoding/json: another
+		// reader may see the first.
+		{in: `{"percent": 79, "percent": 10}`, err: `repeated key "percent"`},
+		{in: `{"coverage": {"a": 1, "a": 2}, "percent": 5}`, err: `coverage: repeated key "a"`},
 		{in: "n/a", err: "want a percentage"},
 		{in: "SF:a\nLF:3\nLH:5\nend_of_record\n", err: "LH 5 > LF 3"},
 	}

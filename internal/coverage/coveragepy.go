@@ -32,6 +32,9 @@ func parseCoveragePyJSON(data []byte) (Report, error) {
 	if dec.More() {
 		return Report{}, errors.New("coverage.py json: data after the report")
 	}
+	if err := checkRepeatedKeys(data); err != nil {
+		return Report{}, fmt.Errorf("coverage.py json: %w", err)
+	}
 	switch {
 	case doc.Meta == nil:
 		return Report{}, errors.New(`coverage.py json: no "meta" object`)

@@ -45,6 +45,10 @@ gates:
 			write(t, filepath.Join(f.ws, ".github/gonogo.yml"), strings.ReplaceAll(parseConfig, "%s", "parse_baseline.json"))
 			symlink(t, env, filepath.Join(f.ws, "parse_baseline.json"))
 		}, cli.ExitFail, ""},
+		{"baseline output's folder is a link", nil, func(t *testing.T, f *fixture, env string) {
+			write(t, filepath.Join(f.ws, ".github/gonogo.yml"), strings.ReplaceAll(parseConfig, "%s", "out/"+filepath.Base(env)))
+			symlink(t, filepath.Dir(env), filepath.Join(f.ws, "out"))
+		}, cli.ExitFail, ""},
 		{"baseline output leaves the workspace", nil, func(t *testing.T, f *fixture, env string) {
 			rel, _ := filepath.Rel(f.ws, env)
 			write(t, filepath.Join(f.ws, ".github/gonogo.yml"), strings.ReplaceAll(parseConfig, "%s", rel))

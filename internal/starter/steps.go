@@ -1,5 +1,7 @@
 package starter
 
+import "path"
+
 // The files the host steps write and the gates read, relative to the
 // repository root.
 const (
@@ -174,7 +176,7 @@ func (p *Project) nodeSteps() []Step {
 	if p.NodeLockfile {
 		install = "npm ci"
 	}
-	test := "npx --yes c8@10 --reporter=lcov --reports-dir=reports/node-coverage npm test"
+	test := "npx --yes c8@10 --reporter=lcov --reports-dir=" + path.Dir(NodeCoverage) + " npm test"
 	why := []string{
 		"c8 records V8's coverage of the test script's processes as LCOV.",
 	}

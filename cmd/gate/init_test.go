@@ -123,8 +123,9 @@ func TestInitStartersRunGreen(t *testing.T) {
 
 // runStep runs one host step of the starter workflow as the workflow does
 // (bash -e -o pipefail at the repository root), or skips the test when the
-// step needs a tool this machine lacks (never for Go; CI installs neither
-// pytest nor c8). Setup steps install
+// step needs a tool this machine lacks. The Go steps' tools (bash, jq,
+// gotestsum in the module cache) must be there under GONOGO_FULL_TESTS;
+// pytest and c8 may be missing even there. Setup steps install
 // from package registries and are not run: the tests have no network.
 func runStep(t *testing.T, dir, kind string, s starter.Step) {
 	t.Helper()
@@ -137,8 +138,8 @@ func runStep(t *testing.T, dir, kind string, s starter.Step) {
 	}
 	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
-			if kind == "go" {
-				t.Fatalf("step %q needs %s, not installed", s.Name, tool)
+			if kind == "go" && os.Getenv("GONOGO_FULL_TESTS") != "" {
+				t.Fatalf("step %q needs %s, not installed, and GONOGO_FULL_TESTS forbids skipping", s.Name, tool)
 			}
 			t.Skipf("step %q needs %s, not installed", s.Name, tool)
 		}
@@ -154,6 +155,10 @@ func runStep(t *testing.T, dir, kind string, s starter.Step) {
 		cache := strings.TrimSpace(goEnv(t, "GOMODCACHE"))
 		zip := filepath.Join(cache, "cache", "download", "gotest.tools", "gotestsum", "@v", starter.GotestsumVersion+".zip")
 		if _, err := os.Stat(zip); err != nil {
+			if os.Getenv("GONOGO_FULL_TESTS") == "" {
+				t.Skipf("gotestsum %s is not in the module cache (go mod download gotest.tools/gotestsum@%s): %v",
+					starter.GotestsumVersion, starter.GotestsumVersion, err)
+			}
 			t.Fatalf("gotestsum %s is not in the module cache (go install gotest.tools/gotestsum@%s): %v",
 				starter.GotestsumVersion, starter.GotestsumVersion, err)
 		}

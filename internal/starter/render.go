@@ -169,7 +169,7 @@ name: gonogo
 on:
   pull_request:
   push:
-    branches: [main]
+    branches: [main]   # your default branch: its runs upload the reference baselines
 
 permissions:
   contents: read

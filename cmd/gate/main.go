@@ -6,6 +6,7 @@
 //	     [--jobs N] [--results F] [--sign-off F] [--approve ID=NAME ...]
 //	     [--approvals F] [--list] [--validate]
 //	gate sign|verify ...
+//	gate init [--dir DIR] [--force]
 //	gate action
 //	gate --version
 //
@@ -19,6 +20,11 @@
 // Manual gates run their check (if any) and pass as 🔧 follow-up, unless
 // --strict-manual: then they pass only when approved with --approve ID=NAME
 // or an approvals file (lines "ID NAME [SHA]").
+//
+// gate init writes a commented starter .github/gonogo.yml and
+// .github/workflows/gonogo.yml for the Go module, Python project or Node
+// package it finds (init.go, internal/starter); it never overwrites a file
+// unless --force.
 //
 // Every command and subcommand answers --version with the version stamped
 // at build time (internal/version).

@@ -23,6 +23,7 @@ const prog = "gate"
 // subcommands are dispatched on the first argument ("gate sign ...").
 var subcommands = map[string]cli.Func{
 	"action": runAction, // the Docker action's entry point (action.go)
+	"init":   runInit,   // a starter gonogo.yml and workflow (init.go)
 	"sign":   runSign,   // sign scripts (sign.go, docs/signing.md)
 	"verify": runVerify, // check their signatures (sign.go)
 }

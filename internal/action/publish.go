@@ -13,6 +13,10 @@ import (
 	"github.com/org/gonogo-action/internal/githubactions"
 )
 
+// outputNames are the action's outputs (action.yml), each written on every
+// run, empty when it does not apply.
+var outputNames = []string{"all-passed", "failed-gates", "results", "sign-off", "comment-url", "reference-run-id", "upload-reference"}
+
 // report writes the summary, outputs and annotations always, the comment
 // when the run belongs to a pull request, and the statuses on headSHA: the
 // pull request's head or the merge queue's commit.
@@ -34,7 +38,7 @@ func (r *runner) report(res *gate.Results, body string, fetch *referenceFetcher,
 	if url := r.comment(body, prNum); url != "" {
 		outputs["comment-url"] = url
 	}
-	for _, k := range []string{"all-passed", "failed-gates", "results", "sign-off", "comment-url", "reference-run-id", "upload-reference"} {
+	for _, k := range outputNames {
 		if err := r.act.SetOutput(k, outputs[k]); err != nil {
 			r.warn(err.Error())
 		}

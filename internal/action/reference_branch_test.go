@@ -113,70 +113,48 @@ func wantOutput(t *testing.T, f *fixture, key, value string) {
 	}
 }
 
-// A pull request into release/1.x is judged against release/1.x's own
-// baseline, not main's; a newer run of a fork's branch named release/1.x
-// is passed over (expectReferenceOn lists it first).
-func TestPullRequestIntoReleaseBranch(t *testing.T) {
+// A pull request is judged against its base branch's own baseline when the
+// base is a reference branch: release/1.x's, not main's, and a newer run of
+// a fork's branch named release/1.x is passed over (expectReferenceOn lists
+// it first). A release branch just cut has none yet, and a stacked pull
+// request's base is no reference branch: main's is used then, and the
+// comment, the summary and the provenance say why.
+func TestPullRequestReferenceBranch(t *testing.T) {
 	t.Parallel()
-	api := ghfake.NewAPI(t, token)
-	expectReferenceOn(t, api, "release/1.x")
-	body := expectComment(t, api)
-	api.On("POST", "/repos/o/r/statuses/headsha", ghfake.JSON(201, map[string]any{"id": 1}))
-	f := newFixture(t, api, "pull_request", prInto("release/1.x"), nil)
-	if code := f.run(t); code != cli.ExitPass {
-		t.Fatalf("exit %d; stderr:\n%s", code, f.errb)
-	}
-	if want := "**Reference:** release/1.x at `0000000`, [run 20](https://github.com/o/r/actions/runs/20), 5 days old — the base branch\n"; !strings.Contains(*body, want) {
-		t.Errorf("comment lacks %q:\n%s", want, *body)
-	}
-	if p := provenanceOf(t, f); p["branch"] != "release/1.x" || p["run_id"] != 20.0 || p["branch_reason"] != "base" {
-		t.Errorf("reference_provenance = %v", p)
-	}
-	wantOutput(t, f, "reference-run-id", "20")
-	wantOutput(t, f, "upload-reference", "false")
-}
-
-// A release branch just cut has no baseline yet: the default branch's is
-// used, and the comment says so and why.
-func TestPullRequestFallsBackToDefaultBranch(t *testing.T) {
-	t.Parallel()
-	api := ghfake.NewAPI(t, token)
-	api.On("GET", "/repos/o/r/actions/runs?branch=release/2.x&event=push&status=success", ghfake.JSON(200, ghfake.Runs(
-		ghfake.Run(40, "release/2.x", "push", 777, now.Add(-time.Hour)), // only a fork's: none of ours
-	)))
-	expectReference(t, api)
-	body := expectComment(t, api)
-	api.On("POST", "/repos/o/r/statuses/headsha", ghfake.JSON(201, map[string]any{"id": 1}))
-	f := newFixture(t, api, "pull_request", prInto("release/2.x"), nil)
-	if code := f.run(t); code != cli.ExitPass {
-		t.Fatalf("exit %d; stderr:\n%s", code, f.errb)
-	}
-	if want := "**Reference:** main at `0000000`, [run 20](https://github.com/o/r/actions/runs/20), 5 days old — the default branch, since release/2.x has no baseline yet\n"; !strings.Contains(*body, want) {
-		t.Errorf("comment lacks %q:\n%s", want, *body)
-	}
-	if sum := f.file(t, "GITHUB_STEP_SUMMARY"); !strings.Contains(sum, "since release/2.x has no baseline yet") {
-		t.Errorf("summary does not say why:\n%s", sum)
-	}
-	if p := provenanceOf(t, f); p["branch"] != "main" || p["branch_reason"] != "fallback" || p["branch_wanted"] != "release/2.x" {
-		t.Errorf("reference_provenance = %v", p)
-	}
-}
-
-// A pull request into a branch that produces no baselines (a stacked pull
-// request) is judged against the default branch, without looking at its
-// base; reference.branches decides which branches count.
-func TestPullRequestIntoOtherBranch(t *testing.T) {
-	t.Parallel()
-	for _, tt := range []struct {
+	const found = "at `0000000`, [run 20](https://github.com/o/r/actions/runs/20), 5 days old — "
+	tests := []struct {
 		name, config, base string
+		setup              func(t *testing.T, api *ghfake.API)
+		line               string
+		prov               map[string]any
 	}{
-		{"feature branch", "", "feature/login"},
-		{"release branch not listed", "reference:\n  branches: [stable/*]\n", "release/1.x"},
-	} {
+		{"release branch", "", "release/1.x",
+			func(t *testing.T, api *ghfake.API) { expectReferenceOn(t, api, "release/1.x") },
+			"**Reference:** release/1.x " + found + "the base branch\n",
+			map[string]any{"branch": "release/1.x", "branch_reason": "base"}},
+		{"release branch without a baseline", "", "release/2.x",
+			func(t *testing.T, api *ghfake.API) {
+				api.On("GET", "/repos/o/r/actions/runs?branch=release/2.x&event=push&status=success", ghfake.JSON(200, ghfake.Runs(
+					ghfake.Run(40, "release/2.x", "push", 777, now.Add(-time.Hour)), // only a fork's: none of ours
+				)))
+				expectReference(t, api)
+			},
+			"**Reference:** main " + found + "the default branch, since release/2.x has no baseline yet\n",
+			map[string]any{"branch": "main", "branch_reason": "fallback", "branch_wanted": "release/2.x"}},
+		{"feature branch", "", "feature/login",
+			func(t *testing.T, api *ghfake.API) { expectReference(t, api) },
+			"**Reference:** main " + found + "the default branch, since feature/login is not a reference branch (`reference.branches`)\n",
+			map[string]any{"branch": "main", "branch_reason": "not_reference", "branch_wanted": "feature/login"}},
+		{"release branch not listed", "reference:\n  branches: [stable/*]\n", "release/1.x",
+			func(t *testing.T, api *ghfake.API) { expectReference(t, api) },
+			"**Reference:** main " + found + "the default branch, since release/1.x is not a reference branch (`reference.branches`)\n",
+			map[string]any{"branch": "main", "branch_reason": "not_reference", "branch_wanted": "release/1.x"}},
+	}
+	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			api := ghfake.NewAPI(t, token)
-			expectReference(t, api)
+			tt.setup(t, api)
 			body := expectComment(t, api)
 			api.On("POST", "/repos/o/r/statuses/headsha", ghfake.JSON(201, map[string]any{"id": 1}))
 			f := newFixture(t, api, "pull_request", prInto(tt.base), nil)
@@ -184,9 +162,23 @@ func TestPullRequestIntoOtherBranch(t *testing.T) {
 			if code := f.run(t); code != cli.ExitPass {
 				t.Fatalf("exit %d; stderr:\n%s", code, f.errb)
 			}
-			if want := "— the default branch, since " + tt.base + " is not a reference branch (`reference.branches`)\n"; !strings.Contains(*body, want) {
-				t.Errorf("comment lacks %q:\n%s", want, *body)
+			if !strings.Contains(*body, tt.line) {
+				t.Errorf("comment lacks %q:\n%s", tt.line, *body)
 			}
+			if sum := f.file(t, "GITHUB_STEP_SUMMARY"); !strings.Contains(sum, tt.line) {
+				t.Errorf("summary lacks %q:\n%s", tt.line, sum)
+			}
+			p := provenanceOf(t, f)
+			for k, v := range tt.prov {
+				if p[k] != v {
+					t.Errorf("reference_provenance.%s = %v, want %v (%v)", k, p[k], v, p)
+				}
+			}
+			if p["run_id"] != 20.0 {
+				t.Errorf("reference_provenance.run_id = %v, want 20", p["run_id"])
+			}
+			wantOutput(t, f, "reference-run-id", "20")
+			wantOutput(t, f, "upload-reference", "false")
 		})
 	}
 }

@@ -59,6 +59,9 @@ type runner struct {
 	// head commit (the only trusted source).
 	approvals map[string]gate.Approval
 	writers   map[string]bool // logins checked for write access
+	// uploadReference is true on a push to a reference branch: its
+	// baseline and results are the next reference (output upload-reference).
+	uploadReference bool
 }
 
 // Run is `gate action`: the action's entry point.
@@ -112,8 +115,13 @@ func Run(ctx context.Context, stdout, stderr io.Writer, getenv func(string) stri
 	endRead := r.apiPhase() // sign-offs, the pull request's head
 	switch in.Mode {
 	case "run":
-		if ev.isPullRequest() {
+		switch {
+		case ev.isPullRequest():
 			prNum, headSHA = ev.PullRequest.Number, ev.PullRequest.Head.SHA
+		case ev.isMergeGroup():
+			// The queue's commit: statuses go on it, and there is no
+			// pull request to comment on (nor sign-offs to read).
+			headSHA = ev.MergeGroup.HeadSHA
 		}
 		res, fetch, err = r.evaluate(deps, prNum, headSHA)
 		endRead()
@@ -223,9 +231,11 @@ func (r *runner) evaluate(deps Deps, prNum int, headSHA string) (*gate.Results, 
 	}
 	var fetch *referenceFetcher
 	if r.gh != nil {
-		fetch = &referenceFetcher{client: r.gh, repo: r.repo, branch: r.in.ReferenceBranch, timeout: r.in.ReportTimeout}
+		fetch = &referenceFetcher{client: r.gh, repo: r.repo, branch: r.in.ReferenceBranch,
+			plan: referencePlan(r.ev, cfg.ReferenceBranches), timeout: r.in.ReportTimeout}
 		opt.Reference = fetch
 	}
+	r.uploadReference = uploadsReference(r.ev, cfg.ReferenceBranches)
 	res, err := gate.Run(r.ctx, cfg, opt)
 	if err != nil {
 		return nil, nil, err

@@ -65,7 +65,7 @@ func newFixture(t *testing.T, api *ghfake.API, eventName string, payload any, in
 		"GITHUB_EVENT_PATH": filepath.Join(files, "event.json"), "GITHUB_OUTPUT": filepath.Join(files, "output"),
 		"GITHUB_STEP_SUMMARY": filepath.Join(files, "summary"), "GITHUB_REPOSITORY": "o/r",
 		"GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": "99", "GITHUB_SHA": "mergesha",
-		"INPUT_GITHUB-TOKEN": token, "INPUT_STATUSES": "summary", "INPUT_REFERENCE-BRANCH": "main",
+		"INPUT_GITHUB-TOKEN": token, "INPUT_STATUSES": "summary",
 		"PATH": os.Getenv("PATH"),
 	}
 	if api != nil {
@@ -126,18 +126,28 @@ func zipOf(t *testing.T, name, body string) []byte {
 func prEvent(number int, sha string) map[string]any {
 	return map[string]any{
 		"action": "synchronize", "number": number,
-		"pull_request": map[string]any{"number": number, "head": map[string]any{"sha": sha, "ref": "feature"}},
-		"repository":   map[string]any{"id": ghfake.RepoID, "full_name": "o/r", "default_branch": "main"},
+		"pull_request": map[string]any{"number": number, "head": map[string]any{"sha": sha, "ref": "feature"},
+			"base": map[string]any{"ref": "main", "sha": "basesha"}},
+		"repository": repository,
 	}
 }
+
+// repository is the payload's repository object.
+var repository = map[string]any{"id": ghfake.RepoID, "full_name": "o/r", "default_branch": "main"}
 
 // expectReference registers main's newest unexpired artifact: a newer run
 // from a fork's "main" is skipped.
 func expectReference(t *testing.T, api *ghfake.API) {
+	expectReferenceOn(t, api, "main")
+}
+
+// expectReferenceOn registers branch's newest unexpired artifact, from
+// run 20: a newer run from a fork's branch of the same name is skipped.
+func expectReferenceOn(t *testing.T, api *ghfake.API, branch string) {
 	blob := ghfake.NewBlobHost(t, map[string][]byte{"/blob/11": zipOf(t, "parse_baseline.json", refBaseline)})
-	api.On("GET", "/repos/o/r/actions/runs?branch=main&event=push&status=success", ghfake.JSON(200, ghfake.Runs(
-		ghfake.Run(30, "main", "push", 777, now.Add(-time.Hour)),
-		ghfake.Run(20, "main", "push", ghfake.RepoID, now.Add(-48*time.Hour)),
+	api.On("GET", "/repos/o/r/actions/runs?branch="+branch+"&event=push&status=success", ghfake.JSON(200, ghfake.Runs(
+		ghfake.Run(30, branch, "push", 777, now.Add(-time.Hour)),
+		ghfake.Run(20, branch, "push", ghfake.RepoID, now.Add(-48*time.Hour)),
 	)))
 	api.On("GET", "/repos/o/r/actions/artifacts?name=parse-baseline", ghfake.JSON(200, ghfake.Artifacts(
 		ghfake.Artifact(12, 30, "parse-baseline", 777, false, ""),
@@ -173,7 +183,7 @@ func TestPullRequestRun(t *testing.T) {
 	if code := f.run(t); code != cli.ExitPass {
 		t.Fatalf("exit %d; stderr:\n%s\nstdout:\n%s", code, f.errb, f.out)
 	}
-	for _, want := range []string{"## Go / no-go: ✅ GO", "| Smoke |", "Parse regression", "**Reference:** main at `0000000`, [run 20](https://github.com/o/r/actions/runs/20), 5 days old", "[Run and full report](https://github.com/o/r/actions/runs/99)"} {
+	for _, want := range []string{"## Go / no-go: ✅ GO", "| Smoke |", "Parse regression", "**Reference:** main at `0000000`, [run 20](https://github.com/o/r/actions/runs/20), 5 days old — the base branch\n", "[Run and full report](https://github.com/o/r/actions/runs/99)"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("comment lacks %q:\n%s", want, body)
 		}
@@ -254,7 +264,7 @@ func TestPushToMainPostsNothing(t *testing.T) {
 	t.Parallel()
 	api := ghfake.NewAPI(t, token)
 	expectReference(t, api) // the ratchet still compares with the previous main
-	f := newFixture(t, api, "push", map[string]any{"ref": "refs/heads/main"}, nil)
+	f := newFixture(t, api, "push", map[string]any{"ref": "refs/heads/main", "repository": repository}, nil)
 	if code := f.run(t); code != cli.ExitPass {
 		t.Fatalf("exit %d; stderr:\n%s", code, f.errb)
 	}
@@ -342,7 +352,7 @@ func TestMissingReferenceInput(t *testing.T) {
 			t.Parallel()
 			api := ghfake.NewAPI(t, token)
 			api.On("GET", "/repos/o/r/actions/runs?branch=main", ghfake.JSON(200, ghfake.Runs()))
-			f := newFixture(t, api, "push", map[string]any{}, map[string]string{"missing-reference": tt.input})
+			f := newFixture(t, api, "push", map[string]any{"ref": "refs/heads/main", "repository": repository}, map[string]string{"missing-reference": tt.input})
 			if code := f.run(t); code != tt.code {
 				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.code, f.errb)
 			}

@@ -67,7 +67,8 @@ func render(res *gate.Results, runURL string, now time.Time, pr bool, approvals 
 
 var hexSHA = regexp.MustCompile(`^[0-9a-f]{7,64}$`)
 
-// provenance is one line: branch, commit, run (linked) and age.
+// provenance is one line: branch, commit, run (linked), age, and why that
+// branch.
 func provenance(r artifact.Provenance, now time.Time) string {
 	var b strings.Builder
 	b.WriteString("**Reference:** " + safetext.Inline(r.Branch, 80))
@@ -82,7 +83,34 @@ func provenance(r artifact.Provenance, now time.Time) string {
 	if !r.CreatedAt.IsZero() {
 		b.WriteString(", " + age(now.Sub(r.CreatedAt)) + " old")
 	}
+	if why := branchReason(r); why != "" {
+		b.WriteString(" — " + why)
+	}
 	return b.String()
+}
+
+// branchReason says why the reference's branch was taken. Wanted comes
+// from the event (a pull request's base) or, in the report phase, from
+// results a pull request handed over: it is escaped.
+func branchReason(r artifact.Provenance) string {
+	wanted := safetext.Inline(r.Wanted, 80)
+	switch r.Why {
+	case artifact.ByInput:
+		return "set by the `reference-branch` input"
+	case artifact.ByConfig:
+		return "set by the gate's `reference: {branch}`"
+	case artifact.ByBase:
+		return "the base branch"
+	case artifact.ByPush:
+		return "this branch's previous baseline"
+	case artifact.ByFallback:
+		return "the default branch, since " + wanted + " has no baseline yet"
+	case artifact.ByNotReference:
+		return "the default branch, since " + wanted + " is not a reference branch (`reference.branches`)"
+	case artifact.ByDefault:
+		return "the default branch"
+	}
+	return ""
 }
 
 func age(d time.Duration) string {

@@ -28,11 +28,11 @@ func TestRenderFromResultsReadBack(t *testing.T) {
 		Regression: &reg,
 		Reference: &gate.ReferenceSource{Name: "artifact pb on main (parse_baseline.json)", AgeHours: 120, Found: &artifact.Provenance{
 			Branch: "main", SHA: strings.Repeat("0", 40), RunID: 20, RunURL: "https://github.com/o/r/actions/runs/20",
-			ArtifactID: 11, CreatedAt: now.Add(-120 * time.Hour),
+			ArtifactID: 11, CreatedAt: now.Add(-120 * time.Hour), Why: artifact.ByFallback, Wanted: "release/*2*",
 		}},
 	}}}
 	want := render(res, "", now, false, nil, "")
-	for _, s := range []string{"#### Parse", "**Transitions:** PARSE\\_ERROR→VALIDATION\\_ERROR: 1", "**Reference:** main at `0000000`, [run 20](https://github.com/o/r/actions/runs/20), 5 days old"} {
+	for _, s := range []string{"#### Parse", "**Transitions:** PARSE\\_ERROR→VALIDATION\\_ERROR: 1", "**Reference:** main at `0000000`, [run 20](https://github.com/o/r/actions/runs/20), 5 days old — the default branch, since release/\\*2\\* has no baseline yet\n"} {
 		if !strings.Contains(want, s) {
 			t.Errorf("run comment lacks %q:\n%s", s, want)
 		}

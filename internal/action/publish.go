@@ -13,18 +13,24 @@ import (
 	"github.com/org/gonogo-action/internal/githubactions"
 )
 
-// report writes the summary, outputs and annotations always, and the
-// comment and statuses when the run belongs to a pull request.
+// outputNames are the action's outputs (action.yml), each written on every
+// run, empty when it does not apply.
+var outputNames = []string{"all-passed", "failed-gates", "results", "sign-off", "comment-url", "reference-run-id", "upload-reference"}
+
+// report writes the summary, outputs and annotations always, the comment
+// when the run belongs to a pull request, and the statuses on headSHA: the
+// pull request's head or the merge queue's commit.
 func (r *runner) report(res *gate.Results, body string, fetch *referenceFetcher, prNum int, headSHA string) {
 	if _, err := r.act.AppendSummary(body); err != nil {
 		r.warn(err.Error())
 	}
 	r.annotate(res)
 	outputs := map[string]string{
-		"all-passed":   fmt.Sprint(res.Meta.AllPassed),
-		"failed-gates": strings.Join(res.Meta.Failed, ","),
-		"results":      filepath.ToSlash(filepath.Join(r.rel, "gate_results.json")),
-		"sign-off":     filepath.ToSlash(filepath.Join(r.rel, "gate_sign_off.md")),
+		"all-passed":       fmt.Sprint(res.Meta.AllPassed),
+		"failed-gates":     strings.Join(res.Meta.Failed, ","),
+		"results":          filepath.ToSlash(filepath.Join(r.rel, "gate_results.json")),
+		"sign-off":         filepath.ToSlash(filepath.Join(r.rel, "gate_sign_off.md")),
+		"upload-reference": fmt.Sprint(r.uploadReference),
 	}
 	if fetch != nil {
 		outputs["reference-run-id"] = fetch.runID()
@@ -32,7 +38,7 @@ func (r *runner) report(res *gate.Results, body string, fetch *referenceFetcher,
 	if url := r.comment(body, prNum); url != "" {
 		outputs["comment-url"] = url
 	}
-	for _, k := range []string{"all-passed", "failed-gates", "results", "sign-off", "comment-url", "reference-run-id"} {
+	for _, k := range outputNames {
 		if err := r.act.SetOutput(k, outputs[k]); err != nil {
 			r.warn(err.Error())
 		}
@@ -81,7 +87,8 @@ func (r *runner) comment(body string, prNum int) string {
 	return c.URL
 }
 
-// statuses posts gonogo (and gonogo/<id>) on the pull request's head SHA.
+// statuses posts gonogo (and gonogo/<id>) on the pull request's head SHA,
+// or on a merge group's head_sha, the commit the merge queue waits on.
 func (r *runner) statuses(res *gate.Results, sha string) {
 	if r.in.Statuses == "none" || r.gh == nil || sha == "" || r.api.Err() != nil {
 		return // (the phase's deadline passed: already said once)

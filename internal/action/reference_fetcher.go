@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,7 +18,12 @@ import (
 type referenceFetcher struct {
 	client *github.Client
 	repo   github.Repo
-	branch string // the reference-branch input; wins over the config's
+	// branch is the reference-branch input: when set it wins over a
+	// gate's reference: {branch: …}, and either wins over plan. An
+	// explicit branch is the only one looked at.
+	branch string
+	// plan is where a reference is looked for otherwise (referencePlan).
+	plan []branchChoice
 	// timeout bounds each lookup and download (report-timeout).
 	timeout time.Duration
 
@@ -28,30 +34,55 @@ type referenceFetcher struct {
 
 var _ gate.ReferenceFetcher = (*referenceFetcher)(nil)
 
+// FetchReference looks for ref on the first branch of choices that has
+// one: a branch without a baseline passes to the next, any other error
+// ends the search (a missing permission or a broken artifact is the same
+// on every branch, and must not pass for a fallback).
 func (f *referenceFetcher) FetchReference(ctx context.Context, ref artifact.Ref) ([]byte, artifact.Provenance, error) {
-	if f.branch != "" {
-		ref.Branch = f.branch
-	}
 	if f.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, f.timeout)
 		defer cancel()
 	}
-	r, err := f.client.FindReference(ctx, github.ReferenceQuery{Repo: f.repo, Ref: ref})
-	switch {
-	case errors.Is(err, github.ErrNoReference):
-		return nil, artifact.Provenance{}, fmt.Errorf("%w: %v", gate.ErrReferenceNotFound, err)
-	case errors.Is(err, github.ErrNotAccessible):
-		// No actions: read permission: as good as no reference, and said.
-		f.warn(fmt.Sprintf("reference %s: %v; grant `actions: read`", ref.Name, err))
-		return nil, artifact.Provenance{}, fmt.Errorf("%w: %v", gate.ErrReferenceNotFound, err)
-	case err != nil:
-		return nil, artifact.Provenance{}, err
+	choices := f.choices(ref)
+	if len(choices) == 0 {
+		return nil, artifact.Provenance{}, fmt.Errorf("%w: the event names no default branch to take the reference from; set the reference-branch input", gate.ErrReferenceNotFound)
 	}
-	f.mu.Lock()
-	f.found = append(f.found, r.Provenance)
-	f.mu.Unlock()
-	return r.Data, r.Provenance, nil
+	var misses []string
+	for _, c := range choices {
+		q := ref
+		q.Branch = c.Branch
+		r, err := f.client.FindReference(ctx, github.ReferenceQuery{Repo: f.repo, Ref: q})
+		switch {
+		case errors.Is(err, github.ErrNoReference):
+			misses = append(misses, err.Error())
+			continue
+		case errors.Is(err, github.ErrNotAccessible):
+			// No actions: read permission: as good as no reference, and said.
+			f.warn(fmt.Sprintf("reference %s: %v; grant `actions: read`", ref.Name, err))
+			return nil, artifact.Provenance{}, fmt.Errorf("%w: %v", gate.ErrReferenceNotFound, err)
+		case err != nil:
+			return nil, artifact.Provenance{}, err
+		}
+		r.Provenance.Why, r.Provenance.Wanted = c.Why, c.Wanted
+		f.mu.Lock()
+		f.found = append(f.found, r.Provenance)
+		f.mu.Unlock()
+		return r.Data, r.Provenance, nil
+	}
+	return nil, artifact.Provenance{}, fmt.Errorf("%w: %s", gate.ErrReferenceNotFound, strings.Join(misses, "; "))
+}
+
+// choices applies the precedence: the reference-branch input, then the
+// gate's own branch, then the plan for this event.
+func (f *referenceFetcher) choices(ref artifact.Ref) []branchChoice {
+	switch {
+	case f.branch != "":
+		return []branchChoice{{Branch: f.branch, Why: artifact.ByInput}}
+	case ref.Branch != "":
+		return []branchChoice{{Branch: ref.Branch, Why: artifact.ByConfig}}
+	}
+	return f.plan
 }
 
 func (f *referenceFetcher) warn(s string) {

@@ -50,6 +50,10 @@ type Config struct {
 	Services []Service
 	// Gates in declaration order; results keep that order.
 	Gates []*Gate
+	// ReferenceBranches (reference.branches) are the patterns of the
+	// branches whose push runs produce reference baselines, besides the
+	// default branch, which always does.
+	ReferenceBranches []string
 	// byID indexes Gates, so that lookups by id (duplicates, needs,
 	// cycles, selection) keep validation linear in the number of gates.
 	byID map[string]*Gate
@@ -101,6 +105,8 @@ type configYAML struct {
 	Env      map[string]string `yaml:"env"`
 	Services []serviceYAML     `yaml:"services"`
 	Gates    []yaml.Node       `yaml:"gates"`
+	// Reference is the top-level reference: {branches: […]}.
+	Reference referenceYAML `yaml:"reference"`
 }
 
 type serviceYAML struct {
@@ -197,6 +203,11 @@ func parseConfig(ctx context.Context, name string, data []byte, lim limits) (*Co
 	if err := d.services(cfg, raw.Services, valueNode(root, "services", root)); err != nil {
 		return nil, err
 	}
+	branches, err := d.referenceBranches(root, raw.Reference)
+	if err != nil {
+		return nil, err
+	}
+	cfg.ReferenceBranches = branches
 	if len(raw.Gates) == 0 {
 		return nil, d.Errorf(root, "no gates declared")
 	}

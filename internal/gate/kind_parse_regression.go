@@ -58,7 +58,8 @@ type parseRegressionCheck struct {
 	build   func(context.Context, scan.Options) (*baseline.Baseline, error)
 }
 
-// referenceSpec is {file: F} or {artifact: NAME, branch: main, file: F}.
+// referenceSpec is {file: F} or {artifact: NAME, branch: B, file: F}; an
+// artifact without a branch is looked for where the fetcher decides.
 type referenceSpec struct {
 	File     string `yaml:"file"`
 	Artifact string `yaml:"artifact"`
@@ -87,8 +88,9 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 	if c.MissingReference != "" && !slices.Contains([]string{MissingPass, MissingWarn, MissingFail}, c.MissingReference) {
 		return nil, d.settingError(value, "missing_reference", fmt.Errorf("want pass, warn or fail, got %q", c.MissingReference))
 	}
+	// An artifact's branch stays empty unless given: the action then
+	// chooses (the pull request's base branch, else the default branch).
 	if c.Reference.Artifact != "" {
-		c.Reference.Branch = cmp.Or(c.Reference.Branch, "main")
 		c.Reference.File = cmp.Or(c.Reference.File, "parse_baseline.json")
 	}
 	p := compare.DefaultPolicy()

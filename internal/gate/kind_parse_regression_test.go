@@ -101,6 +101,7 @@ func TestParseRegressionWritesOutputAndReport(t *testing.T) {
 	found := artifact.Provenance{
 		Branch: "main", SHA: strings.Repeat("ab", 20), RunID: 20, RunURL: "https://github.com/o/r/actions/runs/20",
 		ArtifactID: 205, CreatedAt: now.Add(-50 * time.Hour).Truncate(time.Second),
+		Why: artifact.ByFallback, Wanted: "release/2.x",
 	}
 	f := &fakeFetcher{data: []byte(refBaseline(0)), found: found}
 	res := runConfig(t, `version: 1
@@ -116,14 +117,15 @@ gates:
 	if g.OK || g.Regression == nil || g.Reference == nil {
 		t.Fatalf("want a regression with its reference: %s %+v", g.Summary, g)
 	}
-	if *f.got != (artifact.Ref{Name: "pb", Branch: "main", File: "parse_baseline.json"}) {
+	// No branch given: the fetcher chooses it.
+	if *f.got != (artifact.Ref{Name: "pb", File: "parse_baseline.json"}) {
 		t.Errorf("fetched %+v", *f.got)
 	}
 	if r := g.Regression; len(r.Regressions) != 1 || r.Regressions[0].Code != "VALIDATION_ERROR" ||
 		r.Timestamp != "2026-11-26T12:00:00.123456+00:00" || len(r.NewFailures) != maxListedFiles {
 		t.Errorf("regression %+v", r)
 	}
-	want := ReferenceSource{Name: "artifact pb on main (parse_baseline.json)", Found: &found, AgeHours: 50}
+	want := ReferenceSource{Name: "artifact pb on the reference branch (parse_baseline.json)", Found: &found, AgeHours: 50}
 	if d := cmp.Diff(want, *g.Reference); d != "" {
 		t.Errorf("reference (-want +got):\n%s", d)
 	}
@@ -146,7 +148,8 @@ gates:
 	prov := details["reference_provenance"].(map[string]any)
 	if report["timestamp"] != "2026-11-26T12:00:00.123456+00:00" || report["ok"] != false ||
 		details["reference"] != want.Name || prov["run_id"] != 20.0 || prov["age_hours"] != 50.0 ||
-		prov["created_at"] != "2026-11-24T10:00:00Z" || prov["sha"] != found.SHA {
+		prov["created_at"] != "2026-11-24T10:00:00Z" || prov["sha"] != found.SHA ||
+		prov["branch_reason"] != "fallback" || prov["branch_wanted"] != "release/2.x" {
 		t.Errorf("details %s", data)
 	}
 	var back Results
@@ -182,6 +185,7 @@ func TestReadResultsRefusesMalformedReport(t *testing.T) {
 		"report":     `{"report": {"ok": "yes"}}`,
 		"reference":  `{"reference": 7}`,
 		"provenance": `{"reference": "x", "reference_provenance": {"created_at": "yesterday"}}`,
+		"reason":     `{"reference": "x", "reference_provenance": {"created_at": "2026-11-24T10:00:00Z", "branch_reason": "because"}}`,
 	} {
 		data := `{"_meta": {"profile": "", "ts": 0, "all_passed": false}, "pr": {"ok": false, "manual": false, "duration_sec": 0, "kind": "parse-regression", "details": ` + details + `}}`
 		var r Results

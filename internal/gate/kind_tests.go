@@ -92,7 +92,6 @@ func decodeTests(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, 
 		return nil, d.Errorf(value, "tests: missing_reference must be pass, warn or fail")
 	}
 	if c.Reference.Artifact != "" {
-		c.Reference.Branch = cmp.Or(c.Reference.Branch, "main")
 		c.Reference.File = cmp.Or(c.Reference.File, "gate_results.json")
 	}
 	if c.Gate != "" && !idPattern.MatchString(c.Gate) {

@@ -37,9 +37,16 @@ type ReferenceSource struct {
 // detailsProvenance is details.reference_provenance.
 func (s *ReferenceSource) detailsProvenance() map[string]any {
 	p := s.Found
-	return map[string]any{
+	m := map[string]any{
 		"branch": p.Branch, "sha": p.SHA, "run_id": p.RunID, "run_url": p.RunURL,
 		"artifact_id": p.ArtifactID, "created_at": p.CreatedAt.UTC().Format(time.RFC3339),
 		"age_hours": s.AgeHours,
 	}
+	if p.Why != "" {
+		m["branch_reason"] = string(p.Why)
+	}
+	if p.Wanted != "" {
+		m["branch_wanted"] = p.Wanted
+	}
+	return m
 }

@@ -123,6 +123,8 @@ type typedDetails struct {
 			ArtifactID int64  `json:"artifact_id"`
 			CreatedAt  string `json:"created_at"`
 			AgeHours   int    `json:"age_hours"`
+			Why        string `json:"branch_reason"`
+			Wanted     string `json:"branch_wanted"`
 		} `json:"reference_provenance"`
 	} `json:"details"`
 }
@@ -156,8 +158,12 @@ func (g *GateResult) decodeTyped(raw []byte) error {
 		if err != nil {
 			return fmt.Errorf("details.reference_provenance.created_at: %w", err)
 		}
+		if !artifact.Why(p.Why).Known() {
+			return fmt.Errorf("details.reference_provenance.branch_reason: unknown value %q", p.Why)
+		}
 		g.Reference.Found = &artifact.Provenance{
 			Branch: p.Branch, SHA: p.SHA, RunID: p.RunID, RunURL: p.RunURL, ArtifactID: p.ArtifactID, CreatedAt: at,
+			Why: artifact.Why(p.Why), Wanted: p.Wanted,
 		}
 		g.Reference.AgeHours = p.AgeHours
 		delete(g.Details, "reference_provenance")

@@ -73,6 +73,16 @@ func matchSegs(pat, segs []string) bool {
 	return len(segs) == 0
 }
 
+// MatchWhole reports whether name matches pattern as a whole, segment by
+// segment, without Match's base-name rule: "main" is the branch main and
+// never feature/main. Branch names are matched so (reference.branches in
+// gonogo.yml), as GitHub's on.push.branches filters them: "*" stops at "/",
+// "**" crosses it. Unlike GitHub's filter, "**" also matches no segment, so
+// "release/**" covers a branch named release itself.
+func MatchWhole(pattern, name string) bool {
+	return matchSegs(strings.Split(pattern, "/"), strings.Split(name, "/"))
+}
+
 // MatchAny reports whether rel matches one of patterns.
 func MatchAny(patterns []string, rel string) bool {
 	return slices.ContainsFunc(patterns, func(p string) bool { return Match(p, rel) })

@@ -42,6 +42,29 @@ func TestMatch(t *testing.T) {
 	}
 }
 
+func TestMatchWhole(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		pattern, name string
+		want          bool
+	}{
+		{"main", "main", true},
+		{"main", "feature/main", false}, // no base-name rule for branches
+		{"release/**", "release/1.x", true},
+		{"release/**", "release/1/2", true},
+		{"release/**", "release", true},
+		{"release/**", "prerelease/1.x", false},
+		{"release/*", "release/1/2", false},
+		{"release/*", "release/1.2", true},
+		{"v[0-9].x", "v1.x", true},
+	}
+	for _, tt := range tests {
+		if got := MatchWhole(tt.pattern, tt.name); got != tt.want {
+			t.Errorf("MatchWhole(%q, %q) = %v, want %v", tt.pattern, tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestValidate(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

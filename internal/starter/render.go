@@ -139,7 +139,7 @@ gates:
   # JSON status line per file (a syntax error is a PARSE_ERROR). The gate fails
   # when PARSE_ERROR or VALIDATION_ERROR files grow by more than 5 files and 10 %%
   # against main's baseline, or when any file newly fails with INTERNAL_ERROR.
-  # It writes parse_baseline.json, which the workflow uploads on push to main.
+  # It writes parse_baseline.json, which the workflow uploads on a push to a reference branch.
   - id: parse_ratchet
     title: Parse ratchet
     parse-regression:
@@ -159,8 +159,9 @@ func (p *Project) Workflow() string {
 	b.WriteString(`# Go / no-go on every pull request, written by gate init for ` + p.describe() + `.
 # The host steps run the tests with your toolchain and leave the evidence in
 # reports/; the action then runs .github/gonogo.yml in its container, posts the
-# sign-off as a sticky comment and the gonogo status, and on a push to main
-# uploads the baselines that the next pull requests are judged against.
+# sign-off as a sticky comment and the gonogo status, and on a push to a
+# reference branch (the default branch and release/**) uploads the baselines
+# that the next pull requests into that branch are judged against.
 #
 # Pin the action by the full commit SHA of a release: replace
 # <release commit SHA> below (the release page names it).
@@ -168,8 +169,9 @@ name: gonogo
 
 on:
   pull_request:
+  merge_group:         # the merge queue's commit is judged too
   push:
-    branches: [main]   # your default branch: its runs upload the reference baselines
+    branches: [main, 'release/**']   # the reference branches (reference.branches)
 
 permissions:
   contents: read
@@ -180,7 +182,7 @@ jobs:
     timeout-minutes: 30
     permissions:
       contents: read
-      actions: read        # main's baselines (artifacts)
+      actions: read        # the reference branch's baselines (artifacts)
       pull-requests: write # the sticky sign-off comment
       statuses: write      # the gonogo status that branch protection can require
     defaults:
@@ -220,14 +222,16 @@ jobs:
       # Runs unless the job was cancelled: a failed host step leaves its gate
       # without evidence, and the sign-off says so.
       - name: go / no-go
+        id: gonogo
         if: ${{ !cancelled() }}
         uses: ` + gonogoAction + `
         with:
           statuses: summary
 
-      # Main's baselines become the reference of the next pull requests.
+      # A reference branch's baselines become the reference of the next pull
+      # requests into it; the action says when (output upload-reference).
       - name: upload the parse baseline
-        if: ${{ !cancelled() && github.event_name == 'push' }}
+        if: ${{ !cancelled() && steps.gonogo.outputs.upload-reference == 'true' }}
         uses: ` + uploadAction + `
         with:
           name: parse-baseline
@@ -235,7 +239,7 @@ jobs:
           if-no-files-found: warn
           retention-days: 90
       - name: upload the gate results
-        if: ${{ !cancelled() && github.event_name == 'push' }}
+        if: ${{ !cancelled() && steps.gonogo.outputs.upload-reference == 'true' }}
         uses: ` + uploadAction + `
         with:
           name: gate-results

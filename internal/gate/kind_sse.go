@@ -35,14 +35,13 @@ type sseCheck struct {
 	// without it an empty stream fails whatever min_events says.
 	AllowEmpty bool `yaml:"allow_empty"`
 	Expect     struct {
-		Order        []string          `yaml:"order"`
-		Within       map[string]int    `yaml:"within"`
-		MonotonicIDs bool              `yaml:"monotonic_ids"`
-		Resume       bool              `yaml:"resume"`
-		Headers      map[string]string `yaml:"headers"`
-		MinEvents    *int              `yaml:"min_events"`
+		Order        []string       `yaml:"order"`
+		Within       map[string]int `yaml:"within"`
+		MonotonicIDs bool           `yaml:"monotonic_ids"`
+		Resume       bool           `yaml:"resume"`
+		Headers      headerExpect   `yaml:"headers"`
+		MinEvents    *int           `yaml:"min_events"`
 	} `yaml:"expect"`
-	headers []headerRule
 }
 
 type sseEvent struct {
@@ -73,11 +72,6 @@ func decodeSSE(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, er
 			return nil, d.settingError(expect, "min_events", err)
 		}
 	}
-	rules, err := decodeHeaderRules(d, value, c.Expect.Headers)
-	if err != nil {
-		return nil, err
-	}
-	c.headers = rules
 	return c, nil
 }
 
@@ -108,7 +102,7 @@ func (c *sseCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 	case len(events) < min:
 		problems = append(problems, fmt.Sprintf("%d event(s), want at least %d", len(events), min))
 	}
-	problems = append(problems, checkHeaders(c.headers, hdr)...)
+	problems = append(problems, checkHeaders(c.Expect.Headers, hdr)...)
 	if len(c.Expect.Order) > 0 {
 		p := checkOrder(types, c.Expect.Order)
 		details["order"] = cmp.Or(p, "ok")

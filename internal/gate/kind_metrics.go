@@ -68,7 +68,7 @@ func decodeMetrics(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check
 	list := valueNode(value, "expect", value)
 	for i, e := range c.Expect {
 		n := list.Content[i]
-		if !model.IsValidMetricName(model.LabelValue(e.Name)) {
+		if !model.UTF8Validation.IsValidMetricName(e.Name) {
 			return nil, d.Errorf(n, "metrics expect %d: name %q is not a metric name", i+1, e.Name)
 		}
 		if e.Value.expectation == nil {

@@ -123,19 +123,24 @@ func TestSchemaRejects(t *testing.T) {
 	t.Parallel()
 	schema := loadSchema(t)
 	for name, y := range map[string]string{
-		"unknown top key":   "version: 1\ngatez: []\ngates: [{id: a, run: x}]",
-		"unknown gate key":  "version: 1\ngates: [{id: a, run: x, timout: 5}]",
-		"no kind":           "version: 1\ngates: [{id: a}]",
-		"two kinds":         "version: 1\ngates: [{id: a, run: x, quiet: {file: f}}]",
-		"bad id":            "version: 1\ngates: [{id: A, run: x}]",
-		"version":           "version: 2\ngates: [{id: a, run: x}]",
-		"sse unknown key":   "version: 1\ngates: [{id: a, sse: {url: 'http://x', expect: {ordr: []}}}]",
-		"coverage format":   "version: 1\ngates: [{id: a, coverage: {profile: p, format: xml}}]",
-		"missing reference": "version: 1\ngates: [{id: a, parse-regression: {statuses: s, reference: {file: f}, missing_reference: maybe}}]",
-		"ok_exit empty":     "version: 1\ngates: [{id: a, run: x, ok_exit: []}]",
-		"ok_exit range":     "version: 1\ngates: [{id: a, run: x, ok_exit: [0, 256]}]",
-		"tests no reports":  "version: 1\ngates: [{id: a, tests: {max_test_drop: 1}}]",
-		"tests drop":        "version: 1\ngates: [{id: a, tests: {reports: [r.xml], max_test_drop: -1}}]",
+		"unknown top key":     "version: 1\ngatez: []\ngates: [{id: a, run: x}]",
+		"unknown gate key":    "version: 1\ngates: [{id: a, run: x, timout: 5}]",
+		"no kind":             "version: 1\ngates: [{id: a}]",
+		"two kinds":           "version: 1\ngates: [{id: a, run: x, quiet: {file: f}}]",
+		"bad id":              "version: 1\ngates: [{id: A, run: x}]",
+		"version":             "version: 2\ngates: [{id: a, run: x}]",
+		"sse unknown key":     "version: 1\ngates: [{id: a, sse: {url: 'http://x', expect: {ordr: []}}}]",
+		"coverage format":     "version: 1\ngates: [{id: a, coverage: {profile: p, format: xml}}]",
+		"missing reference":   "version: 1\ngates: [{id: a, parse-regression: {statuses: s, reference: {file: f}, missing_reference: maybe}}]",
+		"ok_exit empty":       "version: 1\ngates: [{id: a, run: x, ok_exit: []}]",
+		"ok_exit range":       "version: 1\ngates: [{id: a, run: x, ok_exit: [0, 256]}]",
+		"tests no reports":    "version: 1\ngates: [{id: a, tests: {max_test_drop: 1}}]",
+		"tests drop":          "version: 1\ngates: [{id: a, tests: {reports: [r.xml], max_test_drop: -1}}]",
+		"unknown operator":    "version: 1\ngates: [{id: a, http: [{request: {url: 'http://x'}, expect: {json: {n: {gte: 1}}}}]}]",
+		"lt not a number":     "version: 1\ngates: [{id: a, run: x, expect: {stdout_json: {n: {lt: abc}}}}]",
+		"header ge":           "version: 1\ngates: [{id: a, sse: {url: 'http://x', expect: {headers: {X-P: {ge: 1}}}}}]",
+		"metrics two sources": "version: 1\ngates: [{id: a, metrics: {url: 'http://x', file: f, expect: [{name: m, value: 1}]}}]",
+		"metrics no value":    "version: 1\ngates: [{id: a, metrics: {url: 'http://x', expect: [{name: m}]}}]",
 	} {
 		if errs := validate(schema, schema, yamlToJSON(t, []byte(y)), "$"); len(errs) == 0 {
 			t.Errorf("%s: schema accepts it", name)

@@ -36,7 +36,7 @@ func TestDemoFromRepoRoot(t *testing.T) {
 	if err != nil {
 		t.Fatalf("demo: %v\n%s", err, b)
 	}
-	if !strings.Contains(string(b), "GO (9/9 gates passed, 1 manual follow-up)") {
+	if !strings.Contains(string(b), "GO (10/10 gates passed, 1 manual follow-up)") {
 		t.Errorf("output:\n%s", b)
 	}
 	data, err := os.ReadFile(results)
@@ -47,7 +47,7 @@ func TestDemoFromRepoRoot(t *testing.T) {
 	if err := json.Unmarshal(data, &res); err != nil {
 		t.Fatal(err)
 	}
-	if res["_meta"]["all_passed"] != true || len(res) != 10 {
+	if res["_meta"]["all_passed"] != true || len(res) != 11 {
 		t.Errorf("results: %s", data)
 	}
 	hmr := res["hmr_quiesce"]

@@ -52,6 +52,11 @@ func (d *Decoder) Decode(node *yaml.Node, v any) error {
 		return err
 	}
 	if err := node.Decode(v); err != nil {
+		// An UnmarshalYAML of ours (expectations) knows the line, not the file.
+		if ce, ok := err.(*ConfigError); ok && ce.File == "" {
+			ce.File = d.File
+			return ce
+		}
 		return d.yamlError(node, err)
 	}
 	return nil

@@ -25,6 +25,7 @@ var kinds = map[string]kind{
 	"audit":            {decode: decodeAudit},
 	"coverage":         {decode: decodeCoverage},
 	"http":             {decode: decodeHTTP},
+	"metrics":          {decode: decodeMetrics},
 	"parse-regression": {decode: decodeParseRegression},
 	"quiet":            {decode: decodeQuiet},
 	"results":          {decode: decodeResults},

@@ -16,11 +16,15 @@ import (
 // auditCheck requires a JSONL audit log to contain a sequence of events:
 // each step is one event name or a list of alternatives, found in order
 // (later lines than the previous step's match). An empty log fails: it
-// holds no event of the sequence, and says so, unless AllowEmpty.
+// holds no event of the sequence, and says so, unless AllowEmpty. A step
+// written as {event: ..., json: {path: expectation}} also requires the
+// matching record to meet the expectations.
 type auditCheck struct {
 	File     string
 	Field    string
 	Sequence [][]string
+	// Where holds each step's record expectations (nil: the name suffices).
+	Where []jsonExpect
 	// AllowEmpty passes a log that exists and holds no event (nothing
 	// happened to audit). A missing log is still missing.
 	AllowEmpty bool
@@ -46,18 +50,31 @@ func decodeAudit(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, 
 	for i := range raw.Sequence {
 		n := &raw.Sequence[i]
 		var step []string
-		switch n.Kind {
+		var where jsonExpect
+		names := n
+		if n.Kind == yaml.MappingNode {
+			var m struct {
+				Event yaml.Node  `yaml:"event"`
+				JSON  jsonExpect `yaml:"json"`
+			}
+			if err := d.Decode(n, &m); err != nil {
+				return nil, err
+			}
+			names, where = &m.Event, m.JSON
+		}
+		switch names.Kind {
 		case yaml.ScalarNode:
-			step = []string{n.Value}
+			step = []string{names.Value}
 		case yaml.SequenceNode:
-			if err := d.Decode(n, &step); err != nil {
+			if err := d.Decode(names, &step); err != nil {
 				return nil, err
 			}
 		}
 		if len(step) == 0 || slices.Contains(step, "") {
-			return nil, d.Errorf(n, "audit: each sequence step is an event name or a list of alternatives")
+			return nil, d.Errorf(n, "audit: each sequence step is an event name, a list of alternatives, or {event: ..., json: {...}}")
 		}
 		c.Sequence = append(c.Sequence, step)
+		c.Where = append(c.Where, where)
 	}
 	return c, nil
 }
@@ -87,19 +104,32 @@ func (c *auditCheck) Run(_ context.Context, rc *RunContext) Outcome {
 	}
 	var matched []map[string]any
 	next := 0
-	for _, step := range c.Sequence {
+	for si, step := range c.Sequence {
 		found := -1
+		near := "" // why the first record of the right name did not match
 		for i := next; i < len(recs); i++ {
 			if v, ok := recs[i].Obj[c.Field].(string); ok && slices.Contains(step, v) {
+				if p := c.Where[si].check(recs[i].Obj); len(p) > 0 {
+					if near == "" {
+						near = fmt.Sprintf(" (line %d: %s)", recs[i].Line, p[0])
+					}
+					continue
+				}
 				found = i
 				break
 			}
 		}
 		if found < 0 {
 			details["matched"] = matched
-			msg := fmt.Sprintf("no %s event after the previous step", strings.Join(step, " or "))
+			what := strings.Join(step, " or ")
+			if c.Where[si] != nil {
+				what += " event meeting its json expectations"
+			} else {
+				what += " event"
+			}
+			msg := fmt.Sprintf("no %s after the previous step%s", what, near)
 			if len(matched) == 0 {
-				msg = fmt.Sprintf("no %s event in %s", strings.Join(step, " or "), c.File)
+				msg = fmt.Sprintf("no %s in %s%s", what, c.File, near)
 			}
 			details["problems"] = []string{msg}
 			return Failed(msg, details)

@@ -28,6 +28,7 @@ func TestAuditGate(t *testing.T) {
 `)
 	writeFile(t, dir, "rollback.jsonl", `{"kind":"HMR_PREPARE"}`+"\n"+`{"kind":"HMR_ROLLBACK"}`+"\n")
 	writeFile(t, dir, "backwards.jsonl", `{"event":"HMR_SWAP"}`+"\n"+`{"event":"HMR_PREPARE"}`+"\n")
+	writeFile(t, dir, "rot.jsonl", `{"event":"ROTATE","size":90,"kept":3}`+"\n"+`{"event":"ROTATE","size":80,"kept":2}`+"\n")
 	writeFile(t, dir, "bad.jsonl", "{\"event\":\"HMR_PREPARE\"}\nnot json\n")
 	tests := []struct {
 		name, spec, want string
@@ -38,6 +39,11 @@ func TestAuditGate(t *testing.T) {
 		{"absent event", "{file: swap.jsonl, sequence: [HMR_ABORT]}", "no HMR_ABORT event in swap.jsonl"},
 		{"missing file", "{file: none.jsonl, sequence: [A]}", "audit log none.jsonl is missing"},
 		{"bad line", "{file: bad.jsonl, sequence: [A]}", "bad.jsonl:2: not a JSON object"},
+		{"record matched", "{file: rot.jsonl, sequence: [{event: ROTATE, json: {size: {le: 100}, kept: {lt: 4}}}]}", ""},
+		{"record over its cap", "{file: rot.jsonl, sequence: [{event: ROTATE, json: {size: {le: 50}}}]}",
+			"no ROTATE event meeting its json expectations in rot.jsonl (line 1: json size: got 90, want le 50)"},
+		{"record after the previous step", "{file: rot.jsonl, sequence: [ROTATE, {event: [ROTATE], json: {kept: 3}}]}",
+			"no ROTATE event meeting its json expectations after the previous step (line 2: json kept: got 2, want 3)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

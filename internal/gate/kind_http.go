@@ -31,11 +31,10 @@ type httpStep struct {
 		Body    string            `yaml:"body"`
 	} `yaml:"request"`
 	Expect struct {
-		Status  []int             `yaml:"status"`
-		Headers map[string]string `yaml:"headers"`
-		JSON    jsonExpect        `yaml:"json"`
+		Status  []int        `yaml:"status"`
+		Headers headerExpect `yaml:"headers"`
+		JSON    jsonExpect   `yaml:"json"`
 	} `yaml:"expect"`
-	headers []headerRule
 }
 
 func decodeHTTP(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, error) {
@@ -61,11 +60,6 @@ func decodeHTTP(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, e
 				return nil, d.settingError(valueNode(n, "expect", n), "status", err)
 			}
 		}
-		rules, err := decodeHeaderRules(d, n, s.Expect.Headers)
-		if err != nil {
-			return nil, err
-		}
-		s.headers = rules
 	}
 	return c, nil
 }
@@ -125,7 +119,7 @@ func (s httpStep) do(ctx context.Context, client *http.Client) (map[string]any, 
 	if !slices.Contains(s.Expect.Status, resp.StatusCode) {
 		problems = append(problems, fmt.Sprintf("status %d, want %v", resp.StatusCode, s.Expect.Status))
 	}
-	problems = append(problems, checkHeaders(s.headers, resp.Header)...)
+	problems = append(problems, checkHeaders(s.Expect.Headers, resp.Header)...)
 	if len(s.Expect.JSON) > 0 {
 		var doc any
 		if err := json.Unmarshal(data, &doc); err != nil {

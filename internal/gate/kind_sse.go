@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -35,14 +36,16 @@ type sseCheck struct {
 	// without it an empty stream fails whatever min_events says.
 	AllowEmpty bool `yaml:"allow_empty"`
 	Expect     struct {
-		Order        []string          `yaml:"order"`
-		Within       map[string]int    `yaml:"within"`
-		MonotonicIDs bool              `yaml:"monotonic_ids"`
-		Resume       bool              `yaml:"resume"`
-		Headers      map[string]string `yaml:"headers"`
-		MinEvents    *int              `yaml:"min_events"`
+		Order        []string       `yaml:"order"`
+		Within       map[string]int `yaml:"within"`
+		MonotonicIDs bool           `yaml:"monotonic_ids"`
+		Resume       bool           `yaml:"resume"`
+		Headers      headerExpect   `yaml:"headers"`
+		MinEvents    *int           `yaml:"min_events"`
+		// Data holds, per event type, expectations on each such event's
+		// data read as JSON; the type must occur at least once.
+		Data map[string]jsonExpect `yaml:"data"`
 	} `yaml:"expect"`
-	headers []headerRule
 }
 
 type sseEvent struct {
@@ -73,11 +76,6 @@ func decodeSSE(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, er
 			return nil, d.settingError(expect, "min_events", err)
 		}
 	}
-	rules, err := decodeHeaderRules(d, value, c.Expect.Headers)
-	if err != nil {
-		return nil, err
-	}
-	c.headers = rules
 	return c, nil
 }
 
@@ -108,7 +106,7 @@ func (c *sseCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 	case len(events) < min:
 		problems = append(problems, fmt.Sprintf("%d event(s), want at least %d", len(events), min))
 	}
-	problems = append(problems, checkHeaders(c.headers, hdr)...)
+	problems = append(problems, checkHeaders(c.Expect.Headers, hdr)...)
 	if len(c.Expect.Order) > 0 {
 		p := checkOrder(types, c.Expect.Order)
 		details["order"] = cmp.Or(p, "ok")
@@ -122,6 +120,9 @@ func (c *sseCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 		if pos < 0 || pos >= n {
 			problems = append(problems, fmt.Sprintf("event %s not within the first %d (at %s)", t, n, position(pos)))
 		}
+	}
+	for _, t := range sortedKeys(c.Expect.Data) {
+		problems = append(problems, checkEventData(events, t, c.Expect.Data[t])...)
 	}
 	if c.Expect.MonotonicIDs {
 		if p := checkMonotonic(events); p != "" {
@@ -143,6 +144,29 @@ func (c *sseCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 		summary += fmt.Sprintf("; resumed at %v", details["resume_first_id"])
 	}
 	return Passed(summary, details)
+}
+
+// checkEventData judges the JSON data of every event of type t; an
+// expectation on a type that never occurs fails (fail closed).
+func checkEventData(events []sseEvent, t string, want jsonExpect) []string {
+	seen := 0
+	for _, e := range events {
+		if e.Type != t {
+			continue
+		}
+		seen++
+		var doc any
+		if err := json.Unmarshal([]byte(e.Data), &doc); err != nil {
+			return []string{fmt.Sprintf("event %s (id %q): data is not JSON: %s", t, e.ID, truncate(e.Data, 80))}
+		}
+		if p := want.check(doc); len(p) > 0 {
+			return []string{fmt.Sprintf("event %s (id %q) data %s", t, e.ID, p[0])}
+		}
+	}
+	if seen == 0 {
+		return []string{fmt.Sprintf("event %s: none in the stream, so its data cannot be judged", t)}
+	}
+	return nil
 }
 
 // resume reconnects with Last-Event-ID set to a mid-stream id; the first

@@ -103,3 +103,39 @@ gates:
 		t.Errorf("details %v", d)
 	}
 }
+
+// TestSSEData matches each event's JSON data with the expectation
+// operators, and the policy header inside its JSON.
+func TestSSEData(t *testing.T) {
+	t.Parallel()
+	srv := sseServer(t, []string{"status", "token", "token", "final"}, "")
+	tests := []struct{ data, want string }{
+		{`{token: {n: {ge: 1, le: 2}}, final: {n: 3}}`, ""},
+		{`{token: {n: {lt: 2}}}`, `event token (id "3") data json n: got 2, want lt 2`},
+		{`{usage: {n: {exists: true}}}`, "event usage: none in the stream"},
+		{`{status: {n: {in: [1, 2]}}}`, `want in [1,2]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.data, func(t *testing.T) {
+			t.Parallel()
+			res := runConfig(t, `version: 1
+gates:
+  - id: sse
+    sse:
+      url: `+srv.URL+`
+      expect:
+        headers: {X-Aetherra-Policy: {json: {scratchpad: {in: [redacted, off]}}}}
+        data: `+tt.data+"\n", Options{})
+			g := res.Gate("sse")
+			if tt.want == "" {
+				if !g.OK {
+					t.Fatalf("want pass, got %s: %v", g.Summary, g.Details)
+				}
+				return
+			}
+			if g.OK || !strings.Contains(g.Summary, tt.want) {
+				t.Fatalf("summary %q, want fail with %q", g.Summary, tt.want)
+			}
+		})
+	}
+}

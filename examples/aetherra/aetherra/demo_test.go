@@ -64,8 +64,8 @@ func demo(t *testing.T, faults []string, baselinePct string, ids ...string) *gat
 func TestDemoHealthy(t *testing.T) {
 	t.Parallel()
 	res := demo(t, nil, "")
-	if len(res.Gates) != 9 {
-		t.Fatalf("%d gates, want the specification's eight (security as two)", len(res.Gates))
+	if len(res.Gates) != 10 {
+		t.Fatalf("%d gates, want the specification's eight (security as two) and kernel_metrics", len(res.Gates))
 	}
 	for _, g := range res.Gates {
 		if !g.OK {
@@ -94,6 +94,7 @@ func TestDemoEachGateCatchesItsFault(t *testing.T) {
 		{"agents_api", aetherra.FaultAgentsOpen, "", "step 1"},
 		{"spec_tests_coverage", "", "99.5", "below the baseline 99.50%"},
 		{"policy_dp", aetherra.FaultNoPolicy, "", "header X-Aetherra-Policy: absent"},
+		{"kernel_metrics", aetherra.FaultKernelBacklog, "", "aetherra_kernel_inflight: got 25, want le 10"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.gate+"/"+cmp.Or(tt.fault, "coverage-drop"), func(t *testing.T) {

@@ -15,23 +15,27 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
 )
 
 // Faults, one per gate they break.
 const (
-	FaultNoEngine   = "no-engine"   // launcher_smoke: engine not registered
-	FaultSSEOrder   = "sse-order"   // chat_sse_resume: usage before policy
-	FaultSSERestart = "sse-restart" // chat_sse_resume: ignores Last-Event-ID
-	FaultNetOpen    = "net-open"    // security_strict: outbound calls allowed
-	FaultMemoryDown = "memory-down" // memory: status unavailable
-	FaultHMRNoSwap  = "hmr-no-swap" // hmr_quiesce: prepare without swap
-	FaultAgentsOpen = "agents-open" // agents_api: enabled without a token
-	FaultNoPolicy   = "no-policy"   // policy_dp: no policy header or event
+	FaultNoEngine      = "no-engine"      // launcher_smoke: engine not registered
+	FaultSSEOrder      = "sse-order"      // chat_sse_resume: usage before policy
+	FaultSSERestart    = "sse-restart"    // chat_sse_resume: ignores Last-Event-ID
+	FaultNetOpen       = "net-open"       // security_strict: outbound calls allowed
+	FaultMemoryDown    = "memory-down"    // memory: status unavailable
+	FaultHMRNoSwap     = "hmr-no-swap"    // hmr_quiesce: prepare without swap
+	FaultAgentsOpen    = "agents-open"    // agents_api: enabled without a token
+	FaultNoPolicy      = "no-policy"      // policy_dp: no policy header or event
+	FaultKernelBacklog = "kernel-backlog" // kernel_metrics: 25 tasks in flight
 )
 
 // Faults lists every fault.
 var Faults = []string{FaultNoEngine, FaultSSEOrder, FaultSSERestart, FaultNetOpen, FaultMemoryDown,
-	FaultHMRNoSwap, FaultAgentsOpen, FaultNoPolicy}
+	FaultHMRNoSwap, FaultAgentsOpen, FaultNoPolicy, FaultKernelBacklog}
 
 // Options configure the service.
 type Options struct {
@@ -90,9 +94,26 @@ func (s *Server) kernelStatus(w http.ResponseWriter, _ *http.Request) {
 	})
 }
 
+// metrics serves the kernel's inflight gauge and the HMR swap counter in
+// the Prometheus text format, written by the Prometheus project's encoder.
 func (s *Server) metrics(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-	fmt.Fprint(w, "# TYPE kernel_inflight gauge\nkernel_inflight 0\n# TYPE hmr_swaps_total counter\nhmr_swaps_total 1\n")
+	inflight := 0.0
+	if s.has(FaultKernelBacklog) {
+		inflight = 25
+	}
+	gauge, counter := dto.MetricType_GAUGE, dto.MetricType_COUNTER
+	families := []*dto.MetricFamily{
+		{Name: new("aetherra_kernel_inflight"), Help: new("Kernel tasks in flight."), Type: &gauge,
+			Metric: []*dto.Metric{{Gauge: &dto.Gauge{Value: new(inflight)}}}},
+		{Name: new("aetherra_hmr_swaps_total"), Help: new("Hot module swaps completed."), Type: &counter,
+			Metric: []*dto.Metric{{Counter: &dto.Counter{Value: new(1.0)}}}},
+	}
+	w.Header().Set("Content-Type", string(expfmt.NewFormat(expfmt.TypeTextPlain)))
+	for _, mf := range families {
+		if _, err := expfmt.MetricFamilyToText(w, mf); err != nil {
+			return
+		}
+	}
 }
 
 func (s *Server) memoryStatus(w http.ResponseWriter, _ *http.Request) {

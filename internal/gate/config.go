@@ -293,22 +293,21 @@ func (d *Decoder) gate(node *yaml.Node) (*Gate, error) {
 	}
 	common := &yaml.Node{Kind: yaml.MappingNode, Line: node.Line, Column: node.Column}
 	kindNodes := map[string]*yaml.Node{}
-	var declared []string
 	var kindKeyNodes []*yaml.Node
+	var checks *yaml.Node
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		k, v := node.Content[i], node.Content[i+1]
 		switch {
 		case slices.Contains(commonKeys, k.Value):
 			common.Content = append(common.Content, k, v)
-		case isKind(k.Value):
-			declared = append(declared, k.Value)
-			kindKeyNodes = append(kindKeyNodes, k)
-			kindNodes[k.Value] = v
-		case isSibling(k.Value):
+		case k.Value == ChecksKind:
+			checks = v
+		case isKind(k.Value), isSibling(k.Value):
 			kindNodes[k.Value] = v
 			kindKeyNodes = append(kindKeyNodes, k)
 		default:
 			known := append(slices.Clone(commonKeys), KindKeys()...)
+			known = append(known, ChecksKind)
 			slices.Sort(known)
 			return nil, d.Errorf(k, "unknown key %q (expected one of: %s)", k.Value, strings.Join(known, ", "))
 		}
@@ -334,35 +333,69 @@ func (d *Decoder) gate(node *yaml.Node) (*Gate, error) {
 	if err := d.checkEnv(valueNode(node, "env", node), g.Env); err != nil {
 		return nil, err
 	}
+	if checks != nil {
+		if len(kindKeyNodes) > 0 {
+			return nil, d.Errorf(kindKeyNodes[0], "gate %s declares checks and the key %q; put every kind inside checks, or declare one kind without checks", g.ID, kindKeyNodes[0].Value)
+		}
+		check, err := d.decodeChecks(g.ID, checks)
+		if err != nil {
+			return nil, err
+		}
+		g.Kind, g.Check = ChecksKind, check
+		return g, nil
+	}
+	kindKey, check, err := d.kindCheck("gate "+g.ID, "gate", node, kindKeyNodes, kindNodes, g.Manual)
+	if err != nil {
+		return nil, err
+	}
+	g.Kind, g.Check = kindKey, check
+	return g, nil
+}
+
+// kindCheck decodes the one kind among keys (the kind and sibling keys of a
+// gate or of one of its checks, with their values) and returns its key and
+// check; owner names the place in messages, noun what it is ("gate",
+// "check"). Without a kind it returns no
+// check when none is allowed (a manual gate), else an error.
+func (d *Decoder) kindCheck(owner, noun string, at *yaml.Node, keys []*yaml.Node, values map[string]*yaml.Node, noneAllowed bool) (string, Check, error) {
+	var declared []string
+	var declaredNodes []*yaml.Node
+	for _, kn := range keys {
+		if isKind(kn.Value) {
+			declared = append(declared, kn.Value)
+			declaredNodes = append(declaredNodes, kn)
+		}
+	}
 	switch {
 	case len(declared) > 1:
-		return nil, d.Errorf(kindKeyNodes[1], "gate %s declares two kinds (%s); declare exactly one", g.ID, strings.Join(declared, ", "))
-	case len(declared) == 0 && !g.Manual:
-		return nil, d.Errorf(node, "gate %s declares no kind; add one of: %s", g.ID, strings.Join(KindKeys(), ", "))
+		return "", nil, d.Errorf(declaredNodes[1], "%s declares two kinds (%s); declare exactly one, or list them under checks", owner, strings.Join(declared, ", "))
+	case len(declared) == 0 && !noneAllowed:
+		return "", nil, d.Errorf(at, "%s declares no kind; add one of: %s", owner, strings.Join(KindKeys(), ", "))
 	}
 	siblings := map[string]*yaml.Node{}
 	var k kind
+	var kindKey string
 	if len(declared) == 1 {
-		g.Kind = declared[0]
-		k = kinds[g.Kind]
+		kindKey = declared[0]
+		k = kinds[kindKey]
 	}
-	for _, kn := range kindKeyNodes {
+	for _, kn := range keys {
 		if isKind(kn.Value) {
 			continue
 		}
 		if !slices.Contains(k.siblings, kn.Value) {
-			return nil, d.Errorf(kn, "key %q is not valid for a %s gate", kn.Value, cmp.Or(g.Kind, "manual"))
+			return "", nil, d.Errorf(kn, "key %q is not valid for a %s %s", kn.Value, cmp.Or(kindKey, "manual"), noun)
 		}
-		siblings[kn.Value] = kindNodes[kn.Value]
+		siblings[kn.Value] = values[kn.Value]
 	}
-	if k.decode != nil {
-		check, err := k.decode(d, kindNodes[g.Kind], siblings)
-		if err != nil {
-			return nil, err
-		}
-		g.Check = check
+	if k.decode == nil {
+		return kindKey, nil, nil
 	}
-	return g, nil
+	check, err := k.decode(d, values[kindKey], siblings)
+	if err != nil {
+		return "", nil, err
+	}
+	return kindKey, check, nil
 }
 
 func isKind(key string) bool {

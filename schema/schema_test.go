@@ -136,6 +136,11 @@ func TestSchemaRejects(t *testing.T) {
 		"ok_exit range":     "version: 1\ngates: [{id: a, run: x, ok_exit: [0, 256]}]",
 		"tests no reports":  "version: 1\ngates: [{id: a, tests: {max_test_drop: 1}}]",
 		"tests drop":        "version: 1\ngates: [{id: a, tests: {reports: [r.xml], max_test_drop: -1}}]",
+		"kind and checks":   "version: 1\ngates: [{id: a, run: x, checks: [{run: y}]}]",
+		"checks empty":      "version: 1\ngates: [{id: a, checks: []}]",
+		"check no kind":     "version: 1\ngates: [{id: a, checks: [{title: t}]}]",
+		"check two kinds":   "version: 1\ngates: [{id: a, checks: [{run: x, quiet: {file: f}}]}]",
+		"check unknown key": "version: 1\ngates: [{id: a, checks: [{run: x, timeout: 3s}]}]",
 	} {
 		if errs := validate(schema, schema, yamlToJSON(t, []byte(y)), "$"); len(errs) == 0 {
 			t.Errorf("%s: schema accepts it", name)
@@ -152,11 +157,13 @@ func TestSchemaRejects(t *testing.T) {
 			t.Errorf("%d gates: accepted = %v, want %v (%v)", n, len(errs) == 0, ok, errs)
 		}
 	}
-	// A manual gate needs no kind; the forms of tests and ok_exit.
+	// A manual gate needs no kind; the forms of tests, ok_exit and checks.
 	for _, y := range []string{
 		"version: 1\ngates: [{id: a, manual: true}]",
 		"version: 1\ngates: [{id: a, run: x, ok_exit: [0, 2]}]",
 		"version: 1\ngates: [{id: a, tests: reports/*.xml}]",
+		"version: 1\ngates: [{id: a, title: T, checks: [{title: s, run: x, ok_exit: [0, 2]}, {http: [{request: {url: 'http://x'}}]}]}]",
+		"version: 1\ngates: [{id: a, manual: true, checks: [{run: x}]}]",
 		"version: 1\ngates: [{id: a, tests: {reports: [r.xml], reference: {artifact: gate-results}, gate: b, max_test_drop: 2, missing_reference: fail}}]",
 	} {
 		if errs := validate(schema, schema, yamlToJSON(t, []byte(y)), "$"); len(errs) > 0 {

@@ -51,7 +51,8 @@ func TestDemoFromRepoRoot(t *testing.T) {
 		t.Errorf("results: %s", data)
 	}
 	hmr := res["hmr_quiesce"]
-	if hmr["manual"] != true || hmr["details"].(map[string]any)["manual_followup"] != true {
+	if hmr["manual"] != true || hmr["details"].(map[string]any)["manual_followup"] != true ||
+		!strings.HasPrefix(hmr["details"].(map[string]any)["reason"].(string), "HMR correctness") {
 		t.Errorf("hmr: %v", hmr)
 	}
 	md, err := os.ReadFile(signOff)

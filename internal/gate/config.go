@@ -75,6 +75,9 @@ type Gate struct {
 	Env       map[string]string
 	Needs     []string
 	Evidence  string
+	// Reason is why a manual gate needs a person (details.reason of its
+	// follow-up); "" takes ManualReason's default.
+	Reason string
 	// Kind is the YAML key of the gate's check ("run", "http", …); empty
 	// only for a manual gate without an automated check.
 	Kind  string
@@ -120,6 +123,7 @@ type gateYAML struct {
 	Env       map[string]string `yaml:"env"`
 	Needs     []string          `yaml:"needs"`
 	Evidence  string            `yaml:"evidence"`
+	Reason    string            `yaml:"reason"`
 }
 
 var (
@@ -317,7 +321,7 @@ func (d *Decoder) gate(node *yaml.Node) (*Gate, error) {
 		return nil, err
 	}
 	g := &Gate{ID: raw.ID, Title: raw.Title, Mandatory: true, Manual: raw.Manual, Timeout: raw.Timeout.Std(),
-		Env: raw.Env, Needs: raw.Needs, Evidence: raw.Evidence, Line: node.Line}
+		Env: raw.Env, Needs: raw.Needs, Evidence: raw.Evidence, Reason: raw.Reason, Line: node.Line}
 	if raw.Mandatory != nil {
 		g.Mandatory = *raw.Mandatory
 	}
@@ -326,6 +330,9 @@ func (d *Decoder) gate(node *yaml.Node) (*Gate, error) {
 	}
 	if g.Title == "" {
 		g.Title = g.ID
+	}
+	if g.Reason != "" && !g.Manual {
+		return nil, d.Errorf(valueNode(node, "reason", node), "gate %s: reason is for manual gates (manual: true)", g.ID)
 	}
 	if g.Timeout == 0 {
 		g.Timeout = DefaultTimeout
@@ -470,4 +477,17 @@ func findCycle(cfg *Config) []string {
 		}
 	}
 	return nil
+}
+
+// ManualReason is details.reason of a manual follow-up: the configured
+// reason, or one derived from the gate, so that a 🔧 never comes without
+// one.
+func (g *Gate) ManualReason() string {
+	if g.Reason != "" {
+		return g.Reason
+	}
+	if g.Check == nil {
+		return g.Title + ": no automated check; a person validates it"
+	}
+	return g.Title + ": the automated check passed; a person validates the rest"
 }

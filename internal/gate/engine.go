@@ -339,6 +339,7 @@ func (e *engine) finalize(g *Gate, r GateResult, out Outcome, dur time.Duration)
 		} else {
 			status = StatusManual
 			r.Details["manual_followup"] = true
+			r.Details["reason"] = g.ManualReason()
 			if r.Summary == "" {
 				r.Summary = "manual follow-up"
 			}

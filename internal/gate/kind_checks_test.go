@@ -128,3 +128,21 @@ func TestChecksRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestManualReason: a manual follow-up always carries details.reason: the
+// configured one, or one derived from the gate; reason on a gate that is
+// not manual is refused.
+func TestManualReason(t *testing.T) {
+	t.Parallel()
+	res := runConfig(t, "version: 1\ngates:\n  - id: a\n    manual: true\n    reason: needs eyes on the dashboard\n    run: \"true\"\n"+
+		"  - id: b\n    title: Bee\n    manual: true\n", Options{})
+	for id, want := range map[string]string{"a": "needs eyes on the dashboard", "b": "Bee: no automated check; a person validates it"} {
+		if g := res.Gate(id); !g.ManualFollowup() || g.Details["reason"] != want {
+			t.Errorf("%s: details %v, want reason %q", id, g.Details, want)
+		}
+	}
+	_, err := ParseConfig("t.yml", []byte("version: 1\ngates:\n  - id: a\n    reason: x\n    run: \"true\"\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), "t.yml:4: gate a: reason is for manual gates") {
+		t.Errorf("reason on an automated gate: %v", err)
+	}
+}

@@ -141,6 +141,9 @@ func TestSchemaRejects(t *testing.T) {
 		"check no kind":     "version: 1\ngates: [{id: a, checks: [{title: t}]}]",
 		"check two kinds":   "version: 1\ngates: [{id: a, checks: [{run: x, quiet: {file: f}}]}]",
 		"check unknown key": "version: 1\ngates: [{id: a, checks: [{run: x, timeout: 3s}]}]",
+		"capture path":      "version: 1\ngates: [{id: a, run: x, capture: {s: services}}]",
+		"capture reserved":  "version: 1\ngates: [{id: a, run: x, capture: {exit_code: $.x}}]",
+		"capture empty":     "version: 1\ngates: [{id: a, run: x, capture: {}}]",
 	} {
 		if errs := validate(schema, schema, yamlToJSON(t, []byte(y)), "$"); len(errs) == 0 {
 			t.Errorf("%s: schema accepts it", name)
@@ -164,6 +167,7 @@ func TestSchemaRejects(t *testing.T) {
 		"version: 1\ngates: [{id: a, tests: reports/*.xml}]",
 		"version: 1\ngates: [{id: a, title: T, checks: [{title: s, run: x, ok_exit: [0, 2]}, {http: [{request: {url: 'http://x'}}]}]}]",
 		"version: 1\ngates: [{id: a, manual: true, checks: [{run: x}]}]",
+		"version: 1\ngates: [{id: a, run: x, capture: {services: $.services, all: $}}]",
 		"version: 1\ngates: [{id: a, tests: {reports: [r.xml], reference: {artifact: gate-results}, gate: b, max_test_drop: 2, missing_reference: fail}}]",
 	} {
 		if errs := validate(schema, schema, yamlToJSON(t, []byte(y)), "$"); len(errs) > 0 {
@@ -242,6 +246,10 @@ func validate(root, s map[string]any, v any, at string) []string {
 		case "minItems":
 			if a, ok := v.([]any); ok && len(a) < int(kw.(float64)) {
 				fail("fewer than %v items", kw)
+			}
+		case "minProperties":
+			if o, ok := v.(map[string]any); ok && len(o) < int(kw.(float64)) {
+				fail("fewer than %v properties", kw)
 			}
 		case "maxItems":
 			if a, ok := v.([]any); ok && len(a) > int(kw.(float64)) {

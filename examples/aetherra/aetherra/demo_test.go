@@ -2,6 +2,7 @@ package aetherra_test
 
 import (
 	"cmp"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -76,6 +77,10 @@ func TestDemoHealthy(t *testing.T) {
 		"Policy/DP surfaced to clients"}
 	if diff := gocmp.Diff(want, titles); diff != "" {
 		t.Fatalf("gates (-want +got):\n%s", diff)
+	}
+	smoke := res.Gate("launcher_smoke").Details
+	if diff := gocmp.Diff([]any{"memory_system", "plugin_manager", "aetherra_engine"}, smoke["services"]); diff != "" || fmt.Sprint(smoke["missing"]) != "[]" {
+		t.Errorf("launcher_smoke details: services (-want +got):\n%s missing %v", diff, smoke["missing"])
 	}
 	for id, kinds := range map[string][]string{
 		"security_strict":     {"signatures", "http"},

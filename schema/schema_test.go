@@ -144,6 +144,8 @@ func TestSchemaRejects(t *testing.T) {
 		"capture path":      "version: 1\ngates: [{id: a, run: x, capture: {s: services}}]",
 		"capture reserved":  "version: 1\ngates: [{id: a, run: x, capture: {exit_code: $.x}}]",
 		"capture empty":     "version: 1\ngates: [{id: a, run: x, capture: {}}]",
+		"risk no priority":  "version: 1\ngates: [{id: a, run: x}]\nrisks: [{area: A, impact: I, mitigation: M}]",
+		"risk unknown key":  "version: 1\ngates: [{id: a, run: x}]\nrisks: [{area: A, impact: I, mitigation: M, priority: P, owner: o}]",
 	} {
 		if errs := validate(schema, schema, yamlToJSON(t, []byte(y)), "$"); len(errs) == 0 {
 			t.Errorf("%s: schema accepts it", name)
@@ -168,6 +170,7 @@ func TestSchemaRejects(t *testing.T) {
 		"version: 1\ngates: [{id: a, title: T, checks: [{title: s, run: x, ok_exit: [0, 2]}, {http: [{request: {url: 'http://x'}}]}]}]",
 		"version: 1\ngates: [{id: a, manual: true, checks: [{run: x}]}]",
 		"version: 1\ngates: [{id: a, run: x, capture: {services: $.services, all: $}}]",
+		"version: 1\ngates: [{id: a, run: x}]\nrisks: [{area: A, impact: I, mitigation: M, priority: Med-High, mitigated_by: [a]}]",
 		"version: 1\ngates: [{id: a, tests: {reports: [r.xml], reference: {artifact: gate-results}, gate: b, max_test_drop: 2, missing_reference: fail}}]",
 	} {
 		if errs := validate(schema, schema, yamlToJSON(t, []byte(y)), "$"); len(errs) > 0 {

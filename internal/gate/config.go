@@ -50,6 +50,8 @@ type Config struct {
 	Services []Service
 	// Gates in declaration order; results keep that order.
 	Gates []*Gate
+	// Risks is the residual-risk watchlist, in declaration order.
+	Risks []Risk
 	// byID indexes Gates, so that lookups by id (duplicates, needs,
 	// cycles, selection) keep validation linear in the number of gates.
 	byID map[string]*Gate
@@ -104,6 +106,7 @@ type configYAML struct {
 	Env      map[string]string `yaml:"env"`
 	Services []serviceYAML     `yaml:"services"`
 	Gates    []yaml.Node       `yaml:"gates"`
+	Risks    []Risk            `yaml:"risks"`
 }
 
 type serviceYAML struct {
@@ -233,6 +236,9 @@ func parseConfig(ctx context.Context, name string, data []byte, lim limits) (*Co
 		}
 	}
 	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := d.risks(cfg, raw.Risks, valueNode(root, "risks", root)); err != nil {
 		return nil, err
 	}
 	if cycle := findCycle(cfg); cycle != nil {

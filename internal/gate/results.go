@@ -31,6 +31,10 @@ type Meta struct {
 	Interrupted bool `json:"interrupted,omitempty"`
 	// Failed lists the mandatory gates that did not pass.
 	Failed []string `json:"failed,omitempty"`
+	// Risks is the configuration's residual-risk watchlist, carried so
+	// that a report rendered from this file (the action's report mode)
+	// shows it.
+	Risks []Risk `json:"risks,omitempty"`
 }
 
 // GateResult is one gate's entry. ok, manual, duration_sec and details are

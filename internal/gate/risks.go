@@ -75,4 +75,3 @@ func (d *Decoder) risks(cfg *Config, raw []Risk, node *yaml.Node) error {
 	cfg.Risks = raw
 	return nil
 }
-

@@ -78,13 +78,17 @@ func TestDemoHealthy(t *testing.T) {
 	if diff := gocmp.Diff(want, titles); diff != "" {
 		t.Fatalf("gates (-want +got):\n%s", diff)
 	}
+	// Every endpoint of the table is served: the spec gate exits 0, not 2.
+	if spec := res.Gate("spec_tests_coverage").Details["checks"].([]gate.CheckResult)[0]; spec.Details["exit_code"] != 0 {
+		t.Errorf("spec gate: %+v", spec)
+	}
 	smoke := res.Gate("launcher_smoke").Details
 	if diff := gocmp.Diff([]any{"memory_system", "plugin_manager", "aetherra_engine"}, smoke["services"]); diff != "" || fmt.Sprint(smoke["missing"]) != "[]" {
 		t.Errorf("launcher_smoke details: services (-want +got):\n%s missing %v", diff, smoke["missing"])
 	}
 	for id, kinds := range map[string][]string{
 		"security_strict":     {"signatures", "http"},
-		"spec_tests_coverage": {"run", "tests", "coverage"},
+		"spec_tests_coverage": {"run", "http", "tests", "coverage"},
 	} {
 		var got []string
 		for _, c := range res.Gate(id).Details["checks"].([]gate.CheckResult) {
@@ -120,10 +124,11 @@ func TestDemoEachGateCatchesItsFault(t *testing.T) {
 		{"memory", aetherra.FaultMemoryDown, "", "status 503, want [200]"},
 		{"hmr_quiesce", aetherra.FaultHMRNoSwap, "", "no HMR_SWAP or HMR_ROLLBACK event after the previous step"},
 		{"agents_api", aetherra.FaultAgentsOpen, "", "step 1"},
-		{"spec_tests_coverage", "", "99.5", "1/3 checks failed: coverage no-drop:"},
+		{"spec_tests_coverage", "", "99.5", "1/4 checks failed: coverage no-drop:"},
 		{"spec_tests_coverage", "", "99.5", "below the baseline 99.50%"},
+		{"spec_tests_coverage", aetherra.FaultNoEditPlan, "", "1/4 checks failed: Lyrixa bridge: step 1 (POST "},
 		// An endpoint of the table answering 503 fails the spec gate (exit 1).
-		{"spec_tests_coverage", aetherra.FaultMemoryDown, "", "1/3 checks failed: spec gate: exit 1"},
+		{"spec_tests_coverage", aetherra.FaultMemoryDown, "", "1/4 checks failed: spec gate: exit 1"},
 		{"policy_dp", aetherra.FaultNoPolicy, "", "header X-Aetherra-Policy: absent"},
 	}
 	for _, tt := range tests {

@@ -141,6 +141,16 @@ func TestSchemaRejects(t *testing.T) {
 		"header ge":           "version: 1\ngates: [{id: a, sse: {url: 'http://x', expect: {headers: {X-P: {ge: 1}}}}}]",
 		"metrics two sources": "version: 1\ngates: [{id: a, metrics: {url: 'http://x', file: f, expect: [{name: m, value: 1}]}}]",
 		"metrics no value":    "version: 1\ngates: [{id: a, metrics: {url: 'http://x', expect: [{name: m}]}}]",
+		"kind and checks":     "version: 1\ngates: [{id: a, run: x, checks: [{run: y}]}]",
+		"checks empty":        "version: 1\ngates: [{id: a, checks: []}]",
+		"check no kind":       "version: 1\ngates: [{id: a, checks: [{title: t}]}]",
+		"check two kinds":     "version: 1\ngates: [{id: a, checks: [{run: x, quiet: {file: f}}]}]",
+		"check unknown key":   "version: 1\ngates: [{id: a, checks: [{run: x, timeout: 3s}]}]",
+		"capture path":        "version: 1\ngates: [{id: a, run: x, capture: {s: services}}]",
+		"capture reserved":    "version: 1\ngates: [{id: a, run: x, capture: {exit_code: $.x}}]",
+		"capture empty":       "version: 1\ngates: [{id: a, run: x, capture: {}}]",
+		"risk no priority":    "version: 1\ngates: [{id: a, run: x}]\nrisks: [{area: A, impact: I, mitigation: M}]",
+		"risk unknown key":    "version: 1\ngates: [{id: a, run: x}]\nrisks: [{area: A, impact: I, mitigation: M, priority: P, owner: o}]",
 	} {
 		if errs := validate(schema, schema, yamlToJSON(t, []byte(y)), "$"); len(errs) == 0 {
 			t.Errorf("%s: schema accepts it", name)
@@ -157,11 +167,15 @@ func TestSchemaRejects(t *testing.T) {
 			t.Errorf("%d gates: accepted = %v, want %v (%v)", n, len(errs) == 0, ok, errs)
 		}
 	}
-	// A manual gate needs no kind; the forms of tests and ok_exit.
+	// A manual gate needs no kind; the forms of tests, ok_exit and checks.
 	for _, y := range []string{
 		"version: 1\ngates: [{id: a, manual: true}]",
 		"version: 1\ngates: [{id: a, run: x, ok_exit: [0, 2]}]",
 		"version: 1\ngates: [{id: a, tests: reports/*.xml}]",
+		"version: 1\ngates: [{id: a, title: T, checks: [{title: s, run: x, ok_exit: [0, 2]}, {http: [{request: {url: 'http://x'}}]}]}]",
+		"version: 1\ngates: [{id: a, manual: true, checks: [{run: x}]}]",
+		"version: 1\ngates: [{id: a, run: x, capture: {services: $.services, all: $}}]",
+		"version: 1\ngates: [{id: a, run: x}]\nrisks: [{area: A, impact: I, mitigation: M, priority: Med-High, mitigated_by: [a]}]",
 		"version: 1\ngates: [{id: a, tests: {reports: [r.xml], reference: {artifact: gate-results}, gate: b, max_test_drop: 2, missing_reference: fail}}]",
 	} {
 		if errs := validate(schema, schema, yamlToJSON(t, []byte(y)), "$"); len(errs) > 0 {
@@ -240,6 +254,10 @@ func validate(root, s map[string]any, v any, at string) []string {
 		case "minItems":
 			if a, ok := v.([]any); ok && len(a) < int(kw.(float64)) {
 				fail("fewer than %v items", kw)
+			}
+		case "minProperties":
+			if o, ok := v.(map[string]any); ok && len(o) < int(kw.(float64)) {
+				fail("fewer than %v properties", kw)
 			}
 		case "maxItems":
 			if a, ok := v.([]any); ok && len(a) > int(kw.(float64)) {

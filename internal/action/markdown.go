@@ -33,6 +33,7 @@ func render(res *gate.Results, runURL string, now time.Time, pr bool, approvals 
 	fmt.Fprintf(&b, "## Go / no-go: %s\n\n%s\n\n", mark, signoff.Verdict(res))
 	b.WriteString(signoff.Table(res))
 	b.WriteString(signoff.FailedTests(res))
+	b.WriteString(signoff.Risks(res))
 	if pr {
 		b.WriteString(signoffSection(res, approvals, head))
 	}

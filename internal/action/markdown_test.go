@@ -16,14 +16,17 @@ import (
 
 // The comment of mode: report, rendered from a gate_results.json read back,
 // is the comment of the run that wrote it: the regression table, its
-// transitions and the reference's provenance travel typed through the file.
+// transitions, the reference's provenance and the risk watchlist travel
+// through the file.
 func TestRenderFromResultsReadBack(t *testing.T) {
 	t.Parallel()
 	ref := &baseline.Baseline{ByCode: map[string]int{"PARSE_ERROR": 1}, Files: []baseline.File{{Path: "a.aether", CodeName: "PARSE_ERROR", Line: 2}}}
 	next := &baseline.Baseline{ByCode: map[string]int{"VALIDATION_ERROR": 9}, Files: []baseline.File{{Path: "a.aether", CodeName: "VALIDATION_ERROR", Line: 2, Message: "unknown `f` @x"}}}
 	reg := compare.Compare(ref, next, compare.DefaultPolicy())
 	reg.Timestamp = compare.Stamp(now)
-	res := &gate.Results{Meta: gate.Meta{Profile: "ci"}, Gates: []gate.GateResult{{
+	res := &gate.Results{Meta: gate.Meta{Profile: "ci", Risks: []gate.Risk{
+		{Area: "Parse health", Impact: "broken workflows", Mitigation: "gate on regressions", Priority: "High", MitigatedBy: []string{"parse"}},
+	}}, Gates: []gate.GateResult{{
 		ID: "parse", Title: "Parse", Kind: "parse-regression", Mandatory: true, Details: map[string]any{"status": "fail"},
 		Regression: &reg,
 		Reference: &gate.ReferenceSource{Name: "artifact pb on main (parse_baseline.json)", AgeHours: 120, Found: &artifact.Provenance{
@@ -32,7 +35,8 @@ func TestRenderFromResultsReadBack(t *testing.T) {
 		}},
 	}}}
 	want := render(res, "", now, false, nil, "")
-	for _, s := range []string{"#### Parse", "**Transitions:** PARSE\\_ERROR→VALIDATION\\_ERROR: 1", "**Reference:** main at `0000000`, [run 20](https://github.com/o/r/actions/runs/20), 5 days old — the default branch, since release/\\*2\\* has no baseline yet\n"} {
+	for _, s := range []string{"#### Parse", "**Transitions:** PARSE\\_ERROR→VALIDATION\\_ERROR: 1", "**Reference:** main at `0000000`, [run 20](https://github.com/o/r/actions/runs/20), 5 days old — the default branch, since release/\\*2\\* has no baseline yet\n",
+		"### Residual risks", "| Parse health | broken workflows | gate on regressions | High | ❌ **failing: parse** |"} {
 		if !strings.Contains(want, s) {
 			t.Errorf("run comment lacks %q:\n%s", s, want)
 		}

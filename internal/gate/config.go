@@ -54,6 +54,8 @@ type Config struct {
 	// branches whose push runs produce reference baselines, besides the
 	// default branch, which always does.
 	ReferenceBranches []string
+	// Risks is the residual-risk watchlist, in declaration order.
+	Risks []Risk
 	// byID indexes Gates, so that lookups by id (duplicates, needs,
 	// cycles, selection) keep validation linear in the number of gates.
 	byID map[string]*Gate
@@ -79,6 +81,9 @@ type Gate struct {
 	Env       map[string]string
 	Needs     []string
 	Evidence  string
+	// Reason is why a manual gate needs a person (details.reason of its
+	// follow-up); "" takes ManualReason's default.
+	Reason string
 	// Kind is the YAML key of the gate's check ("run", "http", …); empty
 	// only for a manual gate without an automated check.
 	Kind  string
@@ -107,6 +112,7 @@ type configYAML struct {
 	Gates    []yaml.Node       `yaml:"gates"`
 	// Reference is the top-level reference: {branches: […]}.
 	Reference referenceYAML `yaml:"reference"`
+	Risks     []Risk        `yaml:"risks"`
 }
 
 type serviceYAML struct {
@@ -126,6 +132,7 @@ type gateYAML struct {
 	Env       map[string]string `yaml:"env"`
 	Needs     []string          `yaml:"needs"`
 	Evidence  string            `yaml:"evidence"`
+	Reason    string            `yaml:"reason"`
 }
 
 var (
@@ -242,6 +249,9 @@ func parseConfig(ctx context.Context, name string, data []byte, lim limits) (*Co
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := d.risks(cfg, raw.Risks, valueNode(root, "risks", root)); err != nil {
+		return nil, err
+	}
 	if cycle := findCycle(cfg); cycle != nil {
 		g := cfg.Gate(cycle[0])
 		return nil, &ConfigError{File: name, Line: g.Line, Msg: "needs form a cycle: " + strings.Join(cycle, " → ")}
@@ -304,22 +314,21 @@ func (d *Decoder) gate(node *yaml.Node) (*Gate, error) {
 	}
 	common := &yaml.Node{Kind: yaml.MappingNode, Line: node.Line, Column: node.Column}
 	kindNodes := map[string]*yaml.Node{}
-	var declared []string
 	var kindKeyNodes []*yaml.Node
+	var checks *yaml.Node
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		k, v := node.Content[i], node.Content[i+1]
 		switch {
 		case slices.Contains(commonKeys, k.Value):
 			common.Content = append(common.Content, k, v)
-		case isKind(k.Value):
-			declared = append(declared, k.Value)
-			kindKeyNodes = append(kindKeyNodes, k)
-			kindNodes[k.Value] = v
-		case isSibling(k.Value):
+		case k.Value == ChecksKind:
+			checks = v
+		case isKind(k.Value), isSibling(k.Value):
 			kindNodes[k.Value] = v
 			kindKeyNodes = append(kindKeyNodes, k)
 		default:
 			known := append(slices.Clone(commonKeys), KindKeys()...)
+			known = append(known, ChecksKind)
 			slices.Sort(known)
 			return nil, d.Errorf(k, "unknown key %q (expected one of: %s)", k.Value, strings.Join(known, ", "))
 		}
@@ -329,7 +338,7 @@ func (d *Decoder) gate(node *yaml.Node) (*Gate, error) {
 		return nil, err
 	}
 	g := &Gate{ID: raw.ID, Title: raw.Title, Mandatory: true, Manual: raw.Manual, Timeout: raw.Timeout.Std(),
-		Env: raw.Env, Needs: raw.Needs, Evidence: raw.Evidence, Line: node.Line}
+		Env: raw.Env, Needs: raw.Needs, Evidence: raw.Evidence, Reason: raw.Reason, Line: node.Line}
 	if raw.Mandatory != nil {
 		g.Mandatory = *raw.Mandatory
 	}
@@ -339,41 +348,78 @@ func (d *Decoder) gate(node *yaml.Node) (*Gate, error) {
 	if g.Title == "" {
 		g.Title = g.ID
 	}
+	if g.Reason != "" && !g.Manual {
+		return nil, d.Errorf(valueNode(node, "reason", node), "gate %s: reason is for manual gates (manual: true)", g.ID)
+	}
 	if g.Timeout == 0 {
 		g.Timeout = DefaultTimeout
 	}
 	if err := d.checkEnv(valueNode(node, "env", node), g.Env); err != nil {
 		return nil, err
 	}
+	if checks != nil {
+		if len(kindKeyNodes) > 0 {
+			return nil, d.Errorf(kindKeyNodes[0], "gate %s declares checks and the key %q; put every kind inside checks, or declare one kind without checks", g.ID, kindKeyNodes[0].Value)
+		}
+		check, err := d.decodeChecks(g.ID, checks)
+		if err != nil {
+			return nil, err
+		}
+		g.Kind, g.Check = ChecksKind, check
+		return g, nil
+	}
+	kindKey, check, err := d.kindCheck("gate "+g.ID, "gate", node, kindKeyNodes, kindNodes, g.Manual)
+	if err != nil {
+		return nil, err
+	}
+	g.Kind, g.Check = kindKey, check
+	return g, nil
+}
+
+// kindCheck decodes the one kind among keys (the kind and sibling keys of a
+// gate or of one of its checks, with their values) and returns its key and
+// check; owner names the place in messages, noun what it is ("gate",
+// "check"). Without a kind it returns no
+// check when none is allowed (a manual gate), else an error.
+func (d *Decoder) kindCheck(owner, noun string, at *yaml.Node, keys []*yaml.Node, values map[string]*yaml.Node, noneAllowed bool) (string, Check, error) {
+	var declared []string
+	var declaredNodes []*yaml.Node
+	for _, kn := range keys {
+		if isKind(kn.Value) {
+			declared = append(declared, kn.Value)
+			declaredNodes = append(declaredNodes, kn)
+		}
+	}
 	switch {
 	case len(declared) > 1:
-		return nil, d.Errorf(kindKeyNodes[1], "gate %s declares two kinds (%s); declare exactly one", g.ID, strings.Join(declared, ", "))
-	case len(declared) == 0 && !g.Manual:
-		return nil, d.Errorf(node, "gate %s declares no kind; add one of: %s", g.ID, strings.Join(KindKeys(), ", "))
+		return "", nil, d.Errorf(declaredNodes[1], "%s declares two kinds (%s); declare exactly one, or list them under checks", owner, strings.Join(declared, ", "))
+	case len(declared) == 0 && !noneAllowed:
+		return "", nil, d.Errorf(at, "%s declares no kind; add one of: %s", owner, strings.Join(KindKeys(), ", "))
 	}
 	siblings := map[string]*yaml.Node{}
 	var k kind
+	var kindKey string
 	if len(declared) == 1 {
-		g.Kind = declared[0]
-		k = kinds[g.Kind]
+		kindKey = declared[0]
+		k = kinds[kindKey]
 	}
-	for _, kn := range kindKeyNodes {
+	for _, kn := range keys {
 		if isKind(kn.Value) {
 			continue
 		}
 		if !slices.Contains(k.siblings, kn.Value) {
-			return nil, d.Errorf(kn, "key %q is not valid for a %s gate", kn.Value, cmp.Or(g.Kind, "manual"))
+			return "", nil, d.Errorf(kn, "key %q is not valid for a %s %s", kn.Value, cmp.Or(kindKey, "manual"), noun)
 		}
-		siblings[kn.Value] = kindNodes[kn.Value]
+		siblings[kn.Value] = values[kn.Value]
 	}
-	if k.decode != nil {
-		check, err := k.decode(d, kindNodes[g.Kind], siblings)
-		if err != nil {
-			return nil, err
-		}
-		g.Check = check
+	if k.decode == nil {
+		return kindKey, nil, nil
 	}
-	return g, nil
+	check, err := k.decode(d, values[kindKey], siblings)
+	if err != nil {
+		return "", nil, err
+	}
+	return kindKey, check, nil
 }
 
 func isKind(key string) bool {
@@ -448,4 +494,17 @@ func findCycle(cfg *Config) []string {
 		}
 	}
 	return nil
+}
+
+// ManualReason is details.reason of a manual follow-up: the configured
+// reason, or one derived from the gate, so that a 🔧 never comes without
+// one.
+func (g *Gate) ManualReason() string {
+	if g.Reason != "" {
+		return g.Reason
+	}
+	if g.Check == nil {
+		return g.Title + ": no automated check; a person validates it"
+	}
+	return g.Title + ": the automated check passed; a person validates the rest"
 }

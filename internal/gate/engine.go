@@ -168,7 +168,7 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Results, error) {
 	wg.Wait()
 	stopServices(running)
 
-	res := &Results{Meta: Meta{Profile: profile, TS: unixSeconds(started), Interrupted: ctx.Err() != nil}}
+	res := &Results{Meta: Meta{Profile: profile, TS: unixSeconds(started), Interrupted: ctx.Err() != nil, Risks: cfg.Risks}}
 	seen := map[string]bool{}
 	for _, id := range ids {
 		r := *e.results[id]
@@ -339,6 +339,7 @@ func (e *engine) finalize(g *Gate, r GateResult, out Outcome, dur time.Duration)
 		} else {
 			status = StatusManual
 			r.Details["manual_followup"] = true
+			r.Details["reason"] = g.ManualReason()
 			if r.Summary == "" {
 				r.Summary = "manual follow-up"
 			}

@@ -29,7 +29,7 @@ var kinds = map[string]kind{
 	"parse-regression": {decode: decodeParseRegression},
 	"quiet":            {decode: decodeQuiet},
 	"results":          {decode: decodeResults},
-	"run":              {decode: decodeRun, siblings: []string{"expect", "ok_exit"}},
+	"run":              {decode: decodeRun, siblings: []string{"capture", "expect", "ok_exit"}},
 	"signatures":       {decode: decodeSignatures},
 	"sse":              {decode: decodeSSE},
 	"tests":            {decode: decodeTests},

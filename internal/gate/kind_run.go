@@ -21,7 +21,16 @@ type runCheck struct {
 	Script string
 	Expect runExpect
 	OKExit []int
+	// Capture names values of the JSON on stdout to copy into details
+	// (the specification's {"services": [...], "missing": []}): name →
+	// dotted path from the root, as written after "$.".
+	Capture map[string]string
 }
+
+// runDetailKeys are the details a run check writes itself, and those the
+// engine adds: a capture may not take their names.
+var runDetailKeys = []string{"exit_code", "stdout_tail", "stderr_tail", "output_truncated", "reason", "ok_exit",
+	"problems", "status", "evidence", "manual_followup", "approved_by", "approved_sha", "approval_source", "needs"}
 
 type runExpect struct {
 	StdoutContains []string   `yaml:"stdout_contains"`
@@ -48,7 +57,65 @@ func decodeRun(d *Decoder, value *yaml.Node, siblings map[string]*yaml.Node) (Ch
 		}
 		c.OKExit = codes
 	}
+	if n := siblings["capture"]; n != nil {
+		capture, err := decodeCapture(d, n)
+		if err != nil {
+			return nil, err
+		}
+		c.Capture = capture
+	}
 	return c, nil
+}
+
+// decodeCapture validates capture: a non-empty mapping of names
+// ([a-z0-9_]+, not a key run writes itself) to paths "$" or "$.a.b.0".
+func decodeCapture(d *Decoder, n *yaml.Node) (map[string]string, error) {
+	if n.Kind != yaml.MappingNode || len(n.Content) == 0 {
+		return nil, d.Errorf(n, "capture must be a mapping of names to JSON paths, e.g. {services: $.services}")
+	}
+	out := map[string]string{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch {
+		case !idPattern.MatchString(k.Value):
+			return nil, d.Errorf(k, "capture: name %q must match [a-z0-9_]+", k.Value)
+		case slices.Contains(runDetailKeys, k.Value):
+			return nil, d.Errorf(k, "capture: %q is a detail the gate writes itself; choose another name", k.Value)
+		case out[k.Value] != "":
+			return nil, d.Errorf(k, "capture: %q is declared twice", k.Value)
+		case v.Kind != yaml.ScalarNode || (v.Value != "$" && (!strings.HasPrefix(v.Value, "$.") || len(v.Value) == 2)):
+			return nil, d.Errorf(v, "capture %s: %q is not a JSON path: write $.field or $.a.b.0 ($ for the whole document)", k.Value, v.Value)
+		}
+		out[k.Value] = v.Value
+	}
+	return out, nil
+}
+
+// capture copies the captured values of stdout's JSON into details and
+// returns a problem per value it could not find: a capture never passes
+// empty-handed.
+func (c *runCheck) capture(stdout string, details map[string]any) []string {
+	if len(c.Capture) == 0 {
+		return nil
+	}
+	doc, err := stdoutJSON(stdout)
+	if err != nil {
+		return []string{"capture: stdout is not JSON: " + err.Error()}
+	}
+	var problems []string
+	for _, name := range sortedKeys(c.Capture) {
+		path := c.Capture[name]
+		v, ok := doc, true
+		if path != "$" {
+			v, ok = lookup(doc, strings.TrimPrefix(path, "$."))
+		}
+		if !ok {
+			problems = append(problems, fmt.Sprintf("capture %s: %s is absent from stdout's JSON", name, path))
+			continue
+		}
+		details[name] = v
+	}
+	return problems
 }
 
 // decodeOKExit validates ok_exit: a non-empty list of distinct exit
@@ -92,6 +159,8 @@ func (c *runCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 	if len(c.OKExit) != 1 || c.OKExit[0] != 0 {
 		details["ok_exit"] = c.OKExit
 	}
+	// Captured even from a failing exit: what was missing is the news.
+	captureProblems := c.capture(stdout, details)
 	if !slices.Contains(c.OKExit, res.ExitCode) {
 		summary := fmt.Sprintf("exit %d", res.ExitCode)
 		if l := lastLine(res.Stderr.String(), stdout); l != "" {
@@ -99,7 +168,7 @@ func (c *runCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 		}
 		return Failed(summary, details)
 	}
-	var problems []string
+	problems := captureProblems
 	for _, want := range c.Expect.StdoutContains {
 		if !strings.Contains(stdout, want) {
 			problems = append(problems, fmt.Sprintf("stdout lacks %q", want))

@@ -34,14 +34,23 @@ func TestDemoSignatures(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var g *Gate
+	// The signatures check: a gate of its own or one of a gate's checks.
+	var id string
+	var check Check
 	for _, c := range cfg.Gates {
-		if c.Kind == "signatures" {
-			g = c
+		switch c.Kind {
+		case "signatures":
+			id, check = c.ID, c.Check
+		case ChecksKind:
+			for _, it := range c.Check.(*checksCheck).items {
+				if it.Kind == "signatures" {
+					id, check = c.ID, it.Check
+				}
+			}
 		}
 	}
-	if g == nil {
-		t.Fatal("the demo declares no signatures gate")
+	if check == nil {
+		t.Fatal("the demo declares no signatures check")
 	}
 	// The gate's paths are relative to the repository root: rebuild that
 	// layout in a scratch directory so the test can modify a workflow.
@@ -49,8 +58,8 @@ func TestDemoSignatures(t *testing.T) {
 	if err := os.CopyFS(filepath.Join(root, "examples", "aetherra"), os.DirFS(demo)); err != nil {
 		t.Fatal(err)
 	}
-	rc := &RunContext{GateID: g.ID, Dir: root, Now: time.Now}
-	if out := g.Check.Run(t.Context(), rc); !out.OK {
+	rc := &RunContext{GateID: id, Dir: root, Now: time.Now}
+	if out := check.Run(t.Context(), rc); !out.OK {
 		t.Fatalf("demo signatures as committed: %s (re-sign the workflows: docs/signing.md)", out.Summary)
 	}
 	var victim string
@@ -73,7 +82,7 @@ func TestDemoSignatures(t *testing.T) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
-	out := g.Check.Run(t.Context(), rc)
+	out := check.Run(t.Context(), rc)
 	rel, _ := filepath.Rel(root, victim)
 	if out.OK || !strings.Contains(out.Summary, "1 invalid") || !strings.Contains(out.Summary, filepath.ToSlash(rel)) {
 		t.Fatalf("modified workflow: OK=%v %q, want a failure naming %s", out.OK, out.Summary, rel)

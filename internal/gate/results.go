@@ -31,6 +31,10 @@ type Meta struct {
 	Interrupted bool `json:"interrupted,omitempty"`
 	// Failed lists the mandatory gates that did not pass.
 	Failed []string `json:"failed,omitempty"`
+	// Risks is the configuration's residual-risk watchlist, carried so
+	// that a report rendered from this file (the action's report mode)
+	// shows it.
+	Risks []Risk `json:"risks,omitempty"`
 }
 
 // GateResult is one gate's entry. ok, manual, duration_sec and details are
@@ -133,10 +137,17 @@ type typedDetails struct {
 // entry in gate_results.json, and takes them out of Details, so that each
 // value lives in one place. A malformed value is an error.
 func (g *GateResult) decodeTyped(raw []byte) error {
-	if g.Kind == "tests" {
+	switch g.Kind {
+	case "tests":
 		return g.decodeTests(raw)
-	}
-	if g.Kind != "parse-regression" {
+	case ChecksKind:
+		// A multi-check gate carries the typed details of its tests and
+		// parse-regression checks, when it has them.
+		if err := g.decodeTests(raw); err != nil {
+			return err
+		}
+	case "parse-regression":
+	default:
 		return nil
 	}
 	var t typedDetails

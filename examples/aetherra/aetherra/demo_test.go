@@ -2,12 +2,15 @@ package aetherra_test
 
 import (
 	"cmp"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	gocmp "github.com/google/go-cmp/cmp"
 
 	"github.com/org/gonogo-action/examples/aetherra/aetherra"
 	"github.com/org/gonogo-action/internal/gate"
@@ -64,8 +67,36 @@ func demo(t *testing.T, faults []string, baselinePct string, ids ...string) *gat
 func TestDemoHealthy(t *testing.T) {
 	t.Parallel()
 	res := demo(t, nil, "")
-	if len(res.Gates) != 10 {
-		t.Fatalf("%d gates, want the specification's eight (security as two) and kernel_metrics", len(res.Gates))
+	var titles []string
+	for _, g := range res.Gates {
+		titles = append(titles, g.Title)
+	}
+	// The specification's eight gates, in its order, with its titles.
+	want := []string{"Launcher smoke", "Chat SSE v2 + resume", "Security strict (scripts/plugins/net)",
+		"Memory (core + QFAC fallback)", "HMR swap + audit", "Agents API posture", "Spec→Tests & coverage no-drop",
+		"Policy/DP surfaced to clients"}
+	if diff := gocmp.Diff(want, titles); diff != "" {
+		t.Fatalf("gates (-want +got):\n%s", diff)
+	}
+	// Every endpoint of the table is served: the spec gate exits 0, not 2.
+	if spec := res.Gate("spec_tests_coverage").Details["checks"].([]gate.CheckResult)[0]; spec.Details["exit_code"] != 0 {
+		t.Errorf("spec gate: %+v", spec)
+	}
+	smoke := res.Gate("launcher_smoke").Details
+	if diff := gocmp.Diff([]any{"memory_system", "plugin_manager", "aetherra_engine"}, smoke["services"]); diff != "" || fmt.Sprint(smoke["missing"]) != "[]" {
+		t.Errorf("launcher_smoke details: services (-want +got):\n%s missing %v", diff, smoke["missing"])
+	}
+	for id, kinds := range map[string][]string{
+		"security_strict":     {"signatures", "http"},
+		"spec_tests_coverage": {"run", "http", "metrics", "tests", "coverage"},
+	} {
+		var got []string
+		for _, c := range res.Gate(id).Details["checks"].([]gate.CheckResult) {
+			got = append(got, c.Kind)
+		}
+		if diff := gocmp.Diff(kinds, got); diff != "" {
+			t.Errorf("%s checks (-want +got):\n%s", id, diff)
+		}
 	}
 	for _, g := range res.Gates {
 		if !g.OK {
@@ -86,18 +117,23 @@ func TestDemoEachGateCatchesItsFault(t *testing.T) {
 		{"launcher_smoke", aetherra.FaultNoEngine, "", "exit 1"},
 		{"chat_sse_resume", aetherra.FaultSSEOrder, "", "event order status→usage→token→policy→final"},
 		{"chat_sse_resume", aetherra.FaultSSERestart, "", "resume: first id after Last-Event-ID 3 is 1, want 4"},
-		{"net_strict", aetherra.FaultNetOpen, "", "json net_strict: got false, want true"},
-		// security_strict (signed scripts) failing on a modified workflow:
+		{"security_strict", aetherra.FaultNetOpen, "", "1/2 checks failed: network policy: step 1 (GET "},
+		{"security_strict", aetherra.FaultNetOpen, "", "json net_strict: got false, want true"},
+		// security_strict's signed scripts failing on a modified workflow:
 		// internal/gate TestDemoSignatures, which may modify a copy.
 		{"memory", aetherra.FaultMemoryDown, "", "status 503, want [200]"},
 		{"hmr_quiesce", aetherra.FaultHMRNoSwap, "", "no HMR_SWAP or HMR_ROLLBACK event after the previous step"},
 		{"agents_api", aetherra.FaultAgentsOpen, "", "step 1"},
+		{"spec_tests_coverage", "", "99.5", "1/5 checks failed: coverage no-drop:"},
 		{"spec_tests_coverage", "", "99.5", "below the baseline 99.50%"},
+		{"spec_tests_coverage", aetherra.FaultNoEditPlan, "", "1/5 checks failed: Lyrixa bridge: step 1 (POST "},
+		// An endpoint of the table answering 503 fails the spec gate (exit 1).
+		{"spec_tests_coverage", aetherra.FaultMemoryDown, "", "1/5 checks failed: spec gate: exit 1"},
 		{"policy_dp", aetherra.FaultNoPolicy, "", "header X-Aetherra-Policy: absent"},
-		{"kernel_metrics", aetherra.FaultKernelBacklog, "", "aetherra_kernel_inflight: got 25, want le 10"},
+		{"spec_tests_coverage", aetherra.FaultKernelBacklog, "", "1/5 checks failed: kernel metrics: aetherra_kernel_inflight: got 25, want le 10"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.gate+"/"+cmp.Or(tt.fault, "coverage-drop"), func(t *testing.T) {
+		t.Run(tt.gate+"/"+cmp.Or(tt.fault, "coverage-drop")+"/"+tt.want, func(t *testing.T) {
 			t.Parallel()
 			var faults []string
 			if tt.fault != "" {

@@ -30,12 +30,13 @@ const (
 	FaultHMRNoSwap     = "hmr-no-swap"    // hmr_quiesce: prepare without swap
 	FaultAgentsOpen    = "agents-open"    // agents_api: enabled without a token
 	FaultNoPolicy      = "no-policy"      // policy_dp: no policy header or event
-	FaultKernelBacklog = "kernel-backlog" // kernel_metrics: 25 tasks in flight
+	FaultKernelBacklog = "kernel-backlog" // spec_tests_coverage: 25 kernel tasks in flight
+	FaultNoEditPlan    = "no-edit-plan"   // spec_tests_coverage: the Lyrixa bridge synthesizes no edit plan
 )
 
 // Faults lists every fault.
 var Faults = []string{FaultNoEngine, FaultSSEOrder, FaultSSERestart, FaultNetOpen, FaultMemoryDown,
-	FaultHMRNoSwap, FaultAgentsOpen, FaultNoPolicy, FaultKernelBacklog}
+	FaultHMRNoSwap, FaultAgentsOpen, FaultNoPolicy, FaultNoEditPlan, FaultKernelBacklog}
 
 // Options configure the service.
 type Options struct {
@@ -69,6 +70,7 @@ func New(opt Options) *Server {
 	s.mux.HandleFunc("GET /api/agents", s.agents)
 	s.mux.HandleFunc("POST /api/net/fetch", s.netFetch)
 	s.mux.HandleFunc("GET /api/security/status", s.securityStatus)
+	s.mux.HandleFunc("POST /api/lyrixa/chat", s.lyrixaChat)
 	return s
 }
 
@@ -260,4 +262,14 @@ func ParseFaults(s string) ([]string, error) {
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// lyrixaChat is the Lyrixa bridge of the endpoint table: the default
+// persona answers and an edit plan is synthesized from the message.
+func (s *Server) lyrixaChat(w http.ResponseWriter, _ *http.Request) {
+	out := map[string]any{"persona": "default", "reply": "ok"}
+	if !s.has(FaultNoEditPlan) {
+		out["edit_plan"] = map[string]any{"synthesized": true, "steps": []string{"analyze", "edit", "verify"}}
+	}
+	writeJSON(w, http.StatusOK, out)
 }

@@ -3,12 +3,17 @@
 //
 //	service [-addr 127.0.0.1:3012] [-audit FILE] [-faults LIST]
 //	service smoke URL
+//	service spec URL
 //
 // The agents API follows AETHERRA_AGENTS_API_ENABLED, _REQUIRE_TOKEN and
 // _TOKEN; AETHERRA_DP_ENABLED and AETHERRA_DP_EPSILON add DP keys to the
 // policy; AETHERRA_FAULTS (or -faults) injects faults, one per gate, to see
 // the gates fail. "smoke" is the launcher smoke client: it prints the core
-// services found at URL as JSON and exits 1 when one is missing.
+// services found at URL as JSON and exits 1 when one is missing. "spec" is
+// the spec gate: it asks each endpoint of the specification's endpoint table
+// and exits 0 when every one is served, 2 when some are not served yet (404:
+// pending, a pass for the spec gate) and 1 when one fails (5xx other than
+// the agents API's 501, or no answer).
 package main
 
 import (
@@ -39,6 +44,9 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	if len(args) > 0 && args[0] == "smoke" {
 		return smoke(ctx, args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "spec" {
+		return spec(ctx, args[1:], stdout, stderr)
 	}
 	fs := flag.NewFlagSet("service", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -133,6 +141,60 @@ func smoke(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	_ = json.NewEncoder(stdout).Encode(out)
 	if !out.OK {
 		return 1
+	}
+	return 0
+}
+
+// specEndpoints is the specification's endpoint table.
+var specEndpoints = []struct{ method, path string }{
+	{http.MethodGet, "/api/kernel/status"},
+	{http.MethodGet, "/metrics"},
+	{http.MethodGet, "/api/ai/stream?message=ping"},
+	{http.MethodPost, "/api/lyrixa/chat"},
+	{http.MethodGet, "/api/agents"},
+	{http.MethodGet, "/api/memory/status"},
+}
+
+// spec asks every endpoint of the table and sorts them into served, pending
+// (404) and failing ones.
+func spec(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) != 1 {
+		fmt.Fprintln(stderr, "service spec: want the service URL")
+		return 2
+	}
+	out := struct {
+		Served  []string `json:"served"`
+		Pending []string `json:"pending"`
+		Failing []string `json:"failing"`
+	}{Served: []string{}, Pending: []string{}, Failing: []string{}}
+	for _, e := range specEndpoints {
+		name := e.method + " " + e.path
+		req, err := http.NewRequestWithContext(ctx, e.method, args[0]+e.path, nil)
+		if err != nil {
+			fmt.Fprintln(stderr, "service spec:", err)
+			return 2
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			out.Failing = append(out.Failing, name)
+			continue
+		}
+		resp.Body.Close() // the status says enough; an SSE stream ends here
+		switch {
+		case resp.StatusCode == http.StatusNotFound:
+			out.Pending = append(out.Pending, name)
+		case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
+			out.Failing = append(out.Failing, name)
+		default:
+			out.Served = append(out.Served, name)
+		}
+	}
+	_ = json.NewEncoder(stdout).Encode(out)
+	switch {
+	case len(out.Failing) > 0:
+		return 1
+	case len(out.Pending) > 0:
+		return 2
 	}
 	return 0
 }

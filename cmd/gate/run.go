@@ -153,7 +153,7 @@ func parseFlags(args []string, stdio cli.Stdio) (*options, error) {
 	cli.BoolVar(fs, &opt.list, "list", false, "list the gates and exit")
 	cli.BoolVar(fs, &opt.validate, "validate", false, "validate the configuration (and that its checker programs exist) and exit")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: gate [flags]   (gate sign|verify ... for the subcommands; see docs/gate.md)")
+		fmt.Fprintln(fs.Output(), "usage: gate [flags]   (gate init|sign|verify|action ... for the subcommands; see docs/gate.md)")
 		fs.PrintDefaults()
 	}
 	rest, err := cli.Parse(fs, spreadGates(args), stdio)

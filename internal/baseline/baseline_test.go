@@ -212,7 +212,7 @@ DEADBEEFCAFE1234	# awaiting plugin migration expires=2025-10-01
 
 0123456789abcdef
 `
-	got, err := baseline.ParseSuppressions(strings.NewReader(in), "supp.txt")
+	got, err := baseline.ParseSuppressions(strings.NewReader(in), "supp.txt", parseDay)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,10 +224,10 @@ DEADBEEFCAFE1234	# awaiting plugin migration expires=2025-10-01
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ParseSuppressions (-want +got):\n%s", diff)
 	}
-	if !got[1].Active(time.Date(2025, 10, 1, 23, 59, 0, 0, time.UTC)) || got[1].Active(time.Date(2025, 10, 2, 0, 0, 0, 0, time.UTC)) {
+	if !got[1].Active(time.Date(2025, 10, 1, 23, 59, 0, 0, time.UTC), 0) || got[1].Active(time.Date(2025, 10, 2, 0, 0, 0, 0, time.UTC), 0) {
 		t.Error("an entry must suppress through its expiry day and stop the day after")
 	}
-	if !got[0].Active(time.Now()) {
+	if !got[0].Active(time.Now(), 0) || !got[0].Active(time.Now(), 1) {
 		t.Error("an entry without expiry must stay active")
 	}
 }
@@ -238,7 +238,7 @@ func TestSuppressionScope(t *testing.T) {
 a1b2c3d4e5f67890 # written for one file first=tools/old.py
 a1b2c3d4e5f67890 # restricted path=legacy/** path=*.tmp.py
 `
-	got, err := baseline.ParseSuppressions(strings.NewReader(in), "supp.txt")
+	got, err := baseline.ParseSuppressions(strings.NewReader(in), "supp.txt", parseDay)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,8 +272,10 @@ a1b2c3d4e5f67890 # restricted path=legacy/** path=*.tmp.py
 func TestParseSuppressionsErrors(t *testing.T) {
 	t.Parallel()
 	for _, in := range []string{"nothex0123456789\n", "a1b2c3d4e5f6789 # 15 chars\n", "a1b2c3d4e5f67890 expires=2025-13-01\n",
-		"a1b2c3d4e5f67890 path=/etc/*\n", "a1b2c3d4e5f67890 path=[\n", "a1b2c3d4e5f67890 path=\n", "a1b2c3d4e5f67890 first=\n", "a1b2c3d4e5f67890 first=/abs.py\n"} {
-		_, err := baseline.ParseSuppressions(strings.NewReader(in), "supp.txt")
+		"a1b2c3d4e5f67890 path=/etc/*\n", "a1b2c3d4e5f67890 path=[\n", "a1b2c3d4e5f67890 path=\n", "a1b2c3d4e5f67890 first=\n", "a1b2c3d4e5f67890 first=/abs.py\n",
+		"a1b2c3d4e5f67890 expires=\n", "a1b2c3d4e5f67890 expires=2026-01-01 expires=2027-01-01\n", "a1b2c3d4e5f67890 added=2026-01-01 added=2026-01-02\n",
+		"a1b2c3d4e5f67890 owner=a owner=b\n", "a1b2c3d4e5f67890 owner=\n"} {
+		_, err := baseline.ParseSuppressions(strings.NewReader(in), "supp.txt", parseDay)
 		if err == nil || !strings.HasPrefix(err.Error(), "supp.txt:1: ") {
 			t.Errorf("ParseSuppressions(%q) error = %v, want one naming supp.txt:1", in, err)
 		}

@@ -55,7 +55,7 @@ type tally struct {
 	partial bool
 }
 
-func newTally(supp []baseline.Suppression, now time.Time, listAll bool) *tally {
+func newTally(supp []baseline.Suppression, now time.Time, maxAgeDays int, listAll bool) *tally {
 	t := &tally{
 		b: &baseline.Baseline{
 			ByCode: map[string]int{}, ByCategory: map[string]int{}, SuppressedByCode: map[string]int{},
@@ -63,7 +63,7 @@ func newTally(supp []baseline.Suppression, now time.Time, listAll bool) *tally {
 		active: map[string][]baseline.Suppression{}, used: map[string]bool{}, listAll: listAll,
 	}
 	for _, s := range supp {
-		if s.Active(now) {
+		if s.Active(now, maxAgeDays) {
 			t.active[s.Fingerprint] = append(t.active[s.Fingerprint], s)
 		} else {
 			t.b.ExpiredSuppressions = append(t.b.ExpiredSuppressions, s.Fingerprint)

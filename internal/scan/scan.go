@@ -68,6 +68,9 @@ type Options struct {
 	CodePrefix string
 	// Suppressions is a suppressions file; empty means none.
 	Suppressions string
+	// MaxAgeDays, when more than 0, expires the suppression entries added
+	// (added=) more than that many days ago.
+	MaxAgeDays int
 	// Limit keeps only the first Limit files, sorted by path (0: all).
 	Limit int
 	// ShardK of ShardN (1-based) keeps only that shard; ShardN 0 or 1
@@ -100,11 +103,11 @@ func Build(ctx context.Context, o Options) (*baseline.Baseline, error) {
 		return nil, err
 	}
 	start := o.Now()
-	supp, err := readSuppressions(o.Suppressions)
+	supp, err := readSuppressions(o.Suppressions, start)
 	if err != nil {
 		return nil, err
 	}
-	t := newTally(supp, start, o.ListAll)
+	t := newTally(supp, start, o.MaxAgeDays, o.ListAll)
 	if o.Statuses != "" {
 		t.b.Checker, err = ingest(o, t)
 	} else {
@@ -154,8 +157,8 @@ func (o *Options) defaults() error {
 		return errors.New("give a checker command or a statuses file, not both")
 	case o.ShardN < 0 || (o.ShardN > 1 && (o.ShardK < 1 || o.ShardK > o.ShardN)):
 		return fmt.Errorf("shard %d/%d: want K/N with 1 ≤ K ≤ N", o.ShardK, o.ShardN)
-	case o.Limit < 0 || o.Jobs < 0 || o.BatchSize < 0:
-		return errors.New("limit, jobs and batch size cannot be negative")
+	case o.Limit < 0 || o.Jobs < 0 || o.BatchSize < 0 || o.MaxAgeDays < 0:
+		return errors.New("limit, jobs, batch size and maximum age cannot be negative")
 	}
 	if err := validGlobs("include", o.Include); err != nil {
 		return err
@@ -187,7 +190,7 @@ func (o *Options) defaults() error {
 	return nil
 }
 
-func readSuppressions(name string) ([]baseline.Suppression, error) {
+func readSuppressions(name string, now time.Time) ([]baseline.Suppression, error) {
 	if name == "" {
 		return nil, nil
 	}
@@ -196,7 +199,7 @@ func readSuppressions(name string) ([]baseline.Suppression, error) {
 		return nil, fmt.Errorf("suppressions: %w", err)
 	}
 	defer f.Close()
-	return baseline.ParseSuppressions(f, name)
+	return baseline.ParseSuppressions(f, name, now)
 }
 
 // ingest reads verdicts made elsewhere into t and names their source.

@@ -98,6 +98,37 @@ func Seconds(s string) (time.Duration, error) {
 	return d, Positive(d)
 }
 
+// Days parses an age in whole days: "90d" (digits, then d), or a Go
+// duration that is a whole number of days ("2160h"); 1 day or more. A
+// suppression's added= is a date, so an age finer than a day would mean
+// nothing; "90" does not say its unit, and "90.5d", "90 d" and "0d" are
+// refused.
+func Days(s string) (int, error) {
+	const want = "want a number of days such as 90d"
+	if n, ok := strings.CutSuffix(s, "d"); ok && n != "" && strings.Trim(n, "0123456789") == "" {
+		d, err := strconv.Atoi(n)
+		switch {
+		case err != nil || d > maxDays:
+			return 0, fmt.Errorf("%s, got %s (out of range)", want, s)
+		case d < 1:
+			return 0, fmt.Errorf("%s, 1d or more, got %s", want, s)
+		}
+		return d, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%s, got %q", want, s)
+	}
+	if d <= 0 || d%(24*time.Hour) != 0 {
+		return 0, fmt.Errorf("%s, 1d or more, got %s (not a whole number of days)", want, s)
+	}
+	return int(d / (24 * time.Hour)), nil
+}
+
+// maxDays bounds an age in days (about 27,000 years): far beyond any use,
+// and well inside time.Time's range for date arithmetic.
+const maxDays = 10_000_000
+
 // Positive checks a duration (a timeout, a window) is more than zero.
 func Positive(d time.Duration) error {
 	if d <= 0 {

@@ -44,6 +44,20 @@ func TestParsers(t *testing.T) {
 		{"seconds huge", anyOf(Seconds), "1e300", nil, "want a duration, got 1e300 seconds (out of range)"},
 		{"seconds huge negative", anyOf(Seconds), "-1e300", nil, "want a duration, got -1e300 seconds (out of range)"},
 		{"seconds below 1ns", anyOf(Seconds), "1e-12", nil, "want a duration of at least 1ns"},
+		{"days", anyOf(Days), "90d", 90, ""},
+		{"days one", anyOf(Days), "1d", 1, ""},
+		{"days as hours", anyOf(Days), "2160h", 90, ""},
+		{"days zero", anyOf(Days), "0d", nil, "want a number of days such as 90d, 1d or more, got 0d"},
+		{"days bare number", anyOf(Days), "90", nil, `want a number of days such as 90d, got "90"`},
+		{"days fraction", anyOf(Days), "90.5d", nil, `want a number of days such as 90d, got "90.5d"`},
+		{"days space", anyOf(Days), "90 d", nil, `want a number of days such as 90d, got "90 d"`},
+		{"days signed", anyOf(Days), "+90d", nil, `want a number of days such as 90d, got "+90d"`},
+		{"days negative", anyOf(Days), "-90d", nil, `want a number of days such as 90d, got "-90d"`},
+		{"days upper case", anyOf(Days), "90D", nil, `want a number of days such as 90d, got "90D"`},
+		{"days alone", anyOf(Days), "d", nil, `want a number of days such as 90d, got "d"`},
+		{"days part of a day", anyOf(Days), "36h", nil, "want a number of days such as 90d, 1d or more, got 36h (not a whole number of days)"},
+		{"days negative hours", anyOf(Days), "-24h", nil, "want a number of days such as 90d, 1d or more, got -24h"},
+		{"days huge", anyOf(Days), "99999999999999999999d", nil, "want a number of days such as 90d, got 99999999999999999999d (out of range)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,12 @@
 //
 //	parse-baseline [flags] [PATH ...]          PATH: files or folders (default ".")
 //	parse-baseline merge [flags] SHARD.json ...
+//	parse-baseline suppressions [--top N] [BASELINE.json]
+//
+// suppressions prints, in the suppressions file format, entries for the N
+// (default 10) most frequent fingerprints the baseline (default
+// parse_baseline.json) does not suppress, with owner= and expires= to fill
+// in: a run refuses the entries until they are.
 //
 // Flags (see docs/parse-baseline.md for the full manual):
 //
@@ -22,8 +28,12 @@
 //	--code-prefix NAME    stderr status line NAME:<int> (default AETHER_ERROR_CODE)
 //	--output FILE         default parse_baseline.json (- = stdout)
 //	--markdown FILE       category table
-//	--suppressions FILE   default .gonogo/suppressions.txt when it exists
-//	--history-dir DIR     timestamped snapshot + trends.json
+//	--suppressions FILE   default .gonogo/suppressions.txt or
+//	                      .aetherra/workflow_suppressions.txt, the one that
+//	                      exists (both: an input error); stderr names it
+//	--max-age AGE         entries with added= older than AGE (90d) expire
+//	--history-dir DIR     timestamped snapshot + trends.json (default
+//	                      .aetherra/workflow_history when it exists)
 //	--limit N             only the first N files (sorted)
 //	--shard K/N           only shard K of N
 //	--fail-on CODE,...    exit 1 when an unsuppressed file ends with one of these

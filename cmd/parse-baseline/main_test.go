@@ -51,6 +51,18 @@ func TestScripts(t *testing.T) {
 				ts.Check(os.MkdirAll(filepath.Dir(p), 0o755))
 				ts.Check(os.WriteFile(p, []byte(c), 0o644))
 			},
+			// replace FILE OLD NEW: every OLD in FILE becomes NEW (a person
+			// filling in a template); OLD must occur.
+			"replace": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 3 || neg {
+					ts.Fatalf("usage: replace FILE OLD NEW")
+				}
+				data := ts.ReadFile(args[0])
+				if !strings.Contains(data, args[1]) {
+					ts.Fatalf("%s holds no %q", args[0], args[1])
+				}
+				ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(strings.ReplaceAll(data, args[1], args[2])), 0o644))
+			},
 		},
 	})
 }

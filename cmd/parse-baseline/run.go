@@ -22,19 +22,19 @@ import (
 
 const name = "parse-baseline"
 
-const (
-	defaultOutput       = "parse_baseline.json"
-	defaultSuppressions = ".gonogo/suppressions.txt"
-)
+const defaultOutput = "parse_baseline.json"
 
 // run is the whole command. The checker's base environment is this
 // process's (scrubbed of credentials before use, see scan.Options.Env);
 // getenv is what the command itself reads (SOURCE_DATE_EPOCH, CI).
 func run(ctx context.Context, args []string, stdio cli.Stdio, getenv func(string) string) int {
 	var err error
-	if len(args) > 0 && args[0] == "merge" {
+	switch {
+	case len(args) > 0 && args[0] == "merge":
 		err = runMerge(args[1:], stdio, getenv)
-	} else {
+	case len(args) > 0 && args[0] == "suppressions":
+		err = runSuppressions(args[1:], stdio, getenv)
+	default:
 		err = runScan(ctx, args, stdio, getenv)
 	}
 	return cli.Exit(stdio.Err, name, err)
@@ -46,7 +46,7 @@ type scanFlags struct {
 	checker, statuses, codePrefix   string
 	output, markdown, suppressions  string
 	historyDir, shard, failOn       string
-	jobs, batchSize, limit          int
+	jobs, batchSize, limit, maxAge  int
 	timeout                         time.Duration
 	listAll, noProgress, allowEmpty bool
 }
@@ -64,8 +64,9 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 	fs.StringVar(&f.codePrefix, "code-prefix", scan.DefaultCodePrefix, "stderr status line `NAME`:<int>")
 	fs.StringVar(&f.output, "output", defaultOutput, "baseline `FILE` (- = stdout)")
 	fs.StringVar(&f.markdown, "markdown", "", "markdown summary `FILE`")
-	fs.StringVar(&f.suppressions, "suppressions", "", "suppressions `FILE` (default "+defaultSuppressions+" when it exists)")
-	fs.StringVar(&f.historyDir, "history-dir", "", "`DIR` for timestamped snapshots and trends.json")
+	fs.StringVar(&f.suppressions, "suppressions", "", "suppressions `FILE` (default "+scan.SuppressionsFile+" or "+scan.SpecSuppressionsFile+", the one that exists)")
+	cli.DaysVar(fs, &f.maxAge, "max-age", "suppression entries added (added=) longer ago than this `age`, such as 90d, are expired")
+	fs.StringVar(&f.historyDir, "history-dir", "", "`DIR` for timestamped snapshots and trends.json (default "+scan.SpecHistoryDir+" when it exists)")
 	cli.IntVar(fs, &f.limit, "limit", 0, "only the first `N` files, sorted (0 = all)", setting.Count)
 	fs.StringVar(&f.shard, "shard", "", "only shard `K/N`")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when an unsuppressed file ends with one of these `CODES` (comma-separated)")
@@ -86,7 +87,7 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 	o := scan.Options{
 		Paths: paths, Include: f.include, Exclude: f.exclude, Checker: f.checker, Statuses: f.statuses,
 		Stdin: stdio.In, Jobs: f.jobs, BatchSize: f.batchSize, Timeout: f.timeout, CodePrefix: f.codePrefix,
-		Limit: f.limit, ListAll: f.listAll, Suppressions: f.suppressions, AllowEmpty: f.allowEmpty,
+		Limit: f.limit, ListAll: f.listAll, Suppressions: f.suppressions, AllowEmpty: f.allowEmpty, MaxAgeDays: f.maxAge,
 	}
 	switch {
 	case f.checker == "" && f.statuses == "":
@@ -104,8 +105,13 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 		return err
 	}
 	if !set["suppressions"] {
-		if fi, err := os.Stat(defaultSuppressions); err == nil && fi.Mode().IsRegular() {
-			o.Suppressions = defaultSuppressions
+		if o.Suppressions, err = defaultSuppressions(stdio.Err); err != nil {
+			return err
+		}
+	}
+	if !set["history-dir"] {
+		if f.historyDir, err = defaultHistoryDir(stdio.Err); err != nil {
+			return err
 		}
 	}
 	o.Now, err = cli.Clock(getenv)
@@ -164,6 +170,7 @@ func finish(b *baseline.Baseline, output, markdown, historyDir string, failOn []
 	}
 	fmt.Fprintln(summary)
 	reportUnscoped(b, stdio.Err)
+	reportStale(b, stdio.Err)
 	gated := b.GatedCounts()
 	var hits []string
 	for _, c := range failOn {

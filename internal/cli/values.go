@@ -36,6 +36,13 @@ func DurationVar(fs *flag.FlagSet, p *time.Duration, name string, value time.Dur
 	fs.Var(&durationValue{p: p}, name, usage)
 }
 
+// DaysVar defines an age in whole days: "90d" or a Go duration of whole
+// days ("2160h"), 1 day or more (setting.Days). value 0 means unset.
+func DaysVar(fs *flag.FlagSet, p *int, name string, usage string) {
+	*p = 0
+	fs.Var(&daysValue{p: p}, name, usage)
+}
+
 // BoolVar defines a boolean flag: --name alone is true; --name=true and
 // --name=false are the only spelled values.
 func BoolVar(fs *flag.FlagSet, p *bool, name string, value bool, usage string) {
@@ -135,6 +142,27 @@ func (v *durationValue) String() string {
 	return v.p.String()
 }
 
+type daysValue struct {
+	report
+	p *int
+}
+
+func (v *daysValue) Set(s string) error {
+	d, err := setting.Days(s)
+	if err != nil {
+		return v.refuse(s, err)
+	}
+	*v.p = d
+	return nil
+}
+
+func (v *daysValue) String() string {
+	if v == nil || v.p == nil || *v.p == 0 {
+		return ""
+	}
+	return strconv.Itoa(*v.p) + "d"
+}
+
 type boolValue struct {
 	report
 	p *bool
@@ -164,4 +192,5 @@ var (
 	_ flag.Value = (*numberValue)(nil)
 	_ flag.Value = (*durationValue)(nil)
 	_ flag.Value = (*boolValue)(nil)
+	_ flag.Value = (*daysValue)(nil)
 )

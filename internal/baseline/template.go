@@ -124,4 +124,3 @@ func token(path string) bool {
 	}
 	return true
 }
-

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -40,7 +42,8 @@ type parseRegressionCheck struct {
 	Paths            []string       `yaml:"paths"`
 	Include          []string       `yaml:"include"`
 	Exclude          []string       `yaml:"exclude"`
-	Suppressions     string         `yaml:"suppressions"`
+	Suppressions     *string        `yaml:"suppressions"`
+	MaxAge           Days           `yaml:"suppressions_max_age"`
 	Reference        referenceSpec  `yaml:"reference"`
 	Output           string         `yaml:"output"`
 	AbsThreshold     *int           `yaml:"abs_threshold"`
@@ -131,16 +134,18 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 	return c, nil
 }
 
-func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) Outcome {
-	opts := scan.Options{Include: c.Include, Exclude: c.Exclude, Env: rc.Env, User: rc.User, Now: rc.Now, AllowEmpty: c.AllowEmpty}
+func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) (out Outcome) {
+	opts := scan.Options{Include: c.Include, Exclude: c.Exclude, Env: rc.Env, User: rc.User, Now: rc.Now, AllowEmpty: c.AllowEmpty,
+		MaxAgeDays: int(c.MaxAge)}
 	for _, p := range c.Paths {
 		opts.Paths = append(opts.Paths, rc.Path(p))
 	}
 	if len(opts.Paths) == 0 && rc.Dir != "." && rc.Dir != "" {
 		opts.Paths = []string{rc.Dir}
 	}
-	if c.Suppressions != "" {
-		opts.Suppressions = rc.Path(c.Suppressions)
+	suppDetails, err := c.suppressions(rc, &opts)
+	if err != nil {
+		return Errored("%v", err)
 	}
 	if c.Statuses != "" {
 		path := rc.Path(c.Statuses)
@@ -156,6 +161,14 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) Outcome 
 		return Errored("build parse baseline: %v", err)
 	}
 	details := map[string]any{"total": next.Total, "by_code": next.ByCode, "failure_rate": next.FailureRate}
+	maps.Copy(details, suppDetails)
+	if len(next.ExpiredSuppressions) > 0 {
+		details["expired_suppressions"] = next.ExpiredSuppressions
+	}
+	if len(next.UnusedSuppressions) > 0 {
+		details["unused_suppressions"] = next.UnusedSuppressions
+	}
+	defer func() { out.Summary += staleSuppressions(next) }()
 	if next.Total == 0 {
 		// Only with allow_empty. Never the next reference: a baseline of
 		// nothing would make every later failure look new.
@@ -174,7 +187,6 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) Outcome 
 		details["output"] = c.Output
 	}
 	ref, source, err := c.reference(ctx, rc)
-	var out Outcome
 	switch {
 	case errors.Is(err, ErrReferenceNotFound):
 		out = c.noReference(rc, err, details)
@@ -194,6 +206,63 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) Outcome 
 	}
 	out.Reference = &source
 	return out
+}
+
+// suppressions sets the suppressions file of opts: the one configured
+// (suppressions: "" for none), else the default location that exists, as
+// parse-baseline reads it. It returns the details that say which file was
+// read and whether it was found by default.
+func (c *parseRegressionCheck) suppressions(rc *RunContext, opts *scan.Options) (map[string]any, error) {
+	details := map[string]any{}
+	if c.MaxAge > 0 {
+		details["suppressions_max_age_days"] = int(c.MaxAge)
+	}
+	if c.Suppressions != nil {
+		if *c.Suppressions != "" {
+			opts.Suppressions = rc.Path(*c.Suppressions)
+			details["suppressions"] = *c.Suppressions
+		}
+		return details, nil
+	}
+	p, err := scan.DefaultSuppressions(rc.Dir)
+	if err != nil || p == "" {
+		return details, err
+	}
+	opts.Suppressions = p
+	name := p
+	if rel, err := filepath.Rel(cmp.Or(rc.Dir, "."), p); err == nil {
+		name = filepath.ToSlash(rel)
+	}
+	details["suppressions"], details["suppressions_default"] = name, true
+	return details, nil
+}
+
+// maxStaleListed bounds the fingerprints the sign-off line names per kind;
+// details list them all.
+const maxStaleListed = 5
+
+// staleSuppressions is the sign-off's note of the entries that no longer
+// do anything: expired ones (expires= or suppressions_max_age) suppress
+// nothing, unused ones match no failure. "" when there are none.
+func staleSuppressions(b *baseline.Baseline) string {
+	var parts []string
+	for _, l := range []struct {
+		what string
+		fps  []string
+	}{{"expired", b.ExpiredSuppressions}, {"unused", b.UnusedSuppressions}} {
+		if len(l.fps) == 0 {
+			continue
+		}
+		names := slices.Clone(l.fps[:min(maxStaleListed, len(l.fps))])
+		if len(l.fps) > maxStaleListed {
+			names = append(names, fmt.Sprintf("and %d more", len(l.fps)-maxStaleListed))
+		}
+		parts = append(parts, fmt.Sprintf("%d %s (%s)", len(l.fps), l.what, strings.Join(names, ", ")))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; suppression entries " + strings.Join(parts, ", ")
 }
 
 // reference loads the reference baseline from its file or the fetcher, and

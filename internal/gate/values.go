@@ -191,3 +191,35 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 
 // Std returns the time.Duration.
 func (d Duration) Std() time.Duration { return time.Duration(d) }
+
+// Days is a YAML age in whole days: "90d" (or a Go duration of whole days
+// such as "2160h"), 1 day or more, as setting.Days reads --max-age. A bare
+// number is refused: elsewhere in gonogo.yml a number is seconds.
+type Days int
+
+var _ valueChecker = (*Days)(nil)
+
+func (*Days) checkYAML(n *yaml.Node) error {
+	_, err := parseDays(n)
+	return err
+}
+
+func parseDays(n *yaml.Node) (int, error) {
+	if n.Kind != yaml.ScalarNode {
+		return 0, fmt.Errorf("want a number of days such as 90d, got a %s", kindName(n))
+	}
+	if n.ShortTag() != "!!str" {
+		return 0, fmt.Errorf("want a number of days such as 90d, got %s", nullText(n))
+	}
+	return setting.Days(n.Value)
+}
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (d *Days) UnmarshalYAML(n *yaml.Node) error {
+	v, err := parseDays(n)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*d = Days(v)
+	return nil
+}

@@ -74,7 +74,7 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 	cli.BoolVar(fs, &f.noProgress, "no-progress", false, "no progress line on stderr")
 	cli.BoolVar(fs, &f.allowEmpty, "allow-empty", false, "exit 0 when no file matched (no baseline is written)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: %s [flags] [PATH ...]\n       %s merge [--output FILE] [--markdown FILE] SHARD.json ...\n\nflags:\n", name, name)
+		fmt.Fprintf(fs.Output(), "usage: %s [flags] [PATH ...]\n       %s merge [--output FILE] [--markdown FILE] SHARD.json ...\n       %s suppressions [--top N] [BASELINE.json]\n\nflags:\n", name, name, name)
 		fs.PrintDefaults()
 	}
 	paths, err := cli.Parse(fs, args, stdio)

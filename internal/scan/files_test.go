@@ -161,6 +161,8 @@ func TestDiscoverDefaultSkips(t *testing.T) {
 		".pytest_cache/v": "", ".gonogo/suppressions.txt": "",
 		"parse_baseline.json": "{}", "out/gate_results.json": "{}", "gate_sign_off.md": "",
 		"hist/20250101T000000_classification.json": "{}",
+		".aetherra/workflow_suppressions.txt": "", ".aetherra/workflow_history/trends.json": "[]",
+		"sub/.aetherra/workflow_suppressions.txt": "", ".aetherra/hmr_audit.jsonl": "",
 	})
 	got, err := discover([]string{root}, nil, nil)
 	if err != nil {
@@ -170,7 +172,7 @@ func TestDiscoverDefaultSkips(t *testing.T) {
 	for _, tg := range got {
 		rels = append(rels, tg.Rel)
 	}
-	if diff := cmp.Diff([]string{"README", "app.py", "pkg/mod.py", "vendor/lib.go"}, rels); diff != "" {
+	if diff := cmp.Diff([]string{".aetherra/hmr_audit.jsonl", "README", "app.py", "pkg/mod.py", "vendor/lib.go"}, rels); diff != "" {
 		t.Errorf("default include (-want +got):\n%s", diff)
 	}
 	// A skipped folder given as the PATH itself is walked: the user named it.

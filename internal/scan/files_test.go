@@ -161,7 +161,7 @@ func TestDiscoverDefaultSkips(t *testing.T) {
 		".pytest_cache/v": "", ".gonogo/suppressions.txt": "",
 		"parse_baseline.json": "{}", "out/gate_results.json": "{}", "gate_sign_off.md": "",
 		"hist/20250101T000000_classification.json": "{}",
-		".aetherra/workflow_suppressions.txt": "", ".aetherra/workflow_history/trends.json": "[]",
+		".aetherra/workflow_suppressions.txt":      "", ".aetherra/workflow_history/trends.json": "[]",
 		"sub/.aetherra/workflow_suppressions.txt": "", ".aetherra/hmr_audit.jsonl": "",
 	})
 	got, err := discover([]string{root}, nil, nil)

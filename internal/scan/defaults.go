@@ -29,20 +29,19 @@ const (
 func DefaultSuppressions(dir string) (string, error) {
 	var found []string
 	for _, name := range []string{SuppressionsFile, SpecSuppressionsFile} {
-		p := filepath.Join(dir, name)
-		ok, err := exists(p, false)
+		ok, err := exists(dir, name, false)
 		if err != nil {
 			return "", err
 		}
 		if ok {
-			found = append(found, p)
+			found = append(found, name)
 		}
 	}
 	switch len(found) {
 	case 0:
 		return "", nil
 	case 1:
-		return found[0], nil
+		return filepath.Join(dir, found[0]), nil
 	}
 	return "", fmt.Errorf("suppressions: both %s and %s exist; merge them into one, or name one with --suppressions (the gate: suppressions:)", found[0], found[1])
 }
@@ -50,27 +49,31 @@ func DefaultSuppressions(dir string) (string, error) {
 // DefaultHistoryDir returns SpecHistoryDir under dir when that folder
 // exists, "" when it does not.
 func DefaultHistoryDir(dir string) (string, error) {
-	p := filepath.Join(dir, SpecHistoryDir)
-	ok, err := exists(p, true)
+	ok, err := exists(dir, SpecHistoryDir, true)
 	if !ok || err != nil {
 		return "", err
 	}
-	return p, nil
+	return filepath.Join(dir, SpecHistoryDir), nil
 }
 
-// exists reports whether p exists as a regular file (or a folder, with
-// wantDir). Something else there is an error.
-func exists(p string, wantDir bool) (bool, error) {
-	fi, err := os.Stat(p)
+// exists reports whether name exists under dir as a regular file (or a
+// folder, with wantDir). Something else there is an error, which names
+// name as the user knows it (relative to the working directory).
+func exists(dir, name string, wantDir bool) (bool, error) {
+	fi, err := os.Stat(filepath.Join(dir, name))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return false, nil
 	case err != nil:
-		return false, err
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the path is named here, relative
+		}
+		return false, fmt.Errorf("default location %s: %w", name, err)
 	case wantDir && !fi.IsDir():
-		return false, fmt.Errorf("%s exists but is not a folder", p)
+		return false, fmt.Errorf("%s exists but is not a folder", name)
 	case !wantDir && !fi.Mode().IsRegular():
-		return false, fmt.Errorf("%s exists but is not a regular file", p)
+		return false, fmt.Errorf("%s exists but is not a regular file", name)
 	}
 	return true, nil
 }

@@ -133,6 +133,9 @@ type gateYAML struct {
 	Needs     []string          `yaml:"needs"`
 	Evidence  string            `yaml:"evidence"`
 	Reason    string            `yaml:"reason"`
+	// Previous compares a figure of the gate's details with an earlier
+	// run's (previous.go); decoded once the check is known.
+	Previous yaml.Node `yaml:"previous"`
 }
 
 var (
@@ -366,13 +369,20 @@ func (d *Decoder) gate(node *yaml.Node) (*Gate, error) {
 			return nil, err
 		}
 		g.Kind, g.Check = ChecksKind, check
-		return g, nil
+	} else {
+		kindKey, check, err := d.kindCheck("gate "+g.ID, "gate", node, kindKeyNodes, kindNodes, g.Manual)
+		if err != nil {
+			return nil, err
+		}
+		g.Kind, g.Check = kindKey, check
 	}
-	kindKey, check, err := d.kindCheck("gate "+g.ID, "gate", node, kindKeyNodes, kindNodes, g.Manual)
-	if err != nil {
-		return nil, err
+	if raw.Previous.Kind != 0 {
+		check, err := decodePrevious(d, &raw.Previous, g.ID, g.Check)
+		if err != nil {
+			return nil, err
+		}
+		g.Check = check
 	}
-	g.Kind, g.Check = kindKey, check
 	return g, nil
 }
 

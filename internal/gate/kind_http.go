@@ -23,6 +23,10 @@ type httpCheck struct {
 	Steps []httpStep
 }
 
+// httpDetailKeys are the details an http check writes itself (and the
+// engine's): a capture may not take their names.
+var httpDetailKeys = append([]string{"steps"}, engineDetailKeys...)
+
 type httpStep struct {
 	Request struct {
 		Method  string            `yaml:"method"`
@@ -35,6 +39,11 @@ type httpStep struct {
 		Headers headerExpect `yaml:"headers"`
 		JSON    jsonExpect   `yaml:"json"`
 	} `yaml:"expect"`
+	// CaptureNode is the step's capture: names of details taken from the
+	// JSON body (as a run gate's capture takes them from stdout), e.g. a
+	// figure that a gate's previous: compares with an earlier run's.
+	CaptureNode yaml.Node `yaml:"capture"`
+	capture     map[string]string
 }
 
 func decodeHTTP(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, error) {
@@ -45,9 +54,23 @@ func decodeHTTP(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, e
 	if err := d.Decode(value, &c.Steps); err != nil {
 		return nil, err
 	}
+	captured := map[string]bool{}
 	for i := range c.Steps {
 		s := &c.Steps[i]
 		n := value.Content[i]
+		if s.CaptureNode.Kind != 0 {
+			capture, err := decodeCapture(d, &s.CaptureNode, httpDetailKeys)
+			if err != nil {
+				return nil, err
+			}
+			for _, name := range sortedKeys(capture) {
+				if captured[name] {
+					return nil, d.Errorf(&s.CaptureNode, "http step %d: capture %q is taken by an earlier step; choose another name", i+1, name)
+				}
+				captured[name] = true
+			}
+			s.capture = capture
+		}
 		if !isURL(s.Request.URL) {
 			return nil, d.Errorf(n, "http step %d: request.url must be an http(s) URL", i+1)
 		}
@@ -66,10 +89,11 @@ func decodeHTTP(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, e
 
 func (c *httpCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 	var steps []map[string]any
+	details := map[string]any{}
 	ok := true
 	summary := ""
 	for i, s := range c.Steps {
-		st, problems := s.do(ctx, rc.HTTP)
+		st, problems := s.do(ctx, rc.HTTP, details)
 		steps = append(steps, st)
 		if len(problems) > 0 {
 			ok = false
@@ -79,7 +103,7 @@ func (c *httpCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 			break // later steps usually depend on earlier ones
 		}
 	}
-	details := map[string]any{"steps": steps}
+	details["steps"] = steps
 	if ok {
 		codes := make([]string, len(steps))
 		for i, st := range steps {
@@ -90,7 +114,9 @@ func (c *httpCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 	return Failed(summary, details)
 }
 
-func (s httpStep) do(ctx context.Context, client *http.Client) (map[string]any, []string) {
+// do makes the step's request and judges the answer; captured values go
+// to details.
+func (s httpStep) do(ctx context.Context, client *http.Client, details map[string]any) (map[string]any, []string) {
 	st := map[string]any{"method": s.Request.Method, "url": s.Request.URL}
 	var body io.Reader
 	if s.Request.Body != "" {
@@ -120,12 +146,13 @@ func (s httpStep) do(ctx context.Context, client *http.Client) (map[string]any, 
 		problems = append(problems, fmt.Sprintf("status %d, want %v", resp.StatusCode, s.Expect.Status))
 	}
 	problems = append(problems, checkHeaders(s.Expect.Headers, resp.Header)...)
-	if len(s.Expect.JSON) > 0 {
+	if len(s.Expect.JSON) > 0 || len(s.capture) > 0 {
 		var doc any
 		if err := json.Unmarshal(data, &doc); err != nil {
 			problems = append(problems, "body is not JSON: "+truncate(string(data), 80))
 		} else {
 			problems = append(problems, s.Expect.JSON.check(doc)...)
+			problems = append(problems, captureValues(s.capture, doc, "the body's JSON", details)...)
 		}
 	}
 	st["ok"] = len(problems) == 0

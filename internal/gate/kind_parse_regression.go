@@ -364,15 +364,35 @@ func capFiles(files []baseline.File) []baseline.File {
 // fact of the machine that runs the gates, not of the file.
 func (c *Config) CheckPrograms() error {
 	for _, g := range c.Gates {
-		pr, ok := g.Check.(*parseRegressionCheck)
-		if !ok || pr.Checker == "" {
-			continue
-		}
-		if _, err := pr.command.LookPath(); err != nil {
-			return &ConfigError{File: c.File, Line: pr.line, Msg: fmt.Sprintf("gate %s: \"checker\": %v", g.ID, err)}
+		for _, check := range leafChecks(g.Check) {
+			pr, ok := check.(*parseRegressionCheck)
+			if !ok || pr.Checker == "" {
+				continue
+			}
+			if _, err := pr.command.LookPath(); err != nil {
+				return &ConfigError{File: c.File, Line: pr.line, Msg: fmt.Sprintf("gate %s: \"checker\": %v", g.ID, err)}
+			}
 		}
 	}
 	return nil
+}
+
+// leafChecks are the checks of one kind that c is made of: c itself, or
+// those it wraps (a previous: comparison) or lists (checks:).
+func leafChecks(c Check) []Check {
+	switch c := c.(type) {
+	case *previousCheck:
+		return leafChecks(c.inner)
+	case *checksCheck:
+		var out []Check
+		for _, it := range c.items {
+			out = append(out, leafChecks(it.Check)...)
+		}
+		return out
+	case nil:
+		return nil
+	}
+	return []Check{c}
 }
 
 // deref is the list a pointer holds, nil for none.

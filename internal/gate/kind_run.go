@@ -27,10 +27,14 @@ type runCheck struct {
 	Capture map[string]string
 }
 
-// runDetailKeys are the details a run check writes itself, and those the
-// engine adds: a capture may not take their names.
-var runDetailKeys = []string{"exit_code", "stdout_tail", "stderr_tail", "output_truncated", "reason", "ok_exit",
-	"problems", "status", "evidence", "manual_followup", "approved_by", "approved_sha", "approval_source", "needs"}
+// engineDetailKeys are the details the engine adds to any gate's, and
+// runDetailKeys those of a run check too: a capture may not take their
+// names.
+var (
+	engineDetailKeys = []string{"reason", "problems", "status", "evidence", "manual_followup", "approved_by",
+		"approved_sha", "approval_source", "needs", "previous"}
+	runDetailKeys = append([]string{"exit_code", "stdout_tail", "stderr_tail", "output_truncated", "ok_exit"}, engineDetailKeys...)
+)
 
 type runExpect struct {
 	StdoutContains []string   `yaml:"stdout_contains"`
@@ -58,7 +62,7 @@ func decodeRun(d *Decoder, value *yaml.Node, siblings map[string]*yaml.Node) (Ch
 		c.OKExit = codes
 	}
 	if n := siblings["capture"]; n != nil {
-		capture, err := decodeCapture(d, n)
+		capture, err := decodeCapture(d, n, runDetailKeys)
 		if err != nil {
 			return nil, err
 		}
@@ -68,8 +72,9 @@ func decodeRun(d *Decoder, value *yaml.Node, siblings map[string]*yaml.Node) (Ch
 }
 
 // decodeCapture validates capture: a non-empty mapping of names
-// ([a-z0-9_]+, not a key run writes itself) to paths "$" or "$.a.b.0".
-func decodeCapture(d *Decoder, n *yaml.Node) (map[string]string, error) {
+// ([a-z0-9_]+, not one of reserved, the keys the gate writes itself) to
+// paths "$" or "$.a.b.0".
+func decodeCapture(d *Decoder, n *yaml.Node, reserved []string) (map[string]string, error) {
 	if n.Kind != yaml.MappingNode || len(n.Content) == 0 {
 		return nil, d.Errorf(n, "capture must be a mapping of names to JSON paths, e.g. {services: $.services}")
 	}
@@ -79,7 +84,7 @@ func decodeCapture(d *Decoder, n *yaml.Node) (map[string]string, error) {
 		switch {
 		case !idPattern.MatchString(k.Value):
 			return nil, d.Errorf(k, "capture: name %q must match [a-z0-9_]+", k.Value)
-		case slices.Contains(runDetailKeys, k.Value):
+		case slices.Contains(reserved, k.Value):
 			return nil, d.Errorf(k, "capture: %q is a detail the gate writes itself; choose another name", k.Value)
 		case out[k.Value] != "":
 			return nil, d.Errorf(k, "capture: %q is declared twice", k.Value)
@@ -102,15 +107,21 @@ func (c *runCheck) capture(stdout string, details map[string]any) []string {
 	if err != nil {
 		return []string{"capture: stdout is not JSON: " + err.Error()}
 	}
+	return captureValues(c.Capture, doc, "stdout's JSON", details)
+}
+
+// captureValues copies the values at capture's paths in doc into details
+// and returns a problem per path absent from doc (named by from).
+func captureValues(capture map[string]string, doc any, from string, details map[string]any) []string {
 	var problems []string
-	for _, name := range sortedKeys(c.Capture) {
-		path := c.Capture[name]
+	for _, name := range sortedKeys(capture) {
+		path := capture[name]
 		v, ok := doc, true
 		if path != "$" {
 			v, ok = lookup(doc, strings.TrimPrefix(path, "$."))
 		}
 		if !ok {
-			problems = append(problems, fmt.Sprintf("capture %s: %s is absent from stdout's JSON", name, path))
+			problems = append(problems, fmt.Sprintf("capture %s: %s is absent from %s", name, path, from))
 			continue
 		}
 		details[name] = v

@@ -127,6 +127,22 @@ func TestCheckPrograms(t *testing.T) {
 			t.Errorf("%s: error = %v\nwant %s", checker, err, want)
 		}
 	}
+	// A checker inside checks:, or under a previous: comparison, is
+	// looked for too.
+	cfg, err := ParseConfig("g.yml", []byte(`version: 1
+gates:
+  - id: lint
+    checks:
+      - run: "true"
+      - parse-regression: {checker: no-such-checker-xyz, reference: {file: r.json}}
+    previous: {file: p.json, value: checks.1.details.total, tolerance: {abs: 0}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.CheckPrograms(); err == nil || !strings.HasPrefix(err.Error(), `g.yml:6: gate lint: "checker": program "no-such-checker-xyz": not found`) {
+		t.Errorf("nested checker: %v", err)
+	}
 }
 
 // TestCodeNames: gonogo.yml reads code names as --codes does, in any case.

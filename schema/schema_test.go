@@ -75,16 +75,18 @@ func jsonModel(t *testing.T, v any) any {
 	return v
 }
 
-// configs are the repository's example configurations: the demo and every
-// gonogo.yml in the CLI's scripts.
+// configs are the repository's example configurations: the demo, its
+// post-release watch and every gonogo.yml in the CLI's scripts.
 func configs(t *testing.T) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
-	data, err := os.ReadFile("../examples/aetherra/gonogo.yml")
-	if err != nil {
-		t.Fatal(err)
+	for _, name := range []string{"gonogo.yml", "watch.yml"} {
+		data, err := os.ReadFile("../examples/aetherra/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out["examples/aetherra/"+name] = data
 	}
-	out["examples/aetherra/gonogo.yml"] = data
 	scripts, _ := filepath.Glob("../cmd/gate/testdata/script/*.txtar")
 	for _, s := range scripts {
 		a, err := txtar.ParseFile(s)

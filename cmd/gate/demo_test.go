@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/org/gonogo-action/internal/gate"
 )
 
 // TestDemoFromRepoRoot runs the README's first command as a user would:
@@ -82,23 +84,63 @@ func TestDemoFromRepoRoot(t *testing.T) {
 // path. Every other path in it stays relative to the repository root.
 func demoConfig(t *testing.T, dir string) string {
 	t.Helper()
-	data, err := os.ReadFile("../../examples/aetherra/gonogo.yml")
+	return exampleConfig(t, dir, "gonogo.yml", "3012", "3013")
+}
+
+// exampleConfig writes examples/aetherra/NAME to dir with free loopback
+// ports instead of ports and the service's files (.aetherra) in dir, and
+// returns its path.
+func exampleConfig(t *testing.T, dir, name string, ports ...string) string {
+	t.Helper()
+	data, err := os.ReadFile("../../examples/aetherra/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	y := string(data)
-	for _, port := range []string{"3012", "3013"} {
+	for _, port := range ports {
 		if !strings.Contains(y, "127.0.0.1:"+port) {
 			t.Fatalf("the demo no longer uses port %s: update this test", port)
 		}
 		y = strings.ReplaceAll(y, "127.0.0.1:"+port, freeAddr(t))
 	}
 	y = strings.ReplaceAll(y, "examples/aetherra/.aetherra", filepath.Join(dir, ".aetherra"))
-	p := filepath.Join(dir, "gonogo.yml")
+	p := filepath.Join(dir, name)
 	if err := os.WriteFile(p, []byte(y), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestWatchFromRepoRoot runs docs/gate.md's post-release watch command,
+// `go run ./cmd/gate --config examples/aetherra/watch.yml`, from the
+// repository root: it starts the demo service and passes, its coherence
+// compared with the committed earlier run's results.
+func TestWatchFromRepoRoot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles and starts the demo service")
+	}
+	t.Parallel()
+	out := t.TempDir()
+	config := exampleConfig(t, out, "watch.yml", "3012")
+	results := filepath.Join(out, "gate_results.json")
+	cmd := exec.CommandContext(t.Context(), "go", "run", "./cmd/gate", "--config", config,
+		"--results", results, "--sign-off", filepath.Join(out, "gate_sign_off.md"))
+	cmd.Dir = "../.."
+	b, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("watch: %v\n%s", err, b)
+	}
+	if !strings.Contains(string(b), "GO (4/4 gates passed)") ||
+		!strings.Contains(string(b), "coherence 0.98 vs previous 0.98 (change +0, tolerance ±0.05)") {
+		t.Errorf("output:\n%s", b)
+	}
+	res, err := gate.ReadResults(results)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Meta.AllPassed || len(res.Gates) != 4 || res.Meta.Profile != "watch" {
+		t.Errorf("results: %+v", res)
+	}
 }
 
 // freeAddr returns a loopback address no one listens on right now.

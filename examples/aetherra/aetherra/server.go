@@ -1,7 +1,9 @@
 // Package aetherra is the demo service of the gate examples: a tiny
 // stand-in for the Aetherra OS that speaks the endpoints the
-// specification's eight go/no-go gates probe. Each Fault makes one gate's
-// check fail, so the tests can show that every gate catches its problem.
+// specification's eight go/no-go gates and its post-release watch probe,
+// and writes the files they read (the HMR audit log, the security alert
+// sink). Each Fault makes one gate's check fail, so the tests can show that
+// every gate catches its problem.
 package aetherra
 
 import (
@@ -20,7 +22,8 @@ import (
 	"github.com/prometheus/common/expfmt"
 )
 
-// Faults, one per gate they break.
+// Faults, one per gate (or check) they break: the eight gates of
+// gonogo.yml, then the post-release watch of watch.yml.
 const (
 	FaultNoEngine      = "no-engine"      // launcher_smoke: engine not registered
 	FaultSSEOrder      = "sse-order"      // chat_sse_resume: usage before policy
@@ -32,11 +35,25 @@ const (
 	FaultNoPolicy      = "no-policy"      // policy_dp: no policy header or event
 	FaultKernelBacklog = "kernel-backlog" // spec_tests_coverage: 25 kernel tasks in flight
 	FaultNoEditPlan    = "no-edit-plan"   // spec_tests_coverage: the Lyrixa bridge synthesizes no edit plan
+	FaultQueueBacklog  = "queue-backlog"  // spec_tests_coverage: 250 kernel tasks pending
+
+	FaultSecurityAlert  = "security-alert"  // watch security_alerts: an alert in the sink
+	FaultDLQFlood       = "dlq-flood"       // watch kernel_dlq: tasks expire and are dropped
+	FaultAuditUnbounded = "audit-unbounded" // watch hmr_audit_rotation: the audit log outgrows its caps
+	FaultCoherenceDrift = "coherence-drift" // watch memory_coherence: coherence falls from 0.98 to 0.61
 )
 
 // Faults lists every fault.
 var Faults = []string{FaultNoEngine, FaultSSEOrder, FaultSSERestart, FaultNetOpen, FaultMemoryDown,
-	FaultHMRNoSwap, FaultAgentsOpen, FaultNoPolicy, FaultNoEditPlan, FaultKernelBacklog}
+	FaultHMRNoSwap, FaultAgentsOpen, FaultNoPolicy, FaultNoEditPlan, FaultKernelBacklog, FaultQueueBacklog,
+	FaultSecurityAlert, FaultDLQFlood, FaultAuditUnbounded, FaultCoherenceDrift}
+
+// The HMR audit log's rotation caps: the log rotates past AuditMaxBytes
+// and keeps AuditMaxKept rotated files.
+const (
+	AuditMaxBytes = 1 << 20
+	AuditMaxKept  = 5
+)
 
 // Options configure the service.
 type Options struct {
@@ -84,29 +101,57 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// queues are the kernel's task queues, as the status and the metrics
+// report them.
+type queues struct {
+	pending, inflight int
+	// expired and dropped are the tasks in the dead-letter queue, by
+	// why they landed there.
+	expired, dropped int
+}
+
+func (s *Server) queues() queues {
+	q := queues{expired: 1}
+	if s.has(FaultKernelBacklog) {
+		q.inflight = 25
+	}
+	if s.has(FaultQueueBacklog) {
+		q.pending = 250
+	}
+	if s.has(FaultDLQFlood) {
+		q.expired, q.dropped = 40, 12
+	}
+	return q
+}
+
 func (s *Server) kernelStatus(w http.ResponseWriter, _ *http.Request) {
 	services := map[string]bool{"memory_system": true, "plugin_manager": true, "aetherra_engine": true}
 	if s.has(FaultNoEngine) {
 		delete(services, "aetherra_engine")
 	}
+	q := s.queues()
 	writeJSON(w, http.StatusOK, map[string]any{
 		"running":  true,
-		"queues":   map[string]int{"pending": 0, "inflight": 0, "dlq": 0},
+		"queues":   map[string]int{"pending": q.pending, "inflight": q.inflight, "dlq": q.expired + q.dropped},
 		"services": services,
 	})
 }
 
-// metrics serves the kernel's inflight gauge and the HMR swap counter in
-// the Prometheus text format, written by the Prometheus project's encoder.
+// metrics serves the kernel's inflight gauge, its dead-letter queue by
+// reason and the HMR swap counter in the Prometheus text format, written
+// by the Prometheus project's encoder.
 func (s *Server) metrics(w http.ResponseWriter, _ *http.Request) {
-	inflight := 0.0
-	if s.has(FaultKernelBacklog) {
-		inflight = 25
-	}
+	q := s.queues()
 	gauge, counter := dto.MetricType_GAUGE, dto.MetricType_COUNTER
+	dlq := func(reason string, n int) *dto.Metric {
+		return &dto.Metric{Label: []*dto.LabelPair{{Name: new("reason"), Value: new(reason)}},
+			Gauge: &dto.Gauge{Value: new(float64(n))}}
+	}
 	families := []*dto.MetricFamily{
 		{Name: new("aetherra_kernel_inflight"), Help: new("Kernel tasks in flight."), Type: &gauge,
-			Metric: []*dto.Metric{{Gauge: &dto.Gauge{Value: new(inflight)}}}},
+			Metric: []*dto.Metric{{Gauge: &dto.Gauge{Value: new(float64(q.inflight))}}}},
+		{Name: new("aetherra_kernel_dlq_tasks"), Help: new("Kernel tasks in the dead-letter queue, by reason."), Type: &gauge,
+			Metric: []*dto.Metric{dlq("dropped", q.dropped), dlq("expired", q.expired)}},
 		{Name: new("aetherra_hmr_swaps_total"), Help: new("Hot module swaps completed."), Type: &counter,
 			Metric: []*dto.Metric{{Counter: &dto.Counter{Value: new(1.0)}}}},
 	}
@@ -123,12 +168,16 @@ func (s *Server) memoryStatus(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"healthy": false, "error": "memory backend unavailable"})
 		return
 	}
+	coherence := 0.98
+	if s.has(FaultCoherenceDrift) {
+		coherence = 0.61
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"healthy":         true,
 		"mode":            "hybrid",
 		"backend":         "classical", // the quantum backend is absent: graceful fallback
 		"node_statistics": map[string]int{"total_nodes": 3, "branches": 1},
-		"coherence":       0.98,
+		"coherence":       coherence,
 	})
 }
 
@@ -223,29 +272,51 @@ func (s *Server) securityStatus(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"script_verify_strict": true, "net_strict": strict, "unsigned_scripts": 0})
 }
 
-// HMRReload performs a hot module swap of target and appends the audit
-// events to path (a JSONL file): HMR_PREPARE, then HMR_SWAP once inflight
-// work is drained.
+// HMRReload performs a hot module swap of target and writes the audit
+// log to path (a JSONL file), freshly rotated: AUDIT_ROTATE (the size the
+// previous log reached and the rotated files kept, within AuditMaxBytes
+// and AuditMaxKept), then HMR_PREPARE, and HMR_SWAP once inflight work is
+// drained.
 func (s *Server) HMRReload(path, target string, now func() time.Time) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
+	ts := float64(now().UnixMilli()) / 1000
+	rotate := map[string]any{"event": "AUDIT_ROTATE", "file": filepath.Base(path), "ts": ts,
+		"size_bytes": AuditMaxBytes / 2, "max_bytes": AuditMaxBytes, "kept": 3, "max_kept": AuditMaxKept}
+	if s.has(FaultAuditUnbounded) {
+		// Rotation stopped honouring its caps.
+		rotate["size_bytes"], rotate["kept"] = 8*AuditMaxBytes, 12
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
+	lines := []string{mustJSON(rotate)}
 	events := []string{"HMR_PREPARE", "HMR_DRAIN", "HMR_SWAP"}
 	if s.has(FaultHMRNoSwap) {
 		events = events[:2]
 	}
 	for _, e := range events {
-		line := mustJSON(map[string]any{"event": e, "target": target, "ts": float64(now().UnixMilli()) / 1000, "inflight": 0})
-		if _, err := f.WriteString(line + "\n"); err != nil {
-			f.Close()
-			return err
-		}
+		lines = append(lines, mustJSON(map[string]any{"event": e, "target": target, "ts": ts, "inflight": 0}))
 	}
-	return f.Close()
+	return writeLines(path, lines)
+}
+
+// WriteAlerts opens the security alert sink at path (a JSONL file), as the
+// service does at start: empty, unless a fault raised an alert.
+func (s *Server) WriteAlerts(path string, now func() time.Time) error {
+	var lines []string
+	if s.has(FaultSecurityAlert) {
+		lines = append(lines, mustJSON(map[string]any{"ts": float64(now().UnixMilli()) / 1000, "severity": "high",
+			"kind": "script_signature", "message": "unsigned script executed: workflows/night_cycle.aether"}))
+	}
+	return writeLines(path, lines)
+}
+
+// writeLines writes path (and its directory) with one line each.
+func writeLines(path string, lines []string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(l + "\n")
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
 // ParseFaults splits a comma-separated fault list, rejecting unknown ones.

@@ -1,7 +1,7 @@
 // Command service is the Aetherra demo service started by
-// examples/aetherra/gonogo.yml.
+// examples/aetherra/gonogo.yml and examples/aetherra/watch.yml.
 //
-//	service [-addr 127.0.0.1:3012] [-audit FILE] [-faults LIST]
+//	service [-addr 127.0.0.1:3012] [-audit FILE] [-alerts FILE] [-faults LIST]
 //	service smoke URL
 //	service spec URL
 //
@@ -52,6 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:3012", "listen address")
 	audit := fs.String("audit", "", "perform an HMR reload at start and write its audit JSONL here")
+	alerts := fs.String("alerts", "", "open the security alert sink (JSONL) here at start")
 	faults := fs.String("faults", getenv("AETHERRA_FAULTS"), "faults to inject (comma separated)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -76,6 +77,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	if *audit != "" {
 		if err := srv.HMRReload(*audit, "engine", time.Now); err != nil {
 			fmt.Fprintln(stderr, "service: hmr reload:", err)
+			return 1
+		}
+	}
+	if *alerts != "" {
+		if err := srv.WriteAlerts(*alerts, time.Now); err != nil {
+			fmt.Fprintln(stderr, "service: security alerts:", err)
 			return 1
 		}
 	}

@@ -143,3 +143,17 @@ func TestWatchPrevious(t *testing.T) {
 		t.Errorf("no previous results: ok=%v %s %s", g.OK, g.Status(), g.Summary)
 	}
 }
+
+// docs/gate.md lists every fault, so a reader can see each gate fail.
+func TestDocsListEveryFault(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("../../../docs/gate.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range aetherra.Faults {
+		if !strings.Contains(string(doc), "`"+f+"`") {
+			t.Errorf("docs/gate.md does not list the fault %s", f)
+		}
+	}
+}

@@ -12,7 +12,8 @@
 //
 // The gates are declared in .github/gonogo.yml (see docs/gate.md): services
 // to start, then gates of kinds run, http, sse, metrics, coverage, tests (JUnit XML),
-// audit, quiet, signatures, parse-regression and results, or of several checks.
+// audit, quiet, signatures, parse-regression and results, or of several checks;
+// any gate may compare a figure with an earlier run's (previous:).
 // Independent gates run in parallel, each
 // within its timeout; the results go to gate_results.json and
 // gate_sign_off.md (a table plus summary lines for a release note).

@@ -9,6 +9,8 @@
 //     stopped after them;
 //   - kind.go: the list of gate kinds, Check and Outcome; kind_<name>.go:
 //     one file per kind, its spec, decoding and check;
+//   - previous.go: a gate's previous: — one figure of its details against
+//     the same figure in an earlier gate_results.json, within a tolerance;
 //   - results.go: the results model and its JSON.
 //
 // Processes (process groups, leftover jobs, the environment allow- and

@@ -50,11 +50,18 @@ func demo(t *testing.T, faults []string, baselinePct string, ids ...string) *gat
 		}
 		y = strings.ReplaceAll(y, "examples/aetherra/evidence/coverage_baseline.txt", p)
 	}
-	cfg, err := gate.ParseConfig("gonogo.yml", []byte(y))
+	return runExample(t, "gonogo.yml", y, root, ids...)
+}
+
+// runExample validates y, an example configuration rewritten for the test,
+// and runs its gates (ids, or all) in dir without starting its services.
+func runExample(t *testing.T, name, y, dir string, ids ...string) *gate.Results {
+	t.Helper()
+	cfg, err := gate.ParseConfig(name, []byte(y))
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := gate.Run(t.Context(), cfg, gate.Options{Gates: ids, Dir: root, NoServices: true,
+	res, err := gate.Run(t.Context(), cfg, gate.Options{Gates: ids, Dir: dir, NoServices: true,
 		Environ: proc.InheritedEnv(os.Getenv)})
 	if err != nil {
 		t.Fatal(err)

@@ -12,7 +12,6 @@ import (
 
 	"github.com/org/gonogo-action/examples/aetherra/aetherra"
 	"github.com/org/gonogo-action/internal/gate"
-	"github.com/org/gonogo-action/internal/proc"
 )
 
 // watchGates are the gates of watch.yml: the specification's post-release
@@ -56,15 +55,7 @@ func watch(t *testing.T, faults []string, previous string) *gate.Results {
 	}
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
-	cfg, err := gate.ParseConfig("watch.yml", []byte(strings.ReplaceAll(string(data), "http://127.0.0.1:3012", hs.URL)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := gate.Run(t.Context(), cfg, gate.Options{Dir: dir, NoServices: true, Environ: proc.InheritedEnv(os.Getenv)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
+	return runExample(t, "watch.yml", strings.ReplaceAll(string(data), "http://127.0.0.1:3012", hs.URL), dir)
 }
 
 // The healthy service passes the watch: the specification's four items,

@@ -20,10 +20,14 @@ func TestSlowOrHugeAPICostsAWarningOnly(t *testing.T) {
 	tests := []struct {
 		name    string
 		handler func() *ghfake.Stream // nil: trickle
+		// timeout is report-timeout: the endless stream must be stopped by
+		// the size cap, so its deadline is far enough not to win the race
+		// on a loaded machine.
+		timeout string
 		warning string
 	}{
-		{"trickling", nil, "comment not written: the GitHub API did not finish within report-timeout (1s)"},
-		{"endless", func() *ghfake.Stream { return ghfake.NewStream(256 << 20) }, "comment not written: list comments: response over the size limit"},
+		{"trickling", nil, "1s", "comment not written: the GitHub API did not finish within report-timeout (1s)"},
+		{"endless", func() *ghfake.Stream { return ghfake.NewStream(256 << 20) }, "60s", "comment not written: list comments: response over the size limit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -38,7 +42,7 @@ func TestSlowOrHugeAPICostsAWarningOnly(t *testing.T) {
 				api.On("GET", "/repos/o/r/issues/7/comments", stream.ServeHTTP)
 				api.On("POST", "/repos/o/r/statuses/headsha", ghfake.JSON(201, map[string]any{"id": 1}))
 			}
-			f := newFixture(t, api, "pull_request", prEvent(7, "headsha"), map[string]string{"report-timeout": "1s"})
+			f := newFixture(t, api, "pull_request", prEvent(7, "headsha"), map[string]string{"report-timeout": tt.timeout})
 			write(t, filepath.Join(f.ws, ".github/gonogo.yml"), "version: 1\ngates:\n  - {id: smoke, title: Smoke, run: echo ok}\n")
 			start := time.Now()
 			code := f.runWith(t, func(d *Deps) { d.GitHub.MaxResponse = 1 << 20 })

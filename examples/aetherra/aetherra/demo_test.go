@@ -3,9 +3,11 @@ package aetherra_test
 import (
 	"cmp"
 	"fmt"
+	"html"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"github.com/org/gonogo-action/examples/aetherra/aetherra"
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/proc"
+	"github.com/org/gonogo-action/internal/report/signoff"
 )
 
 // demo runs gates of examples/aetherra/gonogo.yml against in-process
@@ -86,7 +89,7 @@ func TestDemoHealthy(t *testing.T) {
 		t.Fatalf("gates (-want +got):\n%s", diff)
 	}
 	// Every endpoint of the table is served: the spec gate exits 0, not 2.
-	if spec := res.Gate("spec_tests_coverage").Details["checks"].([]gate.CheckResult)[0]; spec.Details["exit_code"] != 0 {
+	if spec := res.Gate("spec_tests_coverage").Details["checks"].([]gate.CheckResult)[2]; spec.Details["exit_code"] != 0 {
 		t.Errorf("spec gate: %+v", spec)
 	}
 	smoke := res.Gate("launcher_smoke").Details
@@ -95,7 +98,7 @@ func TestDemoHealthy(t *testing.T) {
 	}
 	for id, kinds := range map[string][]string{
 		"security_strict":     {"signatures", "http"},
-		"spec_tests_coverage": {"run", "http", "metrics", "http", "tests", "coverage"},
+		"spec_tests_coverage": {"coverage", "tests", "run", "http", "metrics", "http"},
 	} {
 		var got []string
 		for _, c := range res.Gate(id).Details["checks"].([]gate.CheckResult) {
@@ -105,6 +108,7 @@ func TestDemoHealthy(t *testing.T) {
 			t.Errorf("%s checks (-want +got):\n%s", id, diff)
 		}
 	}
+	compareWithTemplate(t, signoff.SummaryLines(res))
 	for _, g := range res.Gates {
 		if !g.OK {
 			t.Errorf("%s failed: %s %v", g.ID, g.Summary, g.Details)
@@ -178,5 +182,50 @@ func TestParseFaults(t *testing.T) {
 	}
 	if _, err := aetherra.ParseFaults("nope"); err == nil {
 		t.Error("unknown fault accepted")
+	}
+}
+
+// The specification's sign-off template, line by line ("Copy into PR /
+// Release notes"): each gate's title, a mark, and in parentheses what its
+// evidence should be; evidence is what the demo's line must show for it.
+var template = []struct{ line, evidence string }{
+	{"Launcher smoke: ✅/❌ (log path/link)", `^exit 0$`},
+	{"Chat SSE v2 + resume: ✅/❌ (last_event_id tested)", `resumed at \d+$`},
+	{"Security strict (scripts/plugins/net): ✅/❌ (report link)", `signed scripts: \d+ files: \d+ signed, 0 unsigned`},
+	{"Memory (core + QFAC fallback): ✅/❌ (status snapshot)", `status 200`},
+	{"HMR swap + audit: ✅/❌ (audit excerpt)", `hmr_audit\.jsonl$`},
+	{"Agents API posture: ✅/❌ (off by default; enabled w/ token OK)", `status 501, 401, 200`},
+	{"Spec→Tests & coverage no\u2011drop: ✅/❌ (coverage % vs baseline)", `^6/6 checks passed: coverage no-drop: \d+\.\d+% vs baseline \d+\.\d+%`},
+	{"Policy/DP surfaced to clients: ✅/❌ (captured policy event)", `order status→policy→`},
+}
+
+// compareWithTemplate checks the demo's summary lines against the template:
+// same gates, same order, same titles (the template's non-breaking hyphen
+// aside), a mark (🔧 for the manual HMR gate) and the evidence it names.
+func compareWithTemplate(t *testing.T, lines string) {
+	t.Helper()
+	// The lines are markdown: undo its escapes to compare the text.
+	plain := regexp.MustCompile(`\\([[:punct:]])`).ReplaceAllString(html.UnescapeString(lines), "$1")
+	got := strings.Split(strings.TrimSuffix(plain, "\n"), "\n")
+	if len(got) != len(template) {
+		t.Fatalf("%d summary lines, the template has %d:\n%s", len(got), len(template), plain)
+	}
+	for i, tt := range template {
+		title, _, _ := strings.Cut(tt.line, ": ✅/❌")
+		title = strings.ReplaceAll(title, "\u2011", "-")
+		line, ok := strings.CutPrefix(got[i], "- "+title+": ")
+		if !ok {
+			t.Errorf("line %d: %q, want the template's %q", i+1, got[i], tt.line)
+			continue
+		}
+		mark, note, ok := strings.Cut(line, " (")
+		if want := map[bool]string{true: "🔧", false: "✅"}[title == "HMR swap + audit"]; mark != want || !ok {
+			t.Errorf("%s: mark %q, want %s and evidence in parentheses", title, mark, want)
+			continue
+		}
+		note = strings.TrimSuffix(note, ")")
+		if !regexp.MustCompile(tt.evidence).MatchString(note) {
+			t.Errorf("%s: evidence %q, want it to match %s (the template asks for %s)", title, note, tt.evidence, tt.line[strings.Index(tt.line, "("):])
+		}
 	}
 }

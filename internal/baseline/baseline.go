@@ -39,8 +39,16 @@ type Baseline struct {
 	// passed here. nil when the document does not record it (written by
 	// an older version or another tool); written as "passed" even when
 	// empty, since [] and "not recorded" differ.
-	Passed []string                   `json:"-"`
-	Extra  map[string]json.RawMessage `json:"-"`
+	Passed []string `json:"-"`
+	// History is the reference branch's last baselines, oldest first, this
+	// one last when it continues them (ContinueHistory); nil when the
+	// document has none. Informational: no comparison reads it.
+	History []Point `json:"history,omitempty"`
+	// HistoryRefused says why the document's history was not read (too
+	// long, a malformed entry): the baseline is still valid, its history
+	// is dropped, and the caller warns.
+	HistoryRefused string                     `json:"-"`
+	Extra          map[string]json.RawMessage `json:"-"`
 }
 
 // File is the status of one checked file; baselines list failing files

@@ -15,7 +15,7 @@ var topLevel = map[string]bool{
 	"timestamp": true, "total": true, "by_code": true, "failure_rate": true, "files": true,
 	"by_category": true, "suppressed_failures": true, "suppressed_by_code": true,
 	"expired_suppressions": true, "unused_suppressions": true, "checker": true, "duration_sec": true,
-	"passed": true,
+	"passed": true, "history": true,
 }
 
 // checkPassed sorts passed and checks that it and files[] name every file
@@ -69,6 +69,15 @@ func decode(data []byte, shared bool) (*Baseline, error) {
 		case "passed":
 			var err error
 			passed, err = s.strList(k)
+			return err
+		case "history":
+			// Read loosely here and judged on its own below: a history
+			// that is wrong is dropped with a warning, never the baseline
+			// (its verdicts do not depend on it).
+			s.loose = true
+			raw, err := s.value()
+			s.loose = false
+			top[k] = raw
 			return err
 		}
 		raw, err := s.value()
@@ -162,6 +171,14 @@ func decode(data []byte, shared bool) (*Baseline, error) {
 	if raw, ok := top["duration_sec"]; ok && !isNull(raw) {
 		if err := json.Unmarshal(raw, &b.DurationSec); err != nil || b.DurationSec < 0 {
 			return nil, fieldErr("duration_sec", "want a non-negative number")
+		}
+	}
+	if raw, ok := top["history"]; ok && !isNull(raw) {
+		h, err := DecodeHistory(raw)
+		if err != nil {
+			b.HistoryRefused = err.Error()
+		} else if len(h) > 0 {
+			b.History = h
 		}
 	}
 	for k, v := range top {

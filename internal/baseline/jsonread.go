@@ -24,6 +24,9 @@ type scanner struct {
 	// escapes may point into it instead of being copied (Read owns its
 	// buffer; Decode's caller owns data, so Decode copies).
 	shared bool
+	// loose skips a value without checking its objects' keys, to find
+	// the end of a part (the history) that is judged on its own.
+	loose bool
 }
 
 var errSyntax = errors.New("invalid JSON")
@@ -228,7 +231,7 @@ func (s *scanner) skip(depth int) error {
 				if err != nil {
 					return err
 				}
-				if slices.Contains(keys, k) {
+				if !s.loose && slices.Contains(keys, k) {
 					return s.repeated(k, at)
 				}
 				keys = append(keys, k)

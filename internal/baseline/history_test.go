@@ -1,0 +1,174 @@
+package baseline_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/org/gonogo-action/internal/baseline"
+)
+
+const (
+	shaA = "0123456789abcdef0123456789abcdef01234567"
+	shaB = "89abcdef0123456789abcdef0123456789abcdef"
+)
+
+// withHistory is the seed example with a history field.
+func withHistory(history string) string {
+	return strings.Replace(seedBaseline, `"failure_rate": 0.6667,`, `"failure_rate": 0.6667, "history": `+history+`,`, 1)
+}
+
+func TestDecodeHistory(t *testing.T) {
+	t.Parallel()
+	doc := withHistory(`[
+	  {"timestamp": "2025-09-11T10:15:00Z", "commit": "` + shaA + `", "total": 2700, "by_code": {"SUCCESS": 850, "PARSE_ERROR": 1850}, "suppressed_by_code": {"PARSE_ERROR": 10}},
+	  {"timestamp": "2025-09-12T10:15:00.5+02:00", "total": 2700, "by_code": {"SUCCESS": 900, "PARSE_ERROR": 1800}, "later": [1]}
+	]`)
+	b, err := baseline.Decode([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []baseline.Point{
+		{Timestamp: "2025-09-11T10:15:00Z", Commit: shaA, Total: 2700, ByCode: map[string]int{"SUCCESS": 850, "PARSE_ERROR": 1850},
+			SuppressedByCode: map[string]int{"PARSE_ERROR": 10}},
+		{Timestamp: "2025-09-12T10:15:00.5+02:00", Total: 2700, ByCode: map[string]int{"SUCCESS": 900, "PARSE_ERROR": 1800}},
+	}
+	if diff := cmp.Diff(want, b.History); diff != "" || b.HistoryRefused != "" {
+		t.Errorf("history (-want +got):\n%s\nrefused: %s", diff, b.HistoryRefused)
+	}
+	if _, ok := b.Extra["history"]; ok {
+		t.Error("history also kept as an unknown field")
+	}
+	if got, want := want[0].Counts("PARSE_ERROR", false), 1840; got != want {
+		t.Errorf("gated count %d, want %d", got, want)
+	}
+	if got, want := want[0].Counts("PARSE_ERROR", true), 1850; got != want {
+		t.Errorf("raw count %d, want %d", got, want)
+	}
+	// Written back, read again: the same points.
+	data, err := baseline.Encode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := baseline.Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, again.History); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+}
+
+// A history that is wrong is dropped with the reason; the baseline, whose
+// verdicts do not depend on it, is still read.
+func TestDecodeHistoryRefused(t *testing.T) {
+	t.Parallel()
+	entry := func(fields string) string {
+		return `[{"timestamp": "2025-09-12T10:15:00Z", "total": 3, "by_code": {"SUCCESS": 1, "PARSE_ERROR": 2}` + fields + `}]`
+	}
+	long := make([]string, baseline.HistoryKeep+1)
+	for i := range long {
+		long[i] = fmt.Sprintf(`{"timestamp": "2025-09-12T10:%02d:00Z", "total": 0, "by_code": {}}`, i)
+	}
+	tests := []struct{ name, history, want string }{
+		{"not a list", `{"a": 1}`, "want a list, got an object"},
+		{"too long", "[" + strings.Join(long, ",") + "]", "21 entries, at most 20"},
+		{"entry not an object", `[5]`, "history[0].entry: want an object"},
+		{"repeated key", `[{"timestamp": "2025-09-12T10:15:00Z", "total": 0, "total": 9, "by_code": {}}]`, "repeated key"},
+		{"repeated code", `[{"timestamp": "2025-09-12T10:15:00Z", "total": 2, "by_code": {"SUCCESS": 1, "SUCCESS": 1}}]`, "repeated key"},
+		{"timestamp missing", `[{"total": 0, "by_code": {}}]`, "history[0].timestamp: want an RFC 3339 time"},
+		{"timestamp number", `[{"timestamp": 1, "total": 0, "by_code": {}}]`, "history[0].timestamp: want a string, got 1"},
+		{"timestamp free text", `[{"timestamp": "yesterday\"]\nline [9]", "total": 0, "by_code": {}}]`, "want an RFC 3339 time"},
+		{"commit short", entry(`, "commit": "abc1234"`), "history[0].commit: want a full commit id"},
+		{"commit upper case", entry(`, "commit": "` + strings.ToUpper(shaA) + `"`), "want a full commit id"},
+		{"commit null", entry(`, "commit": null`), "history[0].commit: want a string, got null"},
+		{"commit with newline", entry(`, "commit": "` + shaA + `\n"`), "want a full commit id"},
+		{"total string", `[{"timestamp": "2025-09-12T10:15:00Z", "total": "3", "by_code": {"SUCCESS": 3}}]`, "history[0].total: want a non-negative integer, got a string"},
+		{"total fraction", `[{"timestamp": "2025-09-12T10:15:00Z", "total": 2.5, "by_code": {}}]`, "history[0].total: want a non-negative integer"},
+		{"total huge", `[{"timestamp": "2025-09-12T10:15:00Z", "total": 9223372036854775807, "by_code": {"SUCCESS": 9223372036854775807}}]`, "not a plausible run"},
+		{"count negative", `[{"timestamp": "2025-09-12T10:15:00Z", "total": 1, "by_code": {"SUCCESS": 2, "PARSE_ERROR": -1}}]`, "history[0].by_code.PARSE_ERROR: negative count"},
+		{"count above total", `[{"timestamp": "2025-09-12T10:15:00Z", "total": 1, "by_code": {"SUCCESS": 2}}]`, "more than total"},
+		{"sum mismatch", `[{"timestamp": "2025-09-12T10:15:00Z", "total": 5, "by_code": {"SUCCESS": 1}}]`, "counts sum to 1, but total is 5"},
+		{"unknown code", entry(`, "suppressed_by_code": {"PARSE_EROR": 1}`), `unknown code name "PARSE_EROR"`},
+		{"by_code missing", `[{"timestamp": "2025-09-12T10:15:00Z", "total": 0}]`, "history[0].by_code: missing"},
+		{"suppressed above", entry(`, "suppressed_by_code": {"PARSE_ERROR": 3}`), "3 suppressed, but by_code has 2"},
+		{"suppressed success", entry(`, "suppressed_by_code": {"SUCCESS": 1}`), "a success is not suppressed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b, err := baseline.Decode([]byte(withHistory(tt.history)))
+			if err != nil {
+				t.Fatalf("the baseline was refused for its history: %v", err)
+			}
+			if b.History != nil || !strings.Contains(b.HistoryRefused, tt.want) {
+				t.Errorf("history %v, refused %q; want refused with %q", b.History, b.HistoryRefused, tt.want)
+			}
+			if b.Total != 2700 {
+				t.Errorf("total %d, want 2700", b.Total)
+			}
+			if _, err := baseline.DecodeHistory([]byte(tt.history)); err == nil {
+				t.Error("DecodeHistory accepted it")
+			}
+		})
+	}
+}
+
+// A history that is not JSON is a document that is not JSON: refused.
+func TestDecodeHistorySyntax(t *testing.T) {
+	t.Parallel()
+	if _, err := baseline.Decode([]byte(withHistory(`[{"timestamp": }]`))); err == nil {
+		t.Error("a syntax error inside history was accepted")
+	}
+}
+
+func TestContinueHistory(t *testing.T) {
+	t.Parallel()
+	point := func(i int, commit string) baseline.Point {
+		return baseline.Point{Timestamp: fmt.Sprintf("2025-09-%02dT10:00:00Z", i), Commit: commit, Total: i, ByCode: map[string]int{"PARSE_ERROR": i}}
+	}
+	next := func() *baseline.Baseline {
+		return &baseline.Baseline{Timestamp: "2025-10-01T00:00:00Z", Total: 7, ByCode: map[string]int{"SUCCESS": 4, "PARSE_ERROR": 3},
+			SuppressedByCode: map[string]int{"PARSE_ERROR": 1}}
+	}
+	own := baseline.Point{Timestamp: "2025-10-01T00:00:00Z", Commit: shaB, Total: 7, ByCode: map[string]int{"SUCCESS": 4, "PARSE_ERROR": 3},
+		SuppressedByCode: map[string]int{"PARSE_ERROR": 1}}
+	full := make([]baseline.Point, baseline.HistoryKeep)
+	for i := range full {
+		full[i] = point(i+1, "")
+	}
+	tests := []struct {
+		name   string
+		prev   []baseline.Point
+		commit string
+		want   []baseline.Point
+	}{
+		{"first", nil, shaB, []baseline.Point{own}},
+		{"appended", []baseline.Point{point(1, shaA)}, shaB, []baseline.Point{point(1, shaA), own}},
+		{"bounded to the last 20", full, shaB, append(append([]baseline.Point{}, full[1:]...), own)},
+		{"a re-run replaces its commit's point", []baseline.Point{point(1, shaA), point(2, shaB)}, shaB, []baseline.Point{point(1, shaA), own}},
+		{"no commit", []baseline.Point{point(1, "")}, "", []baseline.Point{point(1, ""), func() baseline.Point { p := own; p.Commit = ""; return p }()}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := next()
+			if err := b.ContinueHistory(tt.prev, tt.commit); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, b.History); diff != "" {
+				t.Errorf("history (-want +got):\n%s", diff)
+			}
+		})
+	}
+	b := next()
+	if err := b.ContinueHistory(nil, "HEAD"); err == nil || !strings.Contains(err.Error(), "40 lowercase hex") {
+		t.Errorf("commit HEAD: err %v", err)
+	}
+	b.Timestamp = "Tuesday"
+	if err := b.ContinueHistory(nil, ""); err == nil {
+		t.Error("a timestamp that is not RFC 3339 made a point")
+	}
+}

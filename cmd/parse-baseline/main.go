@@ -34,6 +34,9 @@
 //	--max-age AGE         entries with added= older than AGE (90d) expire
 //	--history-dir DIR     timestamped snapshot + trends.json (default
 //	                      .aetherra/workflow_history when it exists)
+//	--history-from FILE   continue FILE's history (the branch's previous
+//	                      baseline): its last 19 entries plus this one
+//	--commit SHA          full commit id the entry records (default GITHUB_SHA)
 //	--limit N             only the first N files (sorted)
 //	--shard K/N           only shard K of N
 //	--fail-on CODE,...    exit 1 when an unsuppressed file ends with one of these

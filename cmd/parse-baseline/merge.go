@@ -16,6 +16,8 @@ func runMerge(args []string, stdio cli.Stdio, getenv func(string) string) error 
 	output := fs.String("output", defaultOutput, "merged baseline `FILE` (- = stdout)")
 	markdown := fs.String("markdown", "", "markdown summary `FILE`")
 	historyDir := fs.String("history-dir", "", "`DIR` for timestamped snapshots and trends.json")
+	historyFrom := fs.String("history-from", "", "continue the history of the reference baseline `FILE` (the branch's previous one)")
+	commit := fs.String("commit", "", "full commit `SHA` the history records (default $GITHUB_SHA)")
 	failOnFlag := fs.String("fail-on", "", "exit 1 when an unsuppressed file ends with one of these `CODES`")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: %s merge [flags] SHARD.json ...\n\nflags:\n", name)
@@ -29,6 +31,10 @@ func runMerge(args []string, stdio cli.Stdio, getenv func(string) string) error 
 		return errors.New("merge: name the shard baselines to merge, e.g. merge shard-*.json")
 	}
 	failOn, err := cli.Codes("--fail-on", *failOnFlag)
+	if err != nil {
+		return err
+	}
+	hist, err := historyFlags(*historyFrom, *commit, getenv)
 	if err != nil {
 		return err
 	}
@@ -48,5 +54,5 @@ func runMerge(args []string, stdio cli.Stdio, getenv func(string) string) error 
 	if err != nil {
 		return err
 	}
-	return finish(merged, *output, *markdown, *historyDir, failOn, now(), stdio)
+	return finish(merged, *output, *markdown, *historyDir, hist, failOn, now(), stdio)
 }

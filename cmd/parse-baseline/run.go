@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime"
 	"strconv"
@@ -46,6 +47,7 @@ type scanFlags struct {
 	checker, statuses, codePrefix   string
 	output, markdown, suppressions  string
 	historyDir, shard, failOn       string
+	historyFrom, commit             string
 	jobs, batchSize, limit, maxAge  int
 	timeout                         time.Duration
 	listAll, noProgress, allowEmpty bool
@@ -67,6 +69,8 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 	fs.StringVar(&f.suppressions, "suppressions", "", "suppressions `FILE` (default "+scan.SuppressionsFile+" or "+scan.SpecSuppressionsFile+", the one that exists)")
 	cli.DaysVar(fs, &f.maxAge, "max-age", "suppression entries added (added=) longer ago than this `age`, such as 90d, are expired")
 	fs.StringVar(&f.historyDir, "history-dir", "", "`DIR` for timestamped snapshots and trends.json (default "+scan.SpecHistoryDir+" when it exists)")
+	fs.StringVar(&f.historyFrom, "history-from", "", "continue the history of the reference baseline `FILE` (the branch's previous one)")
+	fs.StringVar(&f.commit, "commit", "", "full commit `SHA` the history records (default $GITHUB_SHA)")
 	cli.IntVar(fs, &f.limit, "limit", 0, "only the first `N` files, sorted (0 = all)", setting.Count)
 	fs.StringVar(&f.shard, "shard", "", "only shard `K/N`")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when an unsuppressed file ends with one of these `CODES` (comma-separated)")
@@ -104,6 +108,10 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 	if err != nil {
 		return err
 	}
+	hist, err := historyFlags(f.historyFrom, f.commit, getenv)
+	if err != nil {
+		return err
+	}
 	if !set["suppressions"] {
 		if o.Suppressions, err = defaultSuppressions(stdio.Err); err != nil {
 			return err
@@ -135,11 +143,66 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 		fmt.Fprintf(stdio.Err, "%s: 0 files checked (--allow-empty); no baseline written\n", name)
 		return nil
 	}
-	return finish(b, f.output, f.markdown, f.historyDir, failOn, o.Now(), stdio)
+	return finish(b, f.output, f.markdown, f.historyDir, hist, failOn, o.Now(), stdio)
+}
+
+// history is what --history-from and --commit ask for.
+type history struct {
+	from   string // the reference baseline whose history continues; "" for none
+	commit string
+}
+
+// historyFlags validates --history-from and --commit (or GITHUB_SHA),
+// before the run, so that a typo never costs a whole checker pass.
+func historyFlags(from, commit string, getenv func(string) string) (history, error) {
+	if from == "" {
+		if commit != "" {
+			return history{}, cli.Usagef("--commit is recorded in the history: give --history-from FILE too")
+		}
+		return history{}, nil
+	}
+	c, err := cli.Commit(commit, getenv)
+	return history{from: from, commit: c}, err
+}
+
+// continueHistory gives b the history of the reference baseline h.from
+// plus its own entry. The history is informational: a reference that
+// does not exist yet (the branch's first run) or whose history is refused
+// starts it afresh, with a warning; only a file that exists and is not a
+// baseline is an error, as any input named on the command line.
+func continueHistory(b *baseline.Baseline, h history, stderr io.Writer) error {
+	var prev []baseline.Point
+	ref, err := baseline.Read(h.from)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		cli.Errorf(stderr, name, "warning: --history-from %s does not exist: the history starts with this baseline", h.from)
+	case err != nil:
+		return fmt.Errorf("--history-from: %w", err)
+	case ref.HistoryRefused != "":
+		cli.Errorf(stderr, name, "warning: --history-from %s: history refused (%s): it restarts from that baseline", h.from, ref.HistoryRefused)
+		fallthrough
+	case ref.History == nil:
+		// A reference written without a history (by an older version or
+		// another tool) is still one point of it.
+		p, err := baseline.PointOf(ref, "")
+		if err != nil {
+			cli.Errorf(stderr, name, "warning: --history-from %s: %v: the history starts with this baseline", h.from, err)
+			break
+		}
+		prev = []baseline.Point{p}
+	default:
+		prev = ref.History
+	}
+	return b.ContinueHistory(prev, h.commit)
 }
 
 // finish writes the outputs and applies --fail-on.
-func finish(b *baseline.Baseline, output, markdown, historyDir string, failOn []string, now time.Time, stdio cli.Stdio) error {
+func finish(b *baseline.Baseline, output, markdown, historyDir string, hist history, failOn []string, now time.Time, stdio cli.Stdio) error {
+	if hist.from != "" {
+		if err := continueHistory(b, hist, stdio.Err); err != nil {
+			return err
+		}
+	}
 	summary := stdio.Out
 	if output == "-" {
 		data, err := baseline.Encode(b)

@@ -41,3 +41,25 @@ func Codes(flagName, s string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// Commit is the commit a baseline is taken at, for its history: the value
+// of a --commit flag when given, else GITHUB_SHA (the commit a workflow
+// run checked out), else "" (unknown). Either must be a full commit id
+// (baseline.CheckCommit); a value that is set but malformed is refused,
+// never recorded or dropped.
+func Commit(flagValue string, getenv func(string) string) (string, error) {
+	if flagValue != "" {
+		if err := baseline.CheckCommit(flagValue); err != nil {
+			return "", Usagef("--commit: %w", err)
+		}
+		return flagValue, nil
+	}
+	s := getenv("GITHUB_SHA")
+	if s == "" {
+		return "", nil
+	}
+	if err := baseline.CheckCommit(s); err != nil {
+		return "", Usagef("GITHUB_SHA: %w; give --commit", err)
+	}
+	return s, nil
+}

@@ -84,13 +84,18 @@ func runGates(ctx context.Context, args []string, stdio cli.Stdio, getenv func(s
 			return cli.Usagef("approval for unknown gate %q", id)
 		}
 	}
+	// The commit a parse-regression gate's output records in its history.
+	commit, err := cli.Commit("", getenv, stdio.Err, prog)
+	if err != nil {
+		return err
+	}
 	gates := opt.gates
 	if opt.all {
 		gates = nil
 	}
 	res, err := gate.Run(ctx, cfg, gate.Options{
 		Gates: gates, StrictManual: opt.strictManual, Profile: opt.profile, Jobs: opt.jobs,
-		Approvals: approvals, Environ: proc.InheritedEnv(getenv), Log: stdio.Err,
+		Approvals: approvals, Environ: proc.InheritedEnv(getenv), Log: stdio.Err, Commit: commit,
 	})
 	if err != nil {
 		return err

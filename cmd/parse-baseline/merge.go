@@ -34,7 +34,7 @@ func runMerge(args []string, stdio cli.Stdio, getenv func(string) string) error 
 	if err != nil {
 		return err
 	}
-	hist, err := historyFlags(*historyFrom, *commit, getenv)
+	hist, err := historyFlags(*historyFrom, *commit, getenv, stdio.Err)
 	if err != nil {
 		return err
 	}

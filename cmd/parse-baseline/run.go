@@ -108,7 +108,7 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 	if err != nil {
 		return err
 	}
-	hist, err := historyFlags(f.historyFrom, f.commit, getenv)
+	hist, err := historyFlags(f.historyFrom, f.commit, getenv, stdio.Err)
 	if err != nil {
 		return err
 	}
@@ -154,14 +154,14 @@ type history struct {
 
 // historyFlags validates --history-from and --commit (or GITHUB_SHA),
 // before the run, so that a typo never costs a whole checker pass.
-func historyFlags(from, commit string, getenv func(string) string) (history, error) {
+func historyFlags(from, commit string, getenv func(string) string, stderr io.Writer) (history, error) {
 	if from == "" {
 		if commit != "" {
 			return history{}, cli.Usagef("--commit is recorded in the history: give --history-from FILE too")
 		}
 		return history{}, nil
 	}
-	c, err := cli.Commit(commit, getenv)
+	c, err := cli.Commit(commit, getenv, stderr, name)
 	return history{from: from, commit: c}, err
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -44,10 +45,11 @@ func Codes(flagName, s string) ([]string, error) {
 
 // Commit is the commit a baseline is taken at, for its history: the value
 // of a --commit flag when given, else GITHUB_SHA (the commit a workflow
-// run checked out), else "" (unknown). Either must be a full commit id
-// (baseline.CheckCommit); a value that is set but malformed is refused,
-// never recorded or dropped.
-func Commit(flagValue string, getenv func(string) string) (string, error) {
+// run checked out), else "" (unknown). A --commit that is not a full
+// commit id (baseline.CheckCommit) is a usage error; a GITHUB_SHA that is
+// not one is the environment's, so the history, which is informational,
+// records no commit and stderr says so.
+func Commit(flagValue string, getenv func(string) string, stderr io.Writer, prog string) (string, error) {
 	if flagValue != "" {
 		if err := baseline.CheckCommit(flagValue); err != nil {
 			return "", Usagef("--commit: %w", err)
@@ -59,7 +61,8 @@ func Commit(flagValue string, getenv func(string) string) (string, error) {
 		return "", nil
 	}
 	if err := baseline.CheckCommit(s); err != nil {
-		return "", Usagef("GITHUB_SHA: %w; give --commit", err)
+		Errorf(stderr, prog, "warning: GITHUB_SHA: %v: the history records no commit (give --commit)", err)
+		return "", nil
 	}
 	return s, nil
 }

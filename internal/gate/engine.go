@@ -55,6 +55,10 @@ type Options struct {
 	// MissingReference (pass, warn, fail) applies to parse-regression gates
 	// that set no missing_reference; "" means warn.
 	MissingReference string
+	// Commit is the commit the run is for (a full commit id, GITHUB_SHA),
+	// recorded in the history of the baselines parse-regression gates
+	// write; "" when unknown.
+	Commit string
 	// OutputCap bounds captured output per stream (proc.DefaultOutputCap).
 	OutputCap int
 	// NoServices skips starting the configured services (they are run
@@ -143,7 +147,7 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Results, error) {
 	dir := cmp.Or(opt.Dir, ".")
 	started := now()
 	base := &RunContext{Dir: dir, Root: opt.Root, Env: opt.Environ, User: opt.User, Started: started, Now: now, HTTP: client,
-		Reference: opt.Reference, OutputCap: opt.OutputCap, MissingReference: opt.MissingReference}
+		Reference: opt.Reference, OutputCap: opt.OutputCap, MissingReference: opt.MissingReference, Commit: opt.Commit}
 	runEnv := map[string]string{"GONOGO_PROFILE": profile}
 
 	e := &engine{cfg: cfg, opt: opt, base: base, runEnv: runEnv, results: map[string]*GateResult{},
@@ -287,7 +291,7 @@ func (e *engine) runGate(ctx context.Context, g *Gate) {
 		if _, err := os.Stat(e.base.Path(g.Evidence)); err != nil {
 			out = Outcome{Status: StatusMissing, Summary: "evidence " + g.Evidence + " is missing",
 				Details:    mergeDetails(out.Details, map[string]any{"reason": "evidence file " + g.Evidence + " is missing"}),
-				Regression: out.Regression, Reference: out.Reference, Tests: out.Tests}
+				Regression: out.Regression, Reference: out.Reference, Trend: out.Trend, Tests: out.Tests}
 		}
 	}
 	dur := e.base.Now().Sub(start)
@@ -310,7 +314,7 @@ func (e *engine) finalize(g *Gate, r GateResult, out Outcome, dur time.Duration)
 	}
 	r.OK = out.OK
 	r.Summary = out.Summary
-	r.Regression, r.Reference, r.Tests = out.Regression, out.Reference, out.Tests
+	r.Regression, r.Reference, r.Trend, r.Tests = out.Regression, out.Reference, out.Trend, out.Tests
 	status := out.Status
 	if status == "" {
 		status = StatusFail

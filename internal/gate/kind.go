@@ -79,6 +79,8 @@ type RunContext struct {
 	OutputCap int
 	// MissingReference is the default missing_reference (Options).
 	MissingReference string
+	// Commit is the commit the run is for (Options.Commit).
+	Commit string
 }
 
 // Path resolves a configured path against the working directory.
@@ -136,6 +138,7 @@ type Outcome struct {
 	// details (see GateResult).
 	Regression *compare.Result
 	Reference  *ReferenceSource
+	Trend      *Trend
 	// Tests is a tests gate's typed details (see GateResult).
 	Tests *TestsReport
 }

@@ -169,24 +169,10 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) (out Out
 		details["unused_suppressions"] = next.UnusedSuppressions
 	}
 	defer func() { out.Summary += staleSuppressions(next) }()
-	if next.Total == 0 {
-		// Only with allow_empty. Never the next reference: a baseline of
-		// nothing would make every later failure look new.
-		details["allow_empty"] = true
-		if c.Output != "" {
-			details["output_skipped"] = "no file checked: " + c.Output + " not written"
-		}
-	} else if c.Output != "" {
-		data, err := baseline.Encode(next)
-		if err != nil {
-			return Errored("encode baseline: %v", err)
-		}
-		if err := rc.WriteOutput(c.Output, data); err != nil {
-			return Errored("%v", err)
-		}
-		details["output"] = c.Output
-	}
 	ref, source, err := c.reference(ctx, rc)
+	if o, ok := c.writeOutput(rc, next, ref, details); !ok {
+		return o
+	}
 	switch {
 	case errors.Is(err, ErrReferenceNotFound):
 		out = c.noReference(rc, err, details)
@@ -203,6 +189,10 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) (out Out
 		}
 		res.NewFailures, res.Fixed, res.NewSuppressed = capFiles(res.NewFailures), capFiles(res.Fixed), capFiles(res.NewSuppressed)
 		out.Regression = &res
+		out.Trend = trendOf(ref, c.policy)
+		if out.Trend.Refused != "" {
+			details["history_warning"] = "the reference's history was refused, no trend shown: " + out.Trend.Refused
+		}
 	}
 	out.Reference = &source
 	return out
@@ -263,6 +253,44 @@ func staleSuppressions(b *baseline.Baseline) string {
 		return ""
 	}
 	return "; suppression entries " + strings.Join(parts, ", ")
+}
+
+// writeOutput writes the new baseline to output: when set, continuing the
+// history of ref (nil when none was loaded: the history starts here) with
+// its own entry at rc.Commit. It returns false with the outcome to
+// report when the file cannot be written.
+func (c *parseRegressionCheck) writeOutput(rc *RunContext, next, ref *baseline.Baseline, details map[string]any) (Outcome, bool) {
+	switch {
+	case next.Total == 0:
+		// Only with allow_empty. Never the next reference: a baseline of
+		// nothing would make every later failure look new.
+		details["allow_empty"] = true
+		if c.Output != "" {
+			details["output_skipped"] = "no file checked: " + c.Output + " not written"
+		}
+		return Outcome{}, true
+	case c.Output == "":
+		return Outcome{}, true
+	}
+	var prev []baseline.Point
+	if ref != nil {
+		prev = historyOf(ref)
+	}
+	// The history is informational: one that cannot be continued (a
+	// timestamp that is not RFC 3339) leaves the baseline without it.
+	out := *next
+	if err := out.ContinueHistory(prev, rc.Commit); err != nil {
+		details["history_warning"] = err.Error()
+	}
+	data, err := baseline.Encode(&out)
+	if err != nil {
+		return Errored("encode baseline: %v", err), false
+	}
+	if err := rc.WriteOutput(c.Output, data); err != nil {
+		return Errored("%v", err), false
+	}
+	details["output"] = c.Output
+	return Outcome{}, true
 }
 
 // reference loads the reference baseline from its file or the fetcher, and

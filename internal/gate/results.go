@@ -58,6 +58,9 @@ type GateResult struct {
 	// came from; JSON folds it into details.reference and
 	// details.reference_provenance.
 	Reference *ReferenceSource `json:"-"`
+	// Trend is the reference's history for the sign-off's chart; JSON
+	// folds it into details.trend.
+	Trend *Trend `json:"-"`
 	// Tests is a tests gate's report; JSON folds it into details.tests.
 	Tests *TestsReport `json:"-"`
 
@@ -69,7 +72,7 @@ type GateResult struct {
 func (g GateResult) MarshalJSON() ([]byte, error) {
 	type plain GateResult // without this method
 	p := plain(g)
-	if g.Regression != nil || g.Reference != nil || g.Tests != nil {
+	if g.Regression != nil || g.Reference != nil || g.Trend != nil || g.Tests != nil {
 		p.Details = maps.Clone(g.Details)
 		if p.Details == nil {
 			p.Details = map[string]any{}
@@ -84,6 +87,9 @@ func (g GateResult) MarshalJSON() ([]byte, error) {
 	}
 	if g.Tests != nil {
 		p.Details["tests"] = g.Tests
+	}
+	if g.Trend != nil {
+		p.Details["trend"] = g.Trend
 	}
 	if g.Reference != nil {
 		p.Details["reference"] = g.Reference.Name
@@ -118,6 +124,7 @@ func reportDetails(r compare.Result) (map[string]any, error) {
 type typedDetails struct {
 	Details struct {
 		Report     *compare.Result `json:"report"`
+		Trend      json.RawMessage `json:"trend"`
 		Reference  *string         `json:"reference"`
 		Provenance *struct {
 			Branch     string `json:"branch"`
@@ -158,6 +165,10 @@ func (g *GateResult) decodeTyped(raw []byte) error {
 	if d.Report != nil {
 		g.Regression = d.Report
 		delete(g.Details, "report")
+	}
+	if d.Trend != nil {
+		g.Trend = decodeTrend(d.Trend)
+		delete(g.Details, "trend")
 	}
 	if d.Reference == nil {
 		return nil

@@ -19,8 +19,8 @@ import (
 
 // render is the body shared by the comment and the job summary: a one-line
 // verdict, the sign-off table, each parse-regression gate's table with new
-// failures and transitions, the references' provenance and a link to the
-// run. Everything from the results is escaped (safetext).
+// failures, transitions and the trend its reference carried, the
+// references' provenance and a link to the run. Everything from the results is escaped (safetext).
 //
 // For a pull request, head is the commit the results are for; the sign-off
 // section names it so a tick is only ever recorded for the commit shown.
@@ -53,6 +53,9 @@ func render(res *gate.Results, runURL string, now time.Time, pr bool, approvals 
 				fmt.Fprintf(&b, "%s: %d", safetext.Inline(k, 60), r.Transitions[k])
 			}
 			b.WriteString("\n")
+		}
+		if s := signoff.Trend(g); s != "" {
+			b.WriteString("\n" + s)
 		}
 	}
 	for _, g := range res.Gates {

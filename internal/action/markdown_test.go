@@ -16,8 +16,8 @@ import (
 
 // The comment of mode: report, rendered from a gate_results.json read back,
 // is the comment of the run that wrote it: the regression table, its
-// transitions, the reference's provenance and the risk watchlist travel
-// through the file.
+// transitions, the trend, the reference's provenance and the risk
+// watchlist travel through the file.
 func TestRenderFromResultsReadBack(t *testing.T) {
 	t.Parallel()
 	ref := &baseline.Baseline{ByCode: map[string]int{"PARSE_ERROR": 1}, Files: []baseline.File{{Path: "a.aether", CodeName: "PARSE_ERROR", Line: 2}}}
@@ -29,6 +29,10 @@ func TestRenderFromResultsReadBack(t *testing.T) {
 	}}, Gates: []gate.GateResult{{
 		ID: "parse", Title: "Parse", Kind: "parse-regression", Mandatory: true, Details: map[string]any{"status": "fail"},
 		Regression: &reg,
+		Trend: &gate.Trend{Codes: []string{"PARSE_ERROR", "VALIDATION_ERROR"}, Points: []baseline.Point{
+			{Timestamp: "2026-11-20T10:00:00Z", Commit: strings.Repeat("1", 40), Total: 3, ByCode: map[string]int{"SUCCESS": 1, "PARSE_ERROR": 2}},
+			{Timestamp: "2026-11-21T10:00:00Z", Commit: strings.Repeat("0", 40), Total: 3, ByCode: map[string]int{"SUCCESS": 2, "PARSE_ERROR": 1}},
+		}},
 		Reference: &gate.ReferenceSource{Name: "artifact pb on main (parse_baseline.json)", AgeHours: 120, Found: &artifact.Provenance{
 			Branch: "main", SHA: strings.Repeat("0", 40), RunID: 20, RunURL: "https://github.com/o/r/actions/runs/20",
 			ArtifactID: 11, CreatedAt: now.Add(-120 * time.Hour), Why: artifact.ByFallback, Wanted: "release/*2*",
@@ -36,6 +40,8 @@ func TestRenderFromResultsReadBack(t *testing.T) {
 	}}}
 	want := render(res, "", now, false, nil, "")
 	for _, s := range []string{"#### Parse", "**Transitions:** PARSE\\_ERROR→VALIDATION\\_ERROR: 1", "**Reference:** main at `0000000`, [run 20](https://github.com/o/r/actions/runs/20), 5 days old — the default branch, since release/\\*2\\* has no baseline yet\n",
+		"```mermaid\nxychart-beta\n    title \"VALIDATION_ERROR\"\n    x-axis [\"Nov 20\", \"Nov 21\", \"this run\"]\n    y-axis \"files\" 0 --> 9\n    line [0, 0, 9]\n```",
+		"| 2026-11-21 10:00 UTC | `0000000` | 3 | 1 | 0 |\n| this run | – | – | 0 | 9 |",
 		"### Residual risks", "| Parse health | broken workflows | gate on regressions | High | ❌ **failing: parse** |"} {
 		if !strings.Contains(want, s) {
 			t.Errorf("run comment lacks %q:\n%s", s, want)

@@ -75,6 +75,7 @@ func Markdown(r *gate.Results) string {
 	b.WriteString(Table(r))
 	b.WriteString(FailedTests(r))
 	b.WriteString(Risks(r))
+	b.WriteString(Trends(r))
 	b.WriteString("\n## Summary\n\n")
 	b.WriteString(SummaryLines(r))
 	return b.String()

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/compare"
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/golden"
 	"github.com/org/gonogo-action/internal/junit"
@@ -53,6 +55,7 @@ func TestSignOffGolden(t *testing.T) {
 		{"signoff_tests.md", &gate.Results{Meta: gate.Meta{Profile: "ci", TS: ts, Failed: []string{"unit"}}, Gates: []gate.GateResult{
 			testsGate(),
 		}}},
+		{"signoff_trend.md", &gate.Results{Meta: gate.Meta{Profile: "ci", TS: ts, AllPassed: true}, Gates: trendGates()}},
 		{"signoff_hostile.md", &gate.Results{Meta: gate.Meta{Profile: "<b>x</b>", TS: ts, Failed: []string{"run"}}, Gates: []gate.GateResult{
 			signOffGate("run", "Run | <script>alert(1)</script>", false, gate.StatusFail, 1, "exit 1: ping @org/team see #12 | `code` [link](http://evil)\n::set-output name=x::y\n<!-- marker -->"),
 		}}},
@@ -92,4 +95,26 @@ func testsGate() gate.GateResult {
 	t.NewFailures = t.Failing[1:]
 	g.Tests = t
 	return g
+}
+
+// trendGates are two parse-regression gates: one whose reference carried
+// a history of three baselines, one whose reference's history was refused
+// (the reason is text a results file may carry: escaped).
+func trendGates() []gate.GateResult {
+	point := func(day, parse, validation int, commit string) baseline.Point {
+		return baseline.Point{Timestamp: fmt.Sprintf("2025-09-%02dT10:15:00Z", day), Commit: commit, Total: 100,
+			ByCode: map[string]int{"SUCCESS": 100 - parse - validation, "PARSE_ERROR": parse, "VALIDATION_ERROR": validation}}
+	}
+	ref := &baseline.Baseline{ByCode: map[string]int{"PARSE_ERROR": 40, "VALIDATION_ERROR": 3}}
+	next := &baseline.Baseline{ByCode: map[string]int{"PARSE_ERROR": 38, "VALIDATION_ERROR": 4}}
+	reg := compare.Compare(ref, next, compare.DefaultPolicy())
+	parse := signOffGate("parse", "Parse health", true, gate.StatusPass, 1.5, "PARSE_ERROR 40→38, VALIDATION_ERROR 3→4")
+	parse.Kind, parse.Regression = "parse-regression", &reg
+	parse.Trend = &gate.Trend{Codes: []string{"PARSE_ERROR", "VALIDATION_ERROR"}, Points: []baseline.Point{
+		point(10, 52, 5, "0123456789abcdef0123456789abcdef01234567"), point(11, 45, 3, ""), point(12, 40, 3, "89abcdef0123456789abcdef0123456789abcdef"),
+	}}
+	refused := signOffGate("release", "Release parse health", true, gate.StatusPass, 0.4, "PARSE_ERROR 1→1")
+	refused.Kind = "parse-regression"
+	refused.Trend = &gate.Trend{Refused: "field history[0].commit: want a full commit id, got \"`@org <b>\""}
+	return []gate.GateResult{parse, refused}
 }

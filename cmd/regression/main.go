@@ -13,7 +13,8 @@
 // as one file newly fails with them, compared file by file (by count where a
 // baseline lists no files), whatever else was fixed. Suppressed failures are left out
 // of the counts unless --include-suppressed. The JSON report goes to stdout
-// (and --output); --markdown writes a table for a PR comment.
+// (and --output); --markdown writes a table for a PR comment, then the
+// trend of the gated codes when the reference carries its branch's history.
 //
 // Exit codes: 0 no regression, 1 regression, 2 usage or input error, or an
 // output file could not be written. SOURCE_DATE_EPOCH, when set, fixes the

@@ -39,7 +39,7 @@ func runRegression(ctx context.Context, args []string, stdio cli.Stdio, getenv f
 	if err != nil {
 		return err
 	}
-	res, err := regression(ctx, o, stdio.Out, now())
+	res, err := regression(ctx, o, stdio, now())
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func parseFlags(args []string, stdio cli.Stdio) (options, error) {
 	return o, nil
 }
 
-func regression(ctx context.Context, o options, stdout io.Writer, now time.Time) (compare.Result, error) {
+func regression(ctx context.Context, o options, stdio cli.Stdio, now time.Time) (compare.Result, error) {
 	// The two reads are independent and dominate the run: one core each.
 	var ref *baseline.Baseline
 	var refErr error
@@ -126,12 +126,27 @@ func regression(ctx context.Context, o options, stdout io.Writer, now time.Time)
 		}
 	}
 	if o.markdown != "" {
-		if err := outfile.Write(o.markdown, []byte(report.RegressionMarkdown(res))); err != nil {
+		if err := outfile.Write(o.markdown, []byte(markdown(ref, res, o.policy, stdio.Err))); err != nil {
 			return res, fmt.Errorf("--markdown: %w", err)
 		}
 	}
-	if _, err := stdout.Write(buf.Bytes()); err != nil {
+	if _, err := stdio.Out.Write(buf.Bytes()); err != nil {
 		return res, fmt.Errorf("write report: %w", err)
 	}
 	return res, nil
+}
+
+// markdown is the comparison's table, then the trend the reference's
+// history holds, as a gate's sign-off shows it. The history is
+// informational: a refused one is left out with a warning.
+func markdown(ref *baseline.Baseline, res compare.Result, p compare.Policy, stderr io.Writer) string {
+	md := report.RegressionMarkdown(res)
+	switch {
+	case ref.HistoryRefused != "":
+		cli.Errorf(stderr, prog, "warning: --ref: its history was refused, no trend in --markdown: %s", ref.HistoryRefused)
+	case ref.History != nil:
+		md += "\n" + report.TrendMarkdown(report.Trend{Codes: p.GatedCodes(), IncludeSuppressed: p.IncludeSuppressed,
+			Points: ref.History, Current: report.CurrentCounts(res)})
+	}
+	return md
 }

@@ -48,6 +48,14 @@ type Policy struct {
 	IncludeSuppressed bool
 }
 
+// GatedCodes are the codes p judges (Codes and FailOnNew), once each, in
+// the code table's order.
+func (p Policy) GatedCodes() []string {
+	codes := slices.Concat(p.Codes, p.FailOnNew)
+	baseline.SortCodes(codes)
+	return slices.Compact(codes)
+}
+
 // DefaultPolicy is the specification's policy.
 func DefaultPolicy() Policy {
 	return Policy{AbsThreshold: DefaultAbsThreshold, RelThreshold: DefaultRelThreshold, Codes: slices.Clone(DefaultCodes),

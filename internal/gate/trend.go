@@ -3,7 +3,6 @@ package gate
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 
 	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/compare"
@@ -34,9 +33,7 @@ type Trend struct {
 
 // trendOf is the trend of ref for a gate judging under p.
 func trendOf(ref *baseline.Baseline, p compare.Policy) *Trend {
-	codes := slices.Concat(p.Codes, p.FailOnNew)
-	baseline.SortCodes(codes)
-	t := &Trend{Codes: slices.Compact(codes), IncludeSuppressed: p.IncludeSuppressed, Refused: ref.HistoryRefused}
+	t := &Trend{Codes: p.GatedCodes(), IncludeSuppressed: p.IncludeSuppressed, Refused: ref.HistoryRefused}
 	if t.Refused == "" {
 		t.Points = historyOf(ref)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/compare"
 	"github.com/org/gonogo-action/internal/safetext"
 )
 
@@ -23,6 +24,16 @@ type Trend struct {
 	// Current is this run's count per code, as compared; nil when the run
 	// was not compared.
 	Current map[string]int
+}
+
+// CurrentCounts are a comparison's new counts per code, as a Trend's
+// Current: every code of its rows, gated or not.
+func CurrentCounts(r compare.Result) map[string]int {
+	out := make(map[string]int, len(r.Codes))
+	for _, row := range r.Codes {
+		out[row.Code] = row.New
+	}
+	return out
 }
 
 // currentLabel names this run's point.

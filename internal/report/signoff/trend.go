@@ -37,10 +37,7 @@ func Trend(g gate.GateResult) string {
 	}
 	var current map[string]int
 	if g.Regression != nil {
-		current = map[string]int{}
-		for _, row := range g.Regression.Codes {
-			current[row.Code] = row.New
-		}
+		current = report.CurrentCounts(*g.Regression)
 	}
 	return report.TrendMarkdown(report.Trend{Codes: t.Codes, IncludeSuppressed: t.IncludeSuppressed, Points: t.Points, Current: current})
 }

@@ -292,6 +292,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"total": 1, "by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "path": "b"}]}`))
 	f.Add([]byte(`{"total": 0, "by_code": {}, "failure_rate": 1e999, "duration_sec": -1e999}`))
 	f.Add([]byte(`{"total": 1, "by_code": {"SUCCESS": 1}, "by_category": {"Other": -1}, "files": [{"path": "a", "code_name": "SUCCESS", "line": 1e999}]}`))
+	f.Add([]byte(`{"total": 0, "by_code": {}, "history": [{"timestamp": "2025-09-12T10:15:00Z", "commit": "0123456789abcdef0123456789abcdef01234567", "total": 1, "by_code": {"PARSE_ERROR": 1}, "suppressed_by_code": {"PARSE_ERROR": 1}}]}`))
+	f.Add([]byte(`{"total": 0, "by_code": {}, "history": [{"timestamp": "2025-09-12T10:15:00Z", "total": 0, "total": 1, "by_code": {}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b, err := baseline.Decode(data)
 		if err != nil {
@@ -333,9 +335,16 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("passed %d + listed %d != total %d", len(b.Passed), len(paths), b.Total)
 		}
 		// A document that names a key twice is never read as either of
-		// its values: encoding/json would keep the last one.
-		if dupKey(data) {
+		// its values: encoding/json would keep the last one. Inside the
+		// history, which no verdict reads, the history alone is refused.
+		if dupKey(data) && b.HistoryRefused == "" {
 			t.Fatalf("decoded a document with a repeated key: %q", data)
+		}
+		if b.HistoryRefused != "" && b.History != nil {
+			t.Fatalf("history refused (%s) but kept", b.HistoryRefused)
+		}
+		if len(b.History) > baseline.HistoryKeep {
+			t.Fatalf("history of %d entries", len(b.History))
 		}
 		// Whatever decodes must encode and decode again to the same value.
 		out, err := baseline.Encode(b)
@@ -346,6 +355,9 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-decode of encoded baseline: %v\n%s", err, out)
 		}
+		// A refused history is not written back: the second read has none
+		// to refuse.
+		b.HistoryRefused = ""
 		if diff := cmp.Diff(b, again, cmpopts.EquateEmpty()); diff != "" {
 			t.Fatalf("round trip (-first +second):\n%s", diff)
 		}

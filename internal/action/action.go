@@ -220,7 +220,7 @@ func (r *runner) evaluate(deps Deps, prNum int, headSHA string) (*gate.Results, 
 	}
 	// The commit a parse-regression gate's output records in its history:
 	// the one the run checked out, when it is a full commit id.
-	opt.Commit, _ = cli.Commit("", r.getenv, r.stderr, "gonogo")
+	opt.Commit, _ = cli.Commit("", r.getenv, r.stderr, prog)
 	if deps.GateUser != nil {
 		cleanup, err := r.dropPrivileges(deps.GateUser, &opt)
 		if err != nil {

@@ -3,6 +3,7 @@ package gate
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/compare"
@@ -67,9 +68,14 @@ func decodeTrend(raw json.RawMessage) *Trend {
 	if err := json.Unmarshal(raw, &t); err != nil {
 		return &Trend{Refused: fmt.Sprintf("details.trend: %v", err)}
 	}
-	for _, c := range t.Codes {
+	// Known codes, each once: a chart per code, so the list is bounded
+	// by the code table.
+	for i, c := range t.Codes {
 		if _, ok := baseline.CodeByName(c); !ok {
 			return &Trend{Refused: fmt.Sprintf("details.trend.codes: unknown code %q", c)}
+		}
+		if slices.Contains(t.Codes[:i], c) {
+			return &Trend{Refused: fmt.Sprintf("details.trend.codes: %s listed twice", c)}
 		}
 	}
 	out := &Trend{Codes: t.Codes, IncludeSuppressed: t.IncludeSuppressed, Refused: t.Refused}

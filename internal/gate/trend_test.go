@@ -174,6 +174,7 @@ func TestReadResultsRefusesMalformedTrend(t *testing.T) {
 		"bad commit":        `{"codes": ["PARSE_ERROR"], "points": [{"timestamp": "2025-09-12T10:15:22Z", "commit": "x` + "`" + `", "total": 0, "by_code": {}}]}`,
 		"unknown code":      `{"codes": ["\"]\nline [1]"], "points": []}`,
 		"codes not strings": `{"codes": [1], "points": []}`,
+		"code twice":        `{"codes": ["PARSE_ERROR", "PARSE_ERROR"], "points": []}`,
 		"repeated key":      `{"codes": ["PARSE_ERROR"], "points": [{"timestamp": "2025-09-12T10:15:22Z", "total": 0, "by_code": {}, "by_code": {}}]}`,
 	} {
 		data := `{"_meta": {"profile": "", "ts": 0, "all_passed": true}, "pr": {"ok": true, "manual": false, "duration_sec": 0, "kind": "parse-regression", "details": {"trend": ` + trend + `}}}`

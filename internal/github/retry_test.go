@@ -118,7 +118,7 @@ func TestStalledAnswerTimesOut(t *testing.T) {
 	f.On("GET", "/repos/o/r/collaborators/u/permission", ghfake.JSON(200, map[string]any{"permission": "write", "role_name": "write"}))
 	s := &sleeps{}
 	c, err := New(Options{Token: testToken, APIURL: f.URL(), Sleep: s.sleep, Now: func() time.Time { return testNow },
-		HeaderTimeout: 50 * time.Millisecond})
+		HeaderTimeout: time.Second}) // long enough for the second answer on a loaded machine
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,10 +52,44 @@ func Write(path string, data []byte) error {
 	if base == "" || base == "." || base == ".." {
 		return fmt.Errorf("write %s: not a file name", path)
 	}
-	if err := writeAt(dir, nil, base, data, true); err != nil {
+	if err := writeAt(dir, nil, base, data, how{special: true}); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// Rewrite replaces the existing regular file at path with data, for tools
+// that edit files where they are (parse-baseline migrate --apply). As in
+// Write, the data go to a temporary file in the same directory that is
+// renamed over path, and a symbolic link as the file is refused
+// (ErrSymlink), never written through. Besides, the file must exist and be
+// a regular file; its permission bits are kept; the temporary file is
+// synced before the rename and the directory after it, so that a crash at
+// any moment leaves the old content or the new one, never a mix. The
+// result is a new file: its owner is the writer and a hard link to the old
+// one keeps the old content.
+func Rewrite(path string, data []byte) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	if base == "" || base == "." || base == ".." {
+		return fmt.Errorf("rewrite %s: not a file name", path)
+	}
+	if err := writeAt(dir, nil, base, data, how{rewrite: true}); err != nil {
+		return fmt.Errorf("rewrite %s: %w", path, err)
+	}
+	return nil
+}
+
+// how says what writeAt does beyond writing a new regular file.
+type how struct {
+	// special writes a device, pipe or socket in place; otherwise one is
+	// refused.
+	special bool
+	// rewrite wants an existing regular file, keeps its permission bits
+	// and syncs the data and the directory.
+	rewrite bool
 }
 
 // WriteIn writes data to the file rel under root, which the caller trusts
@@ -72,7 +106,7 @@ func WriteIn(root, rel string, data []byte) error {
 		return fmt.Errorf("write %s: %s %w %s", shown, rel, ErrOutside, root)
 	}
 	parts := strings.Split(filepath.ToSlash(filepath.Clean(rel)), "/")
-	if err := writeAt(root, parts[:len(parts)-1], parts[len(parts)-1], data, false); err != nil {
+	if err := writeAt(root, parts[:len(parts)-1], parts[len(parts)-1], data, how{}); err != nil {
 		return fmt.Errorf("write %s: %w", shown, err)
 	}
 	return nil

@@ -15,7 +15,7 @@ import (
 // inside dir, and each component is checked with Lstat, since os.Root
 // follows links that stay inside it. Without openat's atomicity a link
 // swapped in between the check and the use can still be followed.
-func writeAt(dir string, subdirs []string, base string, data []byte, special bool) error {
+func writeAt(dir string, subdirs []string, base string, data []byte, h how) error {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return err
@@ -40,7 +40,10 @@ func writeAt(dir string, subdirs []string, base string, data []byte, special boo
 	}
 	target := filepath.Join(rel, base)
 	fi, err := root.Lstat(target)
+	perm := fs.FileMode(0o644)
 	switch {
+	case errors.Is(err, fs.ErrNotExist) && h.rewrite:
+		return err
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
 		return err
@@ -49,17 +52,22 @@ func writeAt(dir string, subdirs []string, base string, data []byte, special boo
 	case fi.IsDir():
 		return fmt.Errorf("%s is a directory", base)
 	case !fi.Mode().IsRegular():
-		if !special {
+		if !h.special {
 			return fmt.Errorf("%s is not a regular file", base)
 		}
 		return root.WriteFile(target, data, 0)
+	case h.rewrite:
+		perm = fi.Mode().Perm()
 	}
 	tmp := filepath.Join(rel, tempName(base, rand.Uint64()))
-	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		return err
 	}
 	_, werr := f.Write(data)
+	if werr == nil && h.rewrite {
+		werr = f.Sync()
+	}
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
 	}

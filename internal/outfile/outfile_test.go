@@ -188,3 +188,99 @@ func assertUntouched(t *testing.T, target, link string) {
 		t.Errorf("link replaced: %v %v", fi.Mode(), err)
 	}
 }
+
+// TestRewrite: an in-place edit keeps the file's permission bits (an
+// executable script stays executable, a private file stays private), leaves
+// no temporary file behind, and refuses what is not an existing regular
+// file, leaving it as it was.
+func TestRewrite(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, perm := range []os.FileMode{0o755, 0o600, 0o640} {
+		p := filepath.Join(dir, "f"+perm.String())
+		if err := os.WriteFile(p, []byte("old\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(p, perm); err != nil {
+			t.Fatal(err)
+		}
+		if err := Rewrite(p, []byte("new\n")); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Lstat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode() != perm {
+			t.Errorf("%s: mode %v after Rewrite, want %v", p, fi.Mode(), perm)
+		}
+		if b, _ := os.ReadFile(p); string(b) != "new\n" {
+			t.Errorf("%s = %q", p, b)
+		}
+	}
+
+	outside := t.TempDir()
+	target := filepath.Join(outside, "target")
+	if err := os.WriteFile(target, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := Rewrite(link, []byte("new")); !errors.Is(err, ErrSymlink) {
+		t.Errorf("Rewrite(link) = %v, want ErrSymlink", err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "keep" {
+		t.Errorf("written through the link: %q", b)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v %v", fi, err)
+	}
+	if err := Rewrite(filepath.Join(dir, "missing"), []byte("x")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Rewrite(missing) = %v, want not exist", err)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "missing")); err == nil {
+		t.Error("Rewrite created a missing file")
+	}
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := Rewrite(fifo, []byte("x")); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("Rewrite(fifo) = %v", err)
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), ".tmp") {
+			t.Errorf("temporary file left: %s", e.Name())
+		}
+	}
+}
+
+// TestRewriteFailureKeepsTheOldFile: when the temporary file cannot be
+// made (a read-only directory), the file keeps its old content whole.
+func TestRewriteFailureKeepsTheOldFile(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() == 0 {
+		t.Skip("root writes into a read-only directory")
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f")
+	if err := os.WriteFile(p, []byte("old\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(dir, 0o755) })
+	if err := Rewrite(p, []byte("new\n")); err == nil {
+		t.Fatal("Rewrite into a read-only directory succeeded")
+	}
+	if b, _ := os.ReadFile(p); string(b) != "old\n" {
+		t.Errorf("file = %q after a failed Rewrite, want the old content", b)
+	}
+}

@@ -14,10 +14,11 @@ import (
 
 // writeAt opens dir (following links: the caller chose it), walks subdirs
 // with openat(O_NOFOLLOW|O_DIRECTORY), creating missing ones, and replaces
-// base there by a renamed temporary file. With special, a device, pipe or
+// base there by a renamed temporary file. With h.special, a device, pipe or
 // socket at base is written in place (the command-line --output /dev/null
-// idiom); without, it is refused.
-func writeAt(dir string, subdirs []string, base string, data []byte, special bool) error {
+// idiom); without, it is refused. With h.rewrite, base must exist and keeps
+// its permission bits.
+func writeAt(dir string, subdirs []string, base string, data []byte, h how) error {
 	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", dir, err)
@@ -32,7 +33,10 @@ func writeAt(dir string, subdirs []string, base string, data []byte, special boo
 		fd = next
 	}
 	var st unix.Stat_t
+	perm := uint32(0o644)
 	switch err := unix.Fstatat(fd, base, &st, unix.AT_SYMLINK_NOFOLLOW); {
+	case errors.Is(err, unix.ENOENT) && h.rewrite:
+		return fmt.Errorf("%s: %w", base, err)
 	case errors.Is(err, unix.ENOENT):
 	case err != nil:
 		return fmt.Errorf("%s: %w", base, err)
@@ -41,12 +45,14 @@ func writeAt(dir string, subdirs []string, base string, data []byte, special boo
 	case st.Mode&unix.S_IFMT == unix.S_IFDIR:
 		return fmt.Errorf("%s is a directory", base)
 	case st.Mode&unix.S_IFMT != unix.S_IFREG:
-		if !special {
+		if !h.special {
 			return fmt.Errorf("%s is not a regular file", base)
 		}
 		return writeSpecial(fd, base, data)
+	case h.rewrite:
+		perm = uint32(st.Mode) & 0o7777
 	}
-	return replace(fd, base, data)
+	return replace(fd, base, data, perm, h.rewrite)
 }
 
 // openDir opens the directory name under fd without following a link,
@@ -72,7 +78,10 @@ func openDir(fd int, name string) (int, error) {
 	return -1, fmt.Errorf("open %s: %w", name, err)
 }
 
-func replace(dirfd int, base string, data []byte) error {
+// replace writes data to a new temporary file with permission bits perm
+// and renames it over base; with sync, the file is synced before the
+// rename and the directory after it.
+func replace(dirfd int, base string, data []byte, perm uint32, sync bool) error {
 	var tmp string
 	var fd int
 	for range 10 {
@@ -95,7 +104,11 @@ func replace(dirfd int, base string, data []byte) error {
 	f := os.NewFile(uintptr(fd), tmp)
 	_, werr := f.Write(data)
 	if werr == nil {
-		werr = f.Chmod(0o644)
+		// fchmod, not the umask-bound mode of openat: the bits asked for.
+		werr = f.Chmod(os.FileMode(perm&0o777) | unixModeBits(perm))
+	}
+	if werr == nil && sync {
+		werr = f.Sync()
 	}
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
@@ -107,7 +120,29 @@ func replace(dirfd int, base string, data []byte) error {
 		_ = unix.Unlinkat(dirfd, tmp, 0)
 		return werr
 	}
+	if sync {
+		// The rename is durable once the directory is.
+		if err := unix.Fsync(dirfd); err != nil {
+			return fmt.Errorf("sync the directory of %s: %w", base, err)
+		}
+	}
 	return nil
+}
+
+// unixModeBits maps the setuid, setgid and sticky bits of a stat mode to
+// os.FileMode's.
+func unixModeBits(perm uint32) os.FileMode {
+	var m os.FileMode
+	if perm&unix.S_ISUID != 0 {
+		m |= os.ModeSetuid
+	}
+	if perm&unix.S_ISGID != 0 {
+		m |= os.ModeSetgid
+	}
+	if perm&unix.S_ISVTX != 0 {
+		m |= os.ModeSticky
+	}
+	return m
 }
 
 func writeSpecial(dirfd int, base string, data []byte) error {

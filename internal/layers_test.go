@@ -21,6 +21,7 @@ var (
 	domain = []string{
 		"internal/baseline", "internal/compare", "internal/coverage", "internal/checker", "internal/scan",
 		"internal/gate", "internal/report", "internal/report/signoff", "internal/action", "internal/signing",
+		"internal/migrate",
 	}
 	// pure domain packages know nothing of the outside world.
 	pure = []string{"internal/baseline", "internal/compare", "internal/coverage"}

@@ -8,6 +8,7 @@
 //	parse-baseline [flags] [PATH ...]          PATH: files or folders (default ".")
 //	parse-baseline merge [flags] SHARD.json ...
 //	parse-baseline suppressions [--top N] [BASELINE.json]
+//	parse-baseline migrate --rules FILE (--dry-run | --apply) [flags] [PATH ...]
 //
 // suppressions prints, in the suppressions file format, entries for the N
 // (default 10) most frequent fingerprints the baseline (default
@@ -43,6 +44,12 @@
 //	--list-all            list SUCCESS files too
 //	--no-progress         no progress line on stderr
 //	--version             print the version stamped at build time and exit
+//
+// migrate rewrites legacy forms by declarative rules (line-anchored regular
+// expressions, whitespace clean-ups): --dry-run prints unified diffs,
+// --apply rewrites files atomically, --report writes migration_report.md,
+// and --checker classifies before and after to report the change in
+// failure rate.
 //
 // Exit codes: 0 ran (whatever the files' statuses), 1 --fail-on matched,
 // 2 usage or input error, or an output file could not be written.

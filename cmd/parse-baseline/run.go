@@ -35,6 +35,8 @@ func run(ctx context.Context, args []string, stdio cli.Stdio, getenv func(string
 		err = runMerge(args[1:], stdio, getenv)
 	case len(args) > 0 && args[0] == "suppressions":
 		err = runSuppressions(args[1:], stdio, getenv)
+	case len(args) > 0 && args[0] == "migrate":
+		err = runMigrate(ctx, args[1:], stdio, getenv)
 	default:
 		err = runScan(ctx, args, stdio, getenv)
 	}
@@ -78,7 +80,7 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 	cli.BoolVar(fs, &f.noProgress, "no-progress", false, "no progress line on stderr")
 	cli.BoolVar(fs, &f.allowEmpty, "allow-empty", false, "exit 0 when no file matched (no baseline is written)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: %s [flags] [PATH ...]\n       %s merge [--output FILE] [--markdown FILE] SHARD.json ...\n       %s suppressions [--top N] [BASELINE.json]\n\nflags:\n", name, name, name)
+		fmt.Fprintf(fs.Output(), "usage: %s [flags] [PATH ...]\n       %s merge [--output FILE] [--markdown FILE] SHARD.json ...\n       %s suppressions [--top N] [BASELINE.json]\n       %s migrate --rules FILE (--dry-run | --apply) [flags] [PATH ...]\n\nflags:\n", name, name, name, name)
 		fs.PrintDefaults()
 	}
 	paths, err := cli.Parse(fs, args, stdio)

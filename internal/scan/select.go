@@ -1,0 +1,55 @@
+package scan
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Selected is a file a run with the same paths and globs would check.
+type Selected struct {
+	// Rel is the path as the baseline reports it (see Options.Paths).
+	Rel string
+	// Path opens the file: relative to the working directory, or
+	// absolute, as the PATH was given.
+	Path string
+	// Root is the index of the PATH the file was found under (or is).
+	Root int
+	// Err is set when the file (or the folder holding it) could not be
+	// read.
+	Err error
+}
+
+// Select lists, sorted by Rel, the files that Build with these paths and
+// globs would hand to a checker: the same walk, skipped folders and files,
+// globs and links. parse-baseline migrate rewrites exactly the files
+// parse-baseline checks.
+func Select(paths, include, exclude []string) ([]Selected, error) {
+	if err := validGlobs("include", include); err != nil {
+		return nil, err
+	}
+	if err := validGlobs("exclude", exclude); err != nil {
+		return nil, err
+	}
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	var out []Selected
+	for i, p := range paths {
+		ts, err := discover([]string{p}, include, exclude)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range ts {
+			out = append(out, Selected{Rel: t.Rel, Path: t.Arg, Root: i, Err: t.Err})
+		}
+	}
+	slices.SortFunc(out, func(a, b Selected) int { return strings.Compare(a.Rel, b.Rel) })
+	for i := 1; i < len(out); i++ {
+		if out[i].Rel == out[i-1].Rel {
+			return nil, fmt.Errorf("%s and %s are both reported as %q; pass their common parent as the PATH",
+				out[i-1].Path, out[i].Path, out[i].Rel)
+		}
+	}
+	return out, nil
+}

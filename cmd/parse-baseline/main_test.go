@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/org/gonogo-action/examples/aetherra/legacy/lint"
 	"github.com/org/gonogo-action/internal/cli"
 	"github.com/org/gonogo-action/internal/clitest"
 	"github.com/org/gonogo-action/internal/golden"
@@ -27,6 +28,8 @@ func TestMain(m *testing.M) {
 			os.Exit(run(context.Background(), os.Args[1:], cli.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, os.Getenv))
 		},
 		"fakecheck": fakecheck,
+		// The migration example's checker, as users build it.
+		"aether-lint": func() { os.Exit(lint.Main(os.Args[1:], os.Stderr)) },
 	})
 }
 

@@ -53,7 +53,7 @@ func (r *Report) Markdown() string {
 		fmt.Fprintf(&b, "\n### `%s`: %s\n\n%s", name, plural(len(list), "file"), strings.Join(list, ""))
 	}
 	if r.Before != nil && r.After != nil {
-		writeDelta(&b, r.Before, r.After, r.Applied)
+		writeDelta(&b, r.Before, r.After, r.Applied, r.paths)
 	}
 	if len(r.Skipped) > 0 {
 		b.WriteString("\n## Left alone\n\n")
@@ -69,7 +69,13 @@ func Delta(before, after *baseline.Baseline) float64 {
 	return (after.FailureRate - before.FailureRate) * 100
 }
 
-func writeDelta(b *strings.Builder, before, after *baseline.Baseline, applied bool) {
+func writeDelta(b *strings.Builder, before, after *baseline.Baseline, applied bool, paths map[string]string) {
+	shown := func(rel string) string {
+		if p, ok := paths[rel]; ok {
+			rel = p
+		}
+		return safetext.Inline(rel, 0)
+	}
 	failing := func(x *baseline.Baseline) int { return x.Total - x.ByCode[baseline.Success] }
 	where := "the rewritten tree"
 	if !applied {
@@ -95,14 +101,14 @@ func writeDelta(b *strings.Builder, before, after *baseline.Baseline, applied bo
 	for _, p := range slices.Sorted(maps.Keys(was)) {
 		switch c, ok := now[p]; {
 		case !ok:
-			fixed = append(fixed, fmt.Sprintf("%s (was %s)", safetext.Inline(p, 0), safetext.Inline(was[p], 40)))
+			fixed = append(fixed, fmt.Sprintf("%s (was %s)", shown(p), safetext.Inline(was[p], 40)))
 		case c != was[p]:
-			moved = append(moved, fmt.Sprintf("%s (%s → %s)", safetext.Inline(p, 0), safetext.Inline(was[p], 40), safetext.Inline(c, 40)))
+			moved = append(moved, fmt.Sprintf("%s (%s → %s)", shown(p), safetext.Inline(was[p], 40), safetext.Inline(c, 40)))
 		}
 	}
 	for _, p := range slices.Sorted(maps.Keys(now)) {
 		if _, ok := was[p]; !ok {
-			broke = append(broke, fmt.Sprintf("%s (%s)", safetext.Inline(p, 0), safetext.Inline(now[p], 40)))
+			broke = append(broke, fmt.Sprintf("%s (%s)", shown(p), safetext.Inline(now[p], 40)))
 		}
 	}
 	for _, l := range []struct {

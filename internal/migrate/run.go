@@ -51,6 +51,9 @@ type Report struct {
 	// Before and After are the classifications with Options.Check (nil
 	// without). After's paths are the tree's, also in a dry run.
 	Before, After *baseline.Baseline
+	// paths maps a baseline's path (relative to its PATH) to the path
+	// the diff and Changed name, so that the report names a file one way.
+	paths map[string]string
 }
 
 // Change is one changed file: its path (as passed to the checker and
@@ -86,7 +89,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if len(sel) == 0 {
 		return nil, fmt.Errorf("%w to migrate under %s", scan.ErrNoFiles, strings.Join(orDot(o.Paths), ", "))
 	}
-	rep := &Report{RulesFile: o.Rules.File, Applied: o.Apply, Selected: len(sel)}
+	rep := &Report{RulesFile: o.Rules.File, Applied: o.Apply, Selected: len(sel), paths: map[string]string{}}
 	for _, r := range o.Rules.Rules {
 		rep.Rules = append(rep.Rules, r.Name)
 	}
@@ -109,6 +112,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			return nil, fmt.Errorf("read %s: %w; nothing was changed", s.Path, err)
 		}
 		contents[s.Rel] = string(data)
+		rep.paths[s.Rel] = s.Path
 		why := ""
 		switch {
 		case fi.Mode()&os.ModeSymlink != 0:

@@ -58,7 +58,7 @@ func (r *Report) Markdown() string {
 	if len(r.Skipped) > 0 {
 		b.WriteString("\n## Left alone\n\n")
 		for _, s := range r.Skipped {
-			fmt.Fprintf(&b, "- %s: %s\n", safetext.Inline(s.Path, 0), safetext.Inline(s.Why, 0))
+			fmt.Fprintf(&b, "- %s: %s\n", safetext.Inline(s.Path, 0), s.Why) // Why is ours
 		}
 	}
 	return b.String()

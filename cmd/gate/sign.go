@@ -18,9 +18,12 @@ import (
 // runSign is `gate sign` (docs/signing.md):
 //
 //	gate sign --secret-key FILE [--trusted-comment TEXT] [--untrusted-comment TEXT]
-//	          [--root DIR] FILE...
+//	          [--root DIR] (FILE... | --include GLOB... [--exclude GLOB...])
 //
-// It writes FILE.minisig beside each FILE. The trusted comment records the
+// It writes FILE.minisig beside each FILE, or beside each file under the
+// root that --include matches (the files gate verify --include and the
+// signatures gate check, with the same globs): thousands of files in one
+// command, with one password prompt and no argument-length limit. The trusted comment records the
 // file's path relative to the repository root (--root, default: the nearest
 // directory above the working directory holding .git) and its SHA-256;
 // --trusted-comment appends text of your own. An encrypted secret key's
@@ -35,24 +38,42 @@ func runSign(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 func sign(ctx context.Context, name string, args []string, stdio cli.Stdio, getenv func(string) string) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	var keyPath, root string
+	var include, exclude cli.List
 	var opt signing.SignOptions
 	fs.StringVar(&keyPath, "secret-key", "", "minisign secret key `FILE` (required)")
+	fs.Var(&include, "include", "sign the files under the root matching `GLOB` instead of FILEs; repeatable")
+	fs.Var(&exclude, "exclude", "with --include, leave out files matching `GLOB`; repeatable")
 	fs.StringVar(&opt.Note, "trusted-comment", "", "extra signed `TEXT` for the trusted comment (one line, no tabs)")
 	fs.StringVar(&opt.UntrustedComment, "untrusted-comment", "", "unsigned `TEXT` for the first line of the signature")
 	fs.StringVar(&root, "root", "", "repository root `DIR` that paths are recorded relative to (default: nearest .git above the working directory)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: gate sign --secret-key FILE [flags] FILE...")
+		fmt.Fprintln(fs.Output(), "usage: gate sign --secret-key FILE [flags] (FILE... | --include GLOB...)")
 		fs.PrintDefaults()
 	}
 	args, err := cli.Parse(fs, args, stdio)
 	if err != nil {
 		return err
 	}
-	if keyPath == "" || len(args) == 0 {
-		return cli.Usagef("need --secret-key FILE and at least one FILE to sign (see -h)")
+	switch {
+	case keyPath == "" || (len(args) == 0 && len(include) == 0):
+		return cli.Usagef("need --secret-key FILE and at least one FILE (or --include GLOB) to sign (see -h)")
+	case len(args) > 0 && len(include) > 0:
+		return cli.Usagef("give FILEs or --include GLOB, not both")
+	case len(exclude) > 0 && len(include) == 0:
+		return cli.Usagef("--exclude goes with --include")
 	}
-	root, files, err := resolveFiles(root, args)
-	if err != nil {
+	var files []string
+	if len(include) > 0 {
+		if root, err = resolveRoot(root); err != nil {
+			return err
+		}
+		if files, err = signing.Select(ctx, root, include, exclude); err != nil {
+			return err
+		}
+		if len(files) == 0 {
+			return fmt.Errorf("no file under %s matches --include %s: nothing signed", root, strings.Join(include, ", "))
+		}
+	} else if root, files, err = resolveFiles(root, args); err != nil {
 		return err
 	}
 	k, err := signing.LoadSecretKey(keyPath, signing.PasswordSource(stdio.In, stdio.Err, getenv))

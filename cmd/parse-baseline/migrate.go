@@ -76,7 +76,7 @@ func runMigrate(ctx context.Context, args []string, stdio cli.Stdio, getenv func
 			CodePrefix: *codePrefix, Now: now}
 	}
 	rep, err := migrate.Run(ctx, o)
-	if errors.Is(err, scan.ErrNoFiles) {
+	if errors.Is(err, migrate.ErrNoFiles) {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	if err != nil {

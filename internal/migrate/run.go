@@ -68,6 +68,10 @@ type Skip struct {
 	Path, Why string
 }
 
+// ErrNoFiles is a selection without a file: a migration that looked at
+// nothing would report success about nothing.
+var ErrNoFiles = errors.New("no file to migrate")
+
 // planned is a change with the content it was computed from.
 type planned struct {
 	Change
@@ -87,7 +91,14 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	if len(sel) == 0 {
-		return nil, fmt.Errorf("%w to migrate under %s", scan.ErrNoFiles, strings.Join(orDot(o.Paths), ", "))
+		what := "under " + strings.Join(orDot(o.Paths), ", ")
+		if len(o.Include) > 0 {
+			what += " matching " + strings.Join(o.Include, ", ")
+		}
+		if len(o.Exclude) > 0 {
+			what += " but " + strings.Join(o.Exclude, ", ")
+		}
+		return nil, fmt.Errorf("%w %s", ErrNoFiles, what)
 	}
 	rep := &Report{RulesFile: o.Rules.File, Applied: o.Apply, Selected: len(sel), paths: map[string]string{}}
 	for _, r := range o.Rules.Rules {
@@ -95,7 +106,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	leave := leaveSet(o.Leave)
 	var plan []planned
-	contents := make(map[string]string, len(sel)) // Rel → new content, for the dry-run copy
+	copyDry := o.Check != nil && !o.Apply
+	contents := map[string]string{} // Rel → new content, for the dry run's copy
 	for _, s := range sel {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("interrupted: %w", err)
@@ -111,7 +123,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w; nothing was changed", s.Path, err)
 		}
-		contents[s.Rel] = string(data)
+		if copyDry {
+			contents[s.Rel] = string(data)
+		}
 		rep.paths[s.Rel] = s.Path
 		why := ""
 		switch {
@@ -130,7 +144,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		if !res.Changed() {
 			continue
 		}
-		contents[s.Rel] = res.Content()
+		if copyDry {
+			contents[s.Rel] = res.Content()
+		}
 		plan = append(plan, planned{Change{s.Path, res.Rules}, string(data), res.Content()})
 		if !o.Apply && o.Diffs != nil {
 			if _, err := io.WriteString(o.Diffs, res.Diff(s.Path)); err != nil {

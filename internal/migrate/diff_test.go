@@ -59,7 +59,7 @@ func TestDiffAppliesWithRealTools(t *testing.T) {
 		}
 	}
 	rs := allRules(t)
-	names := []string{"w.aether", "sub dir/with space.aether", "tab\tname.aether", `quote"back\slash.aether`}
+	names := []string{"w.aether", "sub dir/with space.aether", "tab\tname.aether", `quote"back\slash.aether`, "new\nline.aether", "ünï.aether"}
 	for name, content := range diffCases {
 		for _, file := range names {
 			t.Run(name+"/"+file, func(t *testing.T) {

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/org/gonogo-action/internal/cli"
+	"github.com/org/gonogo-action/internal/clitest"
 )
 
 // TestExampleWorkflow keeps examples/workflows/classify-sample.yml true:
@@ -41,14 +41,5 @@ func TestExampleWorkflow(t *testing.T) {
 			t.Errorf("the example passes --%s, which parse-baseline does not define", f[1])
 		}
 	}
-	if _, err := exec.LookPath("actionlint"); err != nil {
-		if os.Getenv("GONOGO_FULL_TESTS") != "" {
-			t.Fatal("actionlint not installed, and GONOGO_FULL_TESTS forbids skipping")
-		}
-		t.Log("actionlint not installed (go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12): workflow not linted")
-		return
-	}
-	if out, err := exec.CommandContext(t.Context(), "actionlint", "-no-color", path).CombinedOutput(); err != nil {
-		t.Errorf("actionlint %s: %v\n%s", path, err, out)
-	}
+	clitest.Actionlint(t, path)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/org/gonogo-action/internal/cli"
+	"github.com/org/gonogo-action/internal/clitest"
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/proc"
 	"github.com/org/gonogo-action/internal/starter"
@@ -71,7 +72,7 @@ func TestInitStartersRunGreen(t *testing.T) {
 			if out, errOut, code := runGate(t, "--config", cfgPath, "--validate"); code != cli.ExitPass {
 				t.Fatalf("--validate: exit %d: %s%s", code, out, errOut)
 			}
-			actionlint(t, filepath.Join(dir, starter.WorkflowPath))
+			clitest.Actionlint(t, filepath.Join(dir, starter.WorkflowPath))
 
 			p, err := starter.Detect(dir)
 			if err != nil {
@@ -221,22 +222,6 @@ func runGate(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	var out, errOut bytes.Buffer
 	code = run(t.Context(), args, cli.Stdio{In: strings.NewReader(""), Out: &out, Err: &errOut}, func(string) string { return "" })
 	return out.String(), errOut.String(), code
-}
-
-// actionlint checks a workflow (and, where shellcheck is installed, its
-// scripts); CI installs it (.ci/run), elsewhere the check is skipped.
-func actionlint(t *testing.T, workflow string) {
-	t.Helper()
-	if _, err := exec.LookPath("actionlint"); err != nil {
-		if os.Getenv("GONOGO_FULL_TESTS") != "" {
-			t.Fatal("actionlint not installed, and GONOGO_FULL_TESTS forbids skipping")
-		}
-		t.Log("actionlint not installed (go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12): workflow not linted")
-		return
-	}
-	if out, err := exec.CommandContext(t.Context(), "actionlint", "-no-color", workflow).CombinedOutput(); err != nil {
-		t.Errorf("actionlint %s: %v\n%s", workflow, err, out)
-	}
 }
 
 func goEnv(t *testing.T, key string) string {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -191,27 +190,7 @@ func verify(ctx context.Context, name string, args []string, stdio cli.Stdio) er
 
 // resolveRoot returns dir, or the nearest directory at or above the working
 // directory that holds .git, or the working directory.
-func resolveRoot(dir string) (string, error) {
-	if dir != "" {
-		abs, err := filepath.Abs(dir)
-		if err != nil {
-			return "", fmt.Errorf("root: %w", err)
-		}
-		return abs, nil
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("working directory: %w", err)
-	}
-	for d := wd; ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
-			return d, nil
-		}
-		if filepath.Dir(d) == d {
-			return wd, nil
-		}
-	}
-}
+func resolveRoot(dir string) (string, error) { return signing.FindRoot(dir) }
 
 // resolveFiles turns command-line paths into root-relative slash paths.
 func resolveFiles(root string, args []string) (string, []string, error) {

@@ -22,6 +22,8 @@
 //	--checker "CMD ARGS"  split like a shell, never run by one: {file} = one
 //	                      process per file, {files} = one per batch, neither =
 //	                      the path is appended (one process per file)
+//	--exec-checker CMD    execute phase: a second checker, run only on the
+//	                      files --checker passed (their phase: execute)
 //	--statuses FILE       ingest JSON status lines or SARIF 2.1.0 instead; - = stdin
 //	--jobs N              checker processes at once (default: CPUs)
 //	--batch-size N        paths per {files} batch (default: up to 256)
@@ -38,7 +40,13 @@
 //	--history-from FILE   continue FILE's history (the branch's previous
 //	                      baseline): its last 19 entries plus this one
 //	--commit SHA          full commit id the entry records (default GITHUB_SHA)
-//	--limit N             only the first N files (sorted)
+//	--limit N             a deterministic sample of N files (smallest SHA-256
+//	                      of the path): the same files on every run
+//	--classification FILE     workflow_failures.json: every file's category,
+//	                          code, phase, fingerprint (and signature state)
+//	--classification-md FILE  its category table
+//	--signatures-key KEY      repeatable; with -revoked FILE, -allow-legacy,
+//	                          -not-before DATE, -root DIR: record signature states
 //	--shard K/N           only shard K of N
 //	--fail-on CODE,...    exit 1 when an unsuppressed file ends with one of these
 //	--list-all            list SUCCESS files too

@@ -14,11 +14,13 @@ import (
 	"time"
 
 	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/classify"
 	"github.com/org/gonogo-action/internal/cli"
 	"github.com/org/gonogo-action/internal/outfile"
 	"github.com/org/gonogo-action/internal/safetext"
 	"github.com/org/gonogo-action/internal/scan"
 	"github.com/org/gonogo-action/internal/setting"
+	"github.com/org/gonogo-action/internal/signing"
 )
 
 const name = "parse-baseline"
@@ -47,6 +49,8 @@ func run(ctx context.Context, args []string, stdio cli.Stdio, getenv func(string
 type scanFlags struct {
 	include, exclude                cli.List
 	checker, statuses, codePrefix   string
+	execChecker                     string
+	classify                        classifyFlags
 	output, markdown, suppressions  string
 	historyDir, shard, failOn       string
 	historyFrom, commit             string
@@ -61,6 +65,7 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 	fs.Var(&f.include, "include", "glob of files to check, repeatable; ** spans folders (default: every file but version-control, dependency and cache folders)")
 	fs.Var(&f.exclude, "exclude", "glob of files to skip, repeatable")
 	fs.StringVar(&f.checker, "checker", "", "checker command: {file}, {files} or the path appended")
+	fs.StringVar(&f.execChecker, "exec-checker", "", "execute-phase checker `CMD`, run only on the files --checker passed")
 	fs.StringVar(&f.statuses, "statuses", "", "ingest JSON status lines or SARIF 2.1.0 from `FILE` (- = stdin) instead of running a checker")
 	cli.IntVar(fs, &f.jobs, "jobs", runtime.NumCPU(), "checker processes at once (1 or more)", setting.Jobs)
 	cli.IntVar(fs, &f.batchSize, "batch-size", 0, "paths per {files} batch (0 = up to 256, under the argument limit)", setting.Count)
@@ -73,12 +78,13 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 	fs.StringVar(&f.historyDir, "history-dir", "", "`DIR` for timestamped snapshots and trends.json (default "+scan.SpecHistoryDir+" when it exists)")
 	fs.StringVar(&f.historyFrom, "history-from", "", "continue the history of the reference baseline `FILE` (the branch's previous one)")
 	fs.StringVar(&f.commit, "commit", "", "full commit `SHA` the history records (default $GITHUB_SHA)")
-	cli.IntVar(fs, &f.limit, "limit", 0, "only the first `N` files, sorted (0 = all)", setting.Count)
+	cli.IntVar(fs, &f.limit, "limit", 0, "check a deterministic sample of `N` files, the same on every run (0 = all)", setting.Count)
 	fs.StringVar(&f.shard, "shard", "", "only shard `K/N`")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when an unsuppressed file ends with one of these `CODES` (comma-separated)")
 	cli.BoolVar(fs, &f.listAll, "list-all", false, "list SUCCESS files too")
 	cli.BoolVar(fs, &f.noProgress, "no-progress", false, "no progress line on stderr")
 	cli.BoolVar(fs, &f.allowEmpty, "allow-empty", false, "exit 0 when no file matched (no baseline is written)")
+	f.classify.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: %s [flags] [PATH ...]\n       %s merge [--output FILE] [--markdown FILE] SHARD.json ...\n       %s suppressions [--top N] [BASELINE.json]\n       %s migrate --rules FILE (--dry-run | --apply) [flags] [PATH ...]\n\nflags:\n", name, name, name, name)
 		fs.PrintDefaults()
@@ -91,7 +97,7 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
 
 	o := scan.Options{
-		Paths: paths, Include: f.include, Exclude: f.exclude, Checker: f.checker, Statuses: f.statuses,
+		Paths: paths, Include: f.include, Exclude: f.exclude, Checker: f.checker, ExecChecker: f.execChecker, Statuses: f.statuses,
 		Stdin: stdio.In, Jobs: f.jobs, BatchSize: f.batchSize, Timeout: f.timeout, CodePrefix: f.codePrefix,
 		Limit: f.limit, ListAll: f.listAll, Suppressions: f.suppressions, AllowEmpty: f.allowEmpty, MaxAgeDays: f.maxAge,
 	}
@@ -100,6 +106,22 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 		return cli.Usagef("give --checker \"CMD ARGS\" to run a checker, or --statuses FILE to read its verdicts")
 	case f.checker != "" && f.statuses != "":
 		return cli.Usagef("--checker and --statuses exclude each other; give one")
+	case set["exec-checker"] && f.execChecker == "":
+		return cli.Usagef("--exec-checker '': give the execute-phase checker command")
+	case f.execChecker != "" && f.checker == "":
+		return cli.Usagef("--exec-checker runs on the files --checker passed: give --checker too (ingested --statuses have no execute phase)")
+	}
+	if err := f.classify.validate(fs); err != nil {
+		return err
+	}
+	if len(f.classify.sig.Keys) > 0 {
+		root, err := signing.FindRoot(f.classify.sigRoot)
+		if err == nil {
+			err = signing.CheckTrust(root, f.classify.sig)
+		}
+		if err != nil {
+			return fmt.Errorf("signatures: %w", err)
+		}
 	}
 	if f.shard != "" {
 		if o.ShardK, o.ShardN, err = parseShard(f.shard); err != nil {
@@ -144,6 +166,18 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 		// reference that makes every later failure look new.
 		fmt.Fprintf(stdio.Err, "%s: 0 files checked (--allow-empty); no baseline written\n", name)
 		return nil
+	}
+	if f.classify.wanted() {
+		co := classify.Options{Limit: f.limit}
+		switch {
+		case f.execChecker != "":
+			co.PassPhase = baseline.PhaseExecute
+		case f.checker != "":
+			co.PassPhase = baseline.PhaseParse
+		}
+		if err := f.classify.write(ctx, b, o.Paths, co); err != nil {
+			return err
+		}
 	}
 	return finish(b, f.output, f.markdown, f.historyDir, hist, failOn, o.Now(), stdio)
 }

@@ -32,7 +32,9 @@ type Baseline struct {
 	ExpiredSuppressions []string       `json:"expired_suppressions,omitempty"`
 	UnusedSuppressions  []string       `json:"unused_suppressions,omitempty"`
 	Checker             string         `json:"checker,omitempty"`
-	DurationSec         float64        `json:"duration_sec,omitempty"`
+	// ExecChecker is the execute phase's checker, when one ran.
+	ExecChecker string  `json:"exec_checker,omitempty"`
+	DurationSec float64 `json:"duration_sec,omitempty"`
 	// Passed lists, sorted, the checked files that files[] does not list
 	// (they passed), so that together they name every file checked: a
 	// file a later run fails on is then known to be new, or to have

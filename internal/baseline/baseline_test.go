@@ -80,6 +80,11 @@ func TestDecodeErrors(t *testing.T) {
 		{"passed not strings", `{"total": 1, "by_code": {"SUCCESS": 1}, "passed": [1]}`, "passed[0]", "want a path"},
 		{"unscoped string", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "suppressed": true, "unscoped_suppression": "yes"}]}`, "files[0].unscoped_suppression", "want true or false, got a string"},
 		{"unscoped unsuppressed", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "unscoped_suppression": true}]}`, "files[0].unscoped_suppression", "not suppressed"},
+		{"unknown category", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "category": "Parse"}]}`, "files[0].category", `unknown category "Parse"`},
+		{"category case", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "category": "parseerror"}]}`, "files[0].category", "unknown category"},
+		{"suppressed unknown category", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "category": "Suppressed-Flaky"}]}`, "files[0].category", `unknown category "Suppressed-Flaky"`},
+		{"unknown by_category", `{"total": 0, "by_code": {}, "by_category": {"Validation": 1}}`, "by_category.Validation", `unknown category "Validation"`},
+		{"unknown phase", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "phase": "compile"}]}`, "files[0].phase", `unknown phase "compile"`},
 		{"suppressed above count", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "suppressed_by_code": {"PARSE_ERROR": 2}}`, "suppressed_by_code.PARSE_ERROR", "2 suppressed, but by_code has 1"},
 	}
 	for _, tt := range tests {
@@ -404,6 +409,30 @@ func dupKey(data []byte) bool {
 		}
 		if len(stack) > 0 && stack[len(stack)-1].obj {
 			stack[len(stack)-1].expKey = true
+		}
+	}
+}
+
+func TestParseCategory(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in, base   string
+		suppressed bool
+		ok         bool
+	}{
+		{"ParseError", "ParseError", false, true},
+		{"Suppressed-Timeout", "Timeout", true, true},
+		{"Other", "Other", false, true},
+		{"Suppressed-Other", "Other", true, true},
+		{"Suppressed-", "", false, false},
+		{"Suppressed-Suppressed-Other", "", false, false},
+		{"timeout", "", false, false},
+		{"", "", false, false},
+	}
+	for _, tt := range tests {
+		base, supp, err := baseline.ParseCategory(tt.in)
+		if (err == nil) != tt.ok || base != tt.base || supp != tt.suppressed {
+			t.Errorf("ParseCategory(%q) = %q, %v, %v; want %q, %v, ok %v", tt.in, base, supp, err, tt.base, tt.suppressed, tt.ok)
 		}
 	}
 }

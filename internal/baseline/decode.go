@@ -14,7 +14,7 @@ import (
 var topLevel = map[string]bool{
 	"timestamp": true, "total": true, "by_code": true, "failure_rate": true, "files": true,
 	"by_category": true, "suppressed_failures": true, "suppressed_by_code": true,
-	"expired_suppressions": true, "unused_suppressions": true, "checker": true, "duration_sec": true,
+	"expired_suppressions": true, "unused_suppressions": true, "checker": true, "exec_checker": true, "duration_sec": true,
 	"passed": true, "history": true,
 }
 
@@ -137,6 +137,11 @@ func decode(data []byte, shared bool) (*Baseline, error) {
 		if b.ByCategory, err = codeCounts("by_category", raw, false); err != nil {
 			return nil, err
 		}
+		for c := range b.ByCategory {
+			if _, _, err := ParseCategory(c); err != nil {
+				return nil, fieldErr("by_category."+c, "%v", err)
+			}
+		}
 	}
 	if raw, ok := top["suppressed_failures"]; ok && !isNull(raw) {
 		if b.SuppressedFailures, err = count("suppressed_failures", raw); err != nil {
@@ -163,9 +168,14 @@ func decode(data []byte, shared bool) (*Baseline, error) {
 			}
 		}
 	}
-	if raw, ok := top["checker"]; ok && !isNull(raw) {
-		if err := json.Unmarshal(raw, &b.Checker); err != nil {
-			return nil, fieldErr("checker", "want a string")
+	for _, f := range []struct {
+		name string
+		dst  *string
+	}{{"checker", &b.Checker}, {"exec_checker", &b.ExecChecker}} {
+		if raw, ok := top[f.name]; ok && !isNull(raw) {
+			if err := json.Unmarshal(raw, f.dst); err != nil {
+				return nil, fieldErr(f.name, "want a string")
+			}
 		}
 	}
 	if raw, ok := top["duration_sec"]; ok && !isNull(raw) {

@@ -96,6 +96,14 @@ func (s *scanner) file() (File, error) {
 	if _, ok := CodeByName(f.CodeName); !ok {
 		return f, fieldErr("code_name", "unknown code name %q (known: %s)", f.CodeName, knownNames())
 	}
+	if f.Category != "" {
+		if _, _, err := ParseCategory(f.Category); err != nil {
+			return f, fieldErr("category", "%v", err)
+		}
+	}
+	if !ValidPhase(f.Phase) {
+		return f, fieldErr("phase", "unknown phase %q (want %s or %s)", f.Phase, PhaseParse, PhaseExecute)
+	}
 	if f.UnscopedSuppression && !f.Suppressed {
 		return f, fieldErr("unscoped_suppression", "true, but the file is not suppressed")
 	}

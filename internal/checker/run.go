@@ -30,6 +30,12 @@ type Runner struct {
 	// User, when set, is who the checker runs as (proc.As); nil: the
 	// caller.
 	User *proc.User
+	// RequireStatus makes a success need words: a JSON status line or a
+	// code-prefix line. Exit 0 alone is then INTERNAL_ERROR "checker
+	// reported no status for this file": an executor that ignores the
+	// status flags, or a wrapper that drops the exit status, exits 0 too.
+	// The execute phase sets it. Failures are judged as ever.
+	RequireStatus bool
 
 	path string
 }
@@ -245,6 +251,11 @@ func (r *Runner) judge(res *result, path string, i int) Status {
 	}
 	if res.signal == "" {
 		if name, ok := ExitCodeName(res.exitCode); ok {
+			if name == baseline.Success && r.RequireStatus {
+				st.CodeName, st.Evidence = baseline.InternalError, FromMissing
+				st.Message = "checker reported no status for this file (exit status 0 without a status line)"
+				return st
+			}
 			st.CodeName, st.Evidence = name, FromExit
 			if name != baseline.Success {
 				st.Message, st.Line = cmp.Or(msg, res.exitText()), line

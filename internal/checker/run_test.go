@@ -203,3 +203,36 @@ func TestNewRunnerMissingProgram(t *testing.T) {
 		t.Fatal("NewRunner found a program that does not exist")
 	}
 }
+
+// TestRequireStatus: in the execute phase a success must be said in
+// words; exit 0 alone is no verdict, and failures are judged as ever.
+func TestRequireStatus(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, script string
+		want         Status
+	}{
+		{"silent exit 0", `exit 0`, Status{CodeName: "INTERNAL_ERROR", Message: "checker reported no status for this file (exit status 0 without a status line)", Evidence: FromMissing}},
+		{"chatter exit 0", `echo all good`, Status{CodeName: "INTERNAL_ERROR", Message: "checker reported no status for this file (exit status 0 without a status line)", Evidence: FromMissing}},
+		{"json success", `echo '{"ok":true,"code":0,"phase":"execute"}'`, Status{CodeName: "SUCCESS", Phase: "execute", Evidence: FromJSON}},
+		{"prefix success", `echo AETHER_ERROR_CODE:0 >&2`, Status{CodeName: "SUCCESS", Evidence: FromPrefix}},
+		{"exit code failure", `echo "boom" >&2; exit 21`, Status{CodeName: "RUNTIME_ERROR", Message: "boom", Evidence: FromExit}},
+		{"heuristic failure", `echo "NotImplementedError: teleport" >&2; exit 1`, Status{CodeName: "UNSUPPORTED_FEATURE", Message: "NotImplementedError: teleport", Evidence: FromHeuristic}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r := shell(t, tt.script, "{file}", 20*time.Second)
+			r.RequireStatus = true
+			got, err := r.Run(context.Background(), []string{"a.aether"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tt.want
+			want.File = "a.aether"
+			if diff := cmp.Diff([]Status{want}, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -109,9 +109,14 @@ func ParseStatusLine(line []byte) (Status, bool, error) {
 	field("ok", "true or false", func(raw json.RawMessage) bool { ok = new(bool); return json.Unmarshal(raw, ok) == nil })
 	field("code", "an integer", func(raw json.RawMessage) bool { code, hasCode = intValue(raw); return hasCode })
 	field("code_name", "a string", func(raw json.RawMessage) bool { codeName = new(string); return str(codeName)(raw) })
-	field("phase", "a string", str(&phase))
+	field("phase", `"parse" or "execute"`, func(raw json.RawMessage) bool {
+		return str(&phase)(raw) && baseline.ValidPhase(phase)
+	})
 	field("message", "a string", str(&message))
 	field("line", "an integer", func(raw json.RawMessage) bool { n, ok := intValue(raw); lineNo = n; return ok })
+	if bad != nil && bad.Field == "phase" && phase != "" {
+		bad.Got = strconv.Quote(Clean(phase, 40))
+	}
 	if bad != nil {
 		if !strict {
 			return Status{}, false, nil
@@ -121,7 +126,7 @@ func ParseStatusLine(line []byte) (Status, bool, error) {
 		}
 		return Status{}, true, bad
 	}
-	s := Status{Phase: Clean(phase, 64), Message: Clean(message, MaxMessage), Evidence: FromJSON}
+	s := Status{Phase: phase, Message: Clean(message, MaxMessage), Evidence: FromJSON}
 	if file != nil {
 		s.File = *file
 	}

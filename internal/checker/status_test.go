@@ -45,6 +45,7 @@ func TestParseStatusLine(t *testing.T) {
 		{name: "array", in: `[1]`},
 		{name: "broken json", in: `{"ok":`},
 		{name: "wrong type without a file", in: `{"ok":"yes"}`},
+		{name: "execute phase", in: `{"ok":true,"code":0,"file":"a","phase":"execute"}`, want: Status{File: "a", CodeName: "SUCCESS", Phase: "execute", Evidence: FromJSON}, ok: true},
 		{name: "code as string with a file", in: `{"code":"26","file":"a"}`, want: Status{File: "a", CodeName: "IO_ERROR", Evidence: FromJSON}, ok: true},
 	}
 	for _, tt := range tests {
@@ -157,6 +158,9 @@ func TestParseStatusLineWrongTypes(t *testing.T) {
 		{`{"ok":false,"file":"a.py","code_name":20}`, `status line field "code_name": want a string, got the number 20`},
 		{`{"ok":false,"file":"a.py","code":20,"line":2.5}`, `status line field "line": want an integer, got the number 2.5`},
 		{`{"ok":false,"file":"a.py","code":20,"message":{"text":"x"}}`, `status line field "message": want a string, got an object`},
+		{`{"ok":false,"file":"a.py","code":20,"phase":"compile"}`, `status line field "phase": want "parse" or "execute", got "compile"`},
+		{`{"ok":true,"file":"a.py","code":0,"phase":"Execute"}`, `status line field "phase": want "parse" or "execute", got "Execute"`},
+		{`{"ok":true,"file":"a.py","code":0,"phase":1}`, `status line field "phase": want "parse" or "execute", got the number 1`},
 	}
 	for _, tt := range tests {
 		_, ok, err := ParseStatusLine([]byte(tt.in))

@@ -39,6 +39,7 @@ const maxListedFiles = 50
 type parseRegressionCheck struct {
 	Statuses         string         `yaml:"statuses"`
 	Checker          string         `yaml:"checker"`
+	ExecChecker      string         `yaml:"exec_checker"`
 	Paths            []string       `yaml:"paths"`
 	Include          []string       `yaml:"include"`
 	Exclude          []string       `yaml:"exclude"`
@@ -58,7 +59,10 @@ type parseRegressionCheck struct {
 	// (CheckPrograms).
 	command checker.Command
 	line    int
-	build   func(context.Context, scan.Options) (*baseline.Baseline, error)
+	// exec and execLine are exec_checker's, when given.
+	exec     checker.Command
+	execLine int
+	build    func(context.Context, scan.Options) (*baseline.Baseline, error)
 }
 
 // referenceSpec is {file: F} or {artifact: NAME, branch: B, file: F}; an
@@ -85,6 +89,16 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 		c.command, c.line = cmd, valueNode(value, "checker", value).Line
 	case c.Reference.File == "" && c.Reference.Artifact == "":
 		return nil, d.Errorf(value, "parse-regression: reference needs file: F or artifact: NAME")
+	}
+	if c.ExecChecker != "" {
+		if c.Checker == "" {
+			return nil, d.settingError(value, "exec_checker", errors.New("runs on the files checker passed: give checker: CMD (statuses have no execute phase)"))
+		}
+		cmd, err := checker.ParseCommand(c.ExecChecker)
+		if err != nil {
+			return nil, d.settingError(value, "exec_checker", err)
+		}
+		c.exec, c.execLine = cmd, valueNode(value, "exec_checker", value).Line
 	}
 	// Left empty when unset: Options.MissingReference (the action's
 	// missing-reference input) or warn then decides at run time.
@@ -154,7 +168,7 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) (out Out
 		}
 		opts.Statuses = path
 	} else {
-		opts.Checker = c.Checker
+		opts.Checker, opts.ExecChecker = c.Checker, c.ExecChecker
 	}
 	next, err := c.build(ctx, opts)
 	if err != nil {
@@ -399,6 +413,12 @@ func (c *Config) CheckPrograms() error {
 			}
 			if _, err := pr.command.LookPath(); err != nil {
 				return &ConfigError{File: c.File, Line: pr.line, Msg: fmt.Sprintf("gate %s: \"checker\": %v", g.ID, err)}
+			}
+			if pr.ExecChecker == "" {
+				continue
+			}
+			if _, err := pr.exec.LookPath(); err != nil {
+				return &ConfigError{File: c.File, Line: pr.execLine, Msg: fmt.Sprintf("gate %s: \"exec_checker\": %v", g.ID, err)}
 			}
 		}
 	}

@@ -79,6 +79,10 @@ func TestParseRegressionGate(t *testing.T) {
 		{"artifact without fetcher", "{statuses: new20.jsonl, reference: {artifact: pb}, missing_reference: fail}", nil, false, "missing", "fetched by the action"},
 		{"artifact error", "{statuses: new20.jsonl, reference: {artifact: pb}}", &fakeFetcher{err: fmt.Errorf("403 forbidden")}, false, "error", "403 forbidden"},
 		{"bad reference", "{statuses: new20.jsonl, reference: {file: new11.jsonl}}", nil, false, "error", "reference new11.jsonl"},
+		// The execute phase runs on the files the checker passed; its
+		// RUNTIME_ERROR is gated like any code.
+		{"exec checker", `{checker: "true", exec_checker: "sh -c 'grep -q bad \"$1\" && exit 21; echo AETHER_ERROR_CODE:0 >&2' _ {file}", paths: [wf], include: ["*.aether"], reference: {file: ref10.json}, codes: [RUNTIME_ERROR], abs_threshold: 0, rel_threshold: 0}`, nil, false, "fail", "regression: RUNTIME_ERROR +1 (RUNTIME_ERROR 0→1"},
+		{"exec checker silent", `{checker: "true", exec_checker: "true", paths: [wf], include: ["*.aether"], reference: {file: ref10.json}, codes: [INTERNAL_ERROR], abs_threshold: 1, rel_threshold: 0}`, nil, false, "fail", "regression: INTERNAL_ERROR in 2 new file(s) (INTERNAL_ERROR 0→2)"},
 		{"checker", `{checker: "sh -c 'grep -q bad \"$1\" && exit 20 || exit 0' _ {file}", paths: [wf], include: ["*.aether"], reference: {file: ref10.json}}`, nil, true, "pass", "PARSE_ERROR 10→1"},
 	}
 	for _, tt := range tests {
@@ -205,6 +209,8 @@ func TestParseRegressionConfigErrors(t *testing.T) {
 		"{statuses: s, reference: {file: r}, codes: [PARSE_ERRORS]}":    `g.yml:4: "codes": PARSE_ERRORS: unknown code (known: SUCCESS, `,
 		"{statuses: s, reference: {file: r}, fail_on_new: [nope]}":      `g.yml:4: "fail_on_new": nope: unknown code (known: `,
 		"{statuses: s, reference: {file: r, artefact: x}}":              "unknown key \"artefact\"",
+		"{statuses: s, exec_checker: x, reference: {file: r}}":          `g.yml:4: "exec_checker": runs on the files checker passed`,
+		"{checker: c, exec_checker: \"x 'y\", reference: {file: r}}":    `g.yml:4: "exec_checker": `,
 	} {
 		_, err := ParseConfig("g.yml", []byte("version: 1\ngates:\n  - id: pr\n    parse-regression: "+spec+"\n"))
 		if err == nil || !strings.Contains(err.Error(), want) {

@@ -145,6 +145,20 @@ gates:
 	}
 }
 
+// TestCheckProgramsExecChecker: the execute phase's program is looked for
+// too, and named with its own line.
+func TestCheckProgramsExecChecker(t *testing.T) {
+	t.Parallel()
+	cfg, err := ParseConfig("g.yml", []byte("version: 1\ngates:\n  - id: lint\n    parse-regression:\n      checker: 'sh -c true'\n      exec_checker: no-such-exec-xyz\n      reference: {file: r.json}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `g.yml:6: gate lint: "exec_checker": program "no-such-exec-xyz": not found in PATH (install it, or give its path)`
+	if err := cfg.CheckPrograms(); err == nil || err.Error() != want {
+		t.Errorf("error = %v\nwant %s", err, want)
+	}
+}
+
 // TestCodeNames: gonogo.yml reads code names as --codes does, in any case.
 func TestCodeNames(t *testing.T) {
 	t.Parallel()

@@ -8,33 +8,26 @@ import (
 	"github.com/org/gonogo-action/internal/checker"
 )
 
-// Categories of the specification's failure classifier.
-const (
-	CatParseError       = "ParseError"
-	CatSignatureMissing = "SignatureMissing"
-	CatRuntimeError     = "RuntimeError"
-	CatTimeout          = "Timeout"
-	CatNotImplemented   = "NotImplemented"
-	CatOther            = "Other"
-	// SuppressedPrefix marks the category of a suppressed failure.
-	SuppressedPrefix = "Suppressed-"
-)
-
-// Category is the specification's category of a failing code.
-func Category(codeName string) string {
-	switch codeName {
-	case baseline.ParseError:
-		return CatParseError
-	case baseline.SignatureError:
-		return CatSignatureMissing
-	case baseline.RuntimeError:
-		return CatRuntimeError
-	case baseline.TimeoutError:
-		return CatTimeout
-	case baseline.UnsupportedFeature:
-		return CatNotImplemented
+// Category is the specification's category of a failure: the code's
+// own category first; for GENERIC_FAILURE (the legacy "something failed"
+// of a checker without structured codes) the words of its message second,
+// by the checker's heuristics; else Other. VALIDATION_ERROR, IO_ERROR and
+// INTERNAL_ERROR are specific codes without a category of their own: they
+// stay Other whatever their message says (an INTERNAL_ERROR is a
+// checker's crash or a broken status line, not a fact about the file).
+// docs/parse-baseline.md has the same rules as one table.
+func Category(codeName, message string) string {
+	if c, ok := baseline.CodeCategory(codeName); ok {
+		return c
 	}
-	return CatOther
+	if codeName == baseline.GenericFailure {
+		if code, _, _, ok := checker.Heuristic(message); ok {
+			if c, ok := baseline.CodeCategory(code); ok {
+				return c
+			}
+		}
+	}
+	return baseline.CatOther
 }
 
 // tally builds a baseline from statuses as they arrive: the counts, the
@@ -85,7 +78,7 @@ func (t *tally) add(rel string, s checker.Status) {
 	}
 	f := baseline.File{
 		Path: rel, CodeName: s.CodeName, Line: s.Line, Message: s.Message, Phase: s.Phase,
-		Fingerprint: baseline.Fingerprint(s.CodeName, s.Line, s.Message), Category: Category(s.CodeName),
+		Fingerprint: baseline.Fingerprint(s.CodeName, s.Line, s.Message), Category: Category(s.CodeName, s.Message),
 	}
 	if covers, written := t.suppress(f.Fingerprint, rel); covers {
 		t.used[f.Fingerprint] = true
@@ -97,7 +90,7 @@ func (t *tally) add(rel string, s checker.Status) {
 	// one of ours: reported, not gated.
 	f.Suppressed = f.Suppressed || s.Suppressed
 	if f.Suppressed {
-		f.Category = SuppressedPrefix + f.Category
+		f.Category = baseline.SuppressedPrefix + f.Category
 		t.b.SuppressedFailures++
 		t.b.SuppressedByCode[f.CodeName]++
 	}

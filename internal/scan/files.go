@@ -1,6 +1,9 @@
 package scan
 
 import (
+	"bytes"
+	"cmp"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -174,10 +177,11 @@ func inShard(rel string, k, n int) bool {
 	return int(h.Sum64()%uint64(n)) == k-1
 }
 
-// narrow applies --limit (the first N paths, sorted) and then --shard.
+// narrow applies --limit (a sample, see sample) and then --shard. items
+// are sorted by path, and stay so.
 func narrow[T any](items []T, rel func(T) string, limit, k, n int) []T {
 	if limit > 0 && len(items) > limit {
-		items = items[:limit]
+		items = sample(items, rel, limit)
 	}
 	if n <= 1 {
 		return items
@@ -193,4 +197,35 @@ func narrow[T any](items []T, rel func(T) string, limit, k, n int) []T {
 
 func sortBy[T any](items []T, key func(T) string) {
 	slices.SortStableFunc(items, func(a, b T) int { return strings.Compare(key(a), key(b)) })
+}
+
+// sample keeps limit of items: those whose paths have the smallest
+// SHA-256 (ties, which need equal paths, by path), returned in path order.
+// A hash spreads the sample over the whole tree, where the first N paths
+// would all come from the folders that sort first; it depends only on
+// the paths, so the same N over the same files checks the same files on
+// every run and machine, and a larger N checks a superset. A file added or
+// removed swaps at most one file of the sample.
+func sample[T any](items []T, rel func(T) string, limit int) []T {
+	type keyed struct {
+		sum [sha256.Size]byte
+		i   int
+	}
+	keys := make([]keyed, len(items))
+	for i, it := range items {
+		keys[i] = keyed{sha256.Sum256([]byte(rel(it))), i}
+	}
+	slices.SortFunc(keys, func(a, b keyed) int {
+		return cmp.Or(bytes.Compare(a.sum[:], b.sum[:]), a.i-b.i)
+	})
+	idx := make([]int, limit)
+	for j := range idx {
+		idx[j] = keys[j].i
+	}
+	slices.Sort(idx) // back to path order
+	out := make([]T, limit)
+	for j, i := range idx {
+		out[j] = items[i]
+	}
+	return out
 }

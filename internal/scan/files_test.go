@@ -2,9 +2,13 @@ package scan
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -200,5 +204,38 @@ func TestBuildEmptyFailsClosed(t *testing.T) {
 	b, err := Build(context.Background(), o)
 	if err != nil || b.Total != 0 {
 		t.Errorf("allowed empty: %+v, %v", b, err)
+	}
+}
+
+// TestSample compares --limit's sample with an independent computation:
+// the paths sorted by the hex of their SHA-256, first N.
+func TestSample(t *testing.T) {
+	t.Parallel()
+	var paths []string
+	for i := range 200 {
+		paths = append(paths, fmt.Sprintf("d%d/f%03d.aether", i%9, i))
+	}
+	slices.Sort(paths)
+	byHash := slices.Clone(paths)
+	hexOf := func(p string) string { s := sha256.Sum256([]byte(p)); return hex.EncodeToString(s[:]) }
+	slices.SortFunc(byHash, func(a, b string) int { return strings.Compare(hexOf(a), hexOf(b)) })
+	id := func(s string) string { return s }
+	var prev []string
+	for _, n := range []int{1, 7, 50, 199} {
+		want := slices.Clone(byHash[:n])
+		slices.Sort(want)
+		got := narrow(slices.Clone(paths), id, n, 0, 0)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("sample of %d (-want +got):\n%s", n, diff)
+		}
+		for _, p := range prev {
+			if _, ok := slices.BinarySearch(got, p); !ok {
+				t.Errorf("sample of %d lost %s from the smaller sample", n, p)
+			}
+		}
+		prev = got
+	}
+	if got := narrow(slices.Clone(paths), id, 500, 0, 0); len(got) != len(paths) {
+		t.Errorf("limit above the count kept %d of %d", len(got), len(paths))
 	}
 }

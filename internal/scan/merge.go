@@ -25,7 +25,7 @@ func Merge(parts []*baseline.Baseline) (*baseline.Baseline, error) {
 	// Every file checked is recorded only if every shard records it.
 	recorded := true
 	unused := map[string]int{}
-	var checkers []string
+	var checkers, execs []string
 	for i, b := range parts {
 		for c, n := range b.ByCode {
 			out.ByCode[c] += n
@@ -59,6 +59,9 @@ func Merge(parts []*baseline.Baseline) (*baseline.Baseline, error) {
 		if b.Checker != "" && !slices.Contains(checkers, b.Checker) {
 			checkers = append(checkers, b.Checker)
 		}
+		if b.ExecChecker != "" && !slices.Contains(execs, b.ExecChecker) {
+			execs = append(execs, b.ExecChecker)
+		}
 		out.Timestamp = max(out.Timestamp, b.Timestamp)
 		out.DurationSec = max(out.DurationSec, b.DurationSec)
 		for k, v := range b.Extra {
@@ -78,6 +81,7 @@ func Merge(parts []*baseline.Baseline) (*baseline.Baseline, error) {
 	out.ExpiredSuppressions = sortedUnique(out.ExpiredSuppressions)
 	out.UnusedSuppressions = sortedUnique(out.UnusedSuppressions)
 	out.Checker = strings.Join(checkers, "; ")
+	out.ExecChecker = strings.Join(execs, "; ")
 	if len(out.ByCategory) == 0 {
 		out.ByCategory = nil
 	}

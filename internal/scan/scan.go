@@ -7,6 +7,7 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -53,6 +54,13 @@ type Options struct {
 	AllowEmpty bool
 	// Checker is the checker command line ({file}, {files} or appended).
 	Checker string
+	// ExecChecker, when set, is the execute phase: a second checker run
+	// only on the files Checker passed, whose verdict replaces theirs.
+	// Its files record phase "execute", Checker's "parse" (unless a
+	// status line names the phase). A success in this phase needs a
+	// status line or a code-prefix line: exit 0 alone is no verdict.
+	// Only with Checker, never with Statuses.
+	ExecChecker string
 	// Statuses is a JSON status lines or SARIF 2.1.0 file to ingest
 	// instead of running a checker; "-" reads Stdin.
 	Statuses string
@@ -71,7 +79,8 @@ type Options struct {
 	// MaxAgeDays, when more than 0, expires the suppression entries added
 	// (added=) more than that many days ago.
 	MaxAgeDays int
-	// Limit keeps only the first Limit files, sorted by path (0: all).
+	// Limit keeps a deterministic sample of Limit files (0: all): the
+	// first Limit in the order of the SHA-256 of their paths (see sample).
 	Limit int
 	// ShardK of ShardN (1-based) keeps only that shard; ShardN 0 or 1
 	// means no sharding.
@@ -111,7 +120,7 @@ func Build(ctx context.Context, o Options) (*baseline.Baseline, error) {
 	if o.Statuses != "" {
 		t.b.Checker, err = ingest(o, t)
 	} else {
-		t.b.Checker = o.Checker
+		t.b.Checker, t.b.ExecChecker = o.Checker, o.ExecChecker
 		err = runChecker(ctx, o, t)
 	}
 	if err != nil {
@@ -155,6 +164,8 @@ func (o *Options) defaults() error {
 		return errors.New("give a checker command or a statuses file")
 	case o.Checker != "" && o.Statuses != "":
 		return errors.New("give a checker command or a statuses file, not both")
+	case o.ExecChecker != "" && o.Checker == "":
+		return errors.New("an execute-phase checker runs after a checker: give both")
 	case o.ShardN < 0 || (o.ShardN > 1 && (o.ShardK < 1 || o.ShardK > o.ShardN)):
 		return fmt.Errorf("shard %d/%d: want K/N with 1 ≤ K ≤ N", o.ShardK, o.ShardN)
 	case o.Limit < 0 || o.Jobs < 0 || o.BatchSize < 0 || o.MaxAgeDays < 0:
@@ -322,38 +333,83 @@ func relTo(roots []string, checkout, p string) string {
 }
 
 // runChecker finds the files and has the checker judge them, Jobs
-// processes at a time.
+// processes at a time; with an execute phase, the files it passed are
+// then judged by the execute checker alone.
 func runChecker(ctx context.Context, o Options, t *tally) error {
-	cmd, err := checker.ParseCommand(o.Checker)
+	parse, err := newRunner(o, o.Checker)
 	if err != nil {
 		return err
 	}
-	runner, err := checker.NewRunner(cmd, o.Env, o.Timeout, o.CodePrefix)
-	if err != nil {
-		return err
+	var exec *checker.Runner
+	if o.ExecChecker != "" {
+		if exec, err = newRunner(o, o.ExecChecker); err != nil {
+			return fmt.Errorf("execute phase: %w", err)
+		}
+		// A second checker that says nothing about a file has not
+		// passed it.
+		exec.RequireStatus = true
 	}
-	runner.User = o.User
 	targets, err := discover(o.Paths, o.Include, o.Exclude)
 	if err != nil {
 		return err
 	}
 	t.matched = len(targets)
 	targets = narrow(targets, func(t target) string { return t.Rel }, o.Limit, o.ShardK, o.ShardN)
-	units := split(targets, cmd.Mode == checker.Batch, o.BatchSize, o.Jobs)
 
+	var passed []target
+	err = runPhase(ctx, o, parse, targets, func(tg target, s checker.Status) {
+		s = phased(s, baseline.PhaseParse)
+		if exec != nil && s.OK() {
+			passed = append(passed, tg)
+			return
+		}
+		t.add(tg.Rel, s)
+	})
+	if err != nil || exec == nil {
+		return err
+	}
+	return runPhase(ctx, o, exec, passed, func(tg target, s checker.Status) {
+		t.add(tg.Rel, phased(s, baseline.PhaseExecute))
+	})
+}
+
+// phased gives s the phase of the pass that judged it, unless its status
+// line named one.
+func phased(s checker.Status, phase string) checker.Status {
+	s.Phase = cmp.Or(s.Phase, phase)
+	return s
+}
+
+func newRunner(o Options, command string) (*checker.Runner, error) {
+	cmd, err := checker.ParseCommand(command)
+	if err != nil {
+		return nil, err
+	}
+	r, err := checker.NewRunner(cmd, o.Env, o.Timeout, o.CodePrefix)
+	if err != nil {
+		return nil, err
+	}
+	r.User = o.User
+	return r, nil
+}
+
+// runPhase has runner judge targets, Jobs processes at a time, and hands
+// each verdict to done, from one goroutine.
+func runPhase(ctx context.Context, o Options, runner *checker.Runner, targets []target, done func(target, checker.Status)) error {
+	units := split(targets, runner.Command.Mode == checker.Batch, o.BatchSize, o.Jobs)
 	prog := startProgress(o.Progress, o.ProgressLive, len(targets))
 	defer prog.stop()
 	work := make(chan []target)
-	type done struct {
+	type result struct {
 		unit []target
 		sts  []checker.Status
 	}
-	results := make(chan done)
+	results := make(chan result)
 	var wg sync.WaitGroup
 	for range min(o.Jobs, max(1, len(units))) {
 		wg.Go(func() {
 			for u := range work {
-				results <- done{u, check(ctx, runner, u)}
+				results <- result{u, check(ctx, runner, u)}
 			}
 		})
 	}
@@ -370,7 +426,7 @@ func runChecker(ctx context.Context, o Options, t *tally) error {
 	go func() { wg.Wait(); close(results) }()
 	for r := range results {
 		for i, tg := range r.unit {
-			t.add(tg.Rel, r.sts[i])
+			done(tg, r.sts[i])
 		}
 		prog.add(len(r.unit))
 	}

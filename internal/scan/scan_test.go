@@ -98,6 +98,8 @@ func TestBuildOptionsErrors(t *testing.T) {
 	tests := map[string]Options{
 		"nothing to do":   {},
 		"both":            {Checker: "x", Statuses: "-"},
+		"exec, statuses":  {ExecChecker: "true", Statuses: "-", Stdin: strings.NewReader(`{"ok":true,"file":"a"}`)},
+		"missing exec":    {Checker: "true", ExecChecker: "no-such-exec-xyz"},
 		"bad shard":       {Checker: "true", ShardK: 3, ShardN: 2},
 		"bad glob":        {Checker: "true", Include: []string{"[x"}},
 		"missing checker": {Checker: "no-such-checker-xyz"},

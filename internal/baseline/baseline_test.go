@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -90,13 +92,16 @@ func TestDecodeErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := baseline.Decode([]byte(tt.doc))
-			var fe *baseline.FieldError
-			if !errors.As(err, &fe) {
-				t.Fatalf("Decode error = %v, want a FieldError", err)
-			}
-			if fe.Field != tt.field || !strings.Contains(fe.Problem, tt.problem) {
-				t.Errorf("Decode error = field %q problem %q, want field %q problem containing %q", fe.Field, fe.Problem, tt.field, tt.problem)
+			// In memory and streamed a byte at a time alike.
+			for name, decode := range decoders {
+				_, err := decode([]byte(tt.doc))
+				var fe *baseline.FieldError
+				if !errors.As(err, &fe) {
+					t.Fatalf("%s error = %v, want a FieldError", name, err)
+				}
+				if fe.Field != tt.field || !strings.Contains(fe.Problem, tt.problem) {
+					t.Errorf("%s error = field %q problem %q, want field %q problem containing %q", name, fe.Field, fe.Problem, tt.field, tt.problem)
+				}
 			}
 		})
 	}
@@ -301,8 +306,16 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"total": 0, "by_code": {}, "history": [{"timestamp": "2025-09-12T10:15:00Z", "total": 0, "total": 1, "by_code": {}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b, err := baseline.Decode(data)
+		// A stream reads the same document, or refuses it with the same error.
+		streamed, serr := stream(iotest.HalfReader(bytes.NewReader(data)))
+		if fmt.Sprint(err) != fmt.Sprint(serr) {
+			t.Fatalf("Decode error %v, Reader error %v", err, serr)
+		}
 		if err != nil {
 			return
+		}
+		if diff := cmp.Diff(b, streamed, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("Reader (-Decode +Reader):\n%s", diff)
 		}
 		// Every figure that decodes is within its range.
 		sum := 0

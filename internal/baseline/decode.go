@@ -3,7 +3,6 @@ package baseline
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"maps"
 	"math"
 	"slices"
@@ -18,96 +17,52 @@ var topLevel = map[string]bool{
 	"passed": true, "history": true,
 }
 
-// checkPassed sorts passed and checks that it and files[] name every file
-// checked once: no path twice, none both passed and listed, and as many
-// paths as total.
-func checkPassed(passed []string, b *Baseline) error {
-	if !slices.IsSorted(passed) {
-		slices.Sort(passed)
-	}
-	for i, p := range passed {
-		if p == "" {
-			return fieldErr("passed", "an empty path")
-		}
-		if i > 0 && passed[i-1] == p {
-			return fieldErr("passed", "%q is listed twice", p)
-		}
-	}
-	listed := map[string]bool{}
-	for _, f := range b.Files {
-		if _, ok := slices.BinarySearch(passed, f.Path); ok {
-			return fieldErr("passed", "%q passed, but files[] lists it as %s", f.Path, f.CodeName)
-		}
-		listed[f.Path] = true
-	}
-	if n := len(passed) + len(listed); n != b.Total {
-		return fieldErr("passed", "names %d files with files[], but total is %d", n, b.Total)
-	}
-	return nil
-}
-
 // Decode parses and validates a baseline document. It keeps no reference
 // to data.
 func Decode(data []byte) (*Baseline, error) { return decode(data, false) }
 
 func decode(data []byte, shared bool) (*Baseline, error) {
-	s := &scanner{data: data, shared: shared}
-	top := map[string]json.RawMessage{}
-	var (
-		files  []File
-		passed []string
-	)
-	if s.peek() != '{' {
-		return nil, s.syntax("want an object")
-	}
-	err := s.object(func(k string) error {
-		switch k {
-		case "files":
-			var err error
-			files, err = s.files(sizeHint(top["by_code"], len(data)))
-			return err
-		case "passed":
-			var err error
-			passed, err = s.strList(k)
-			return err
-		case "history":
-			// Read loosely here and judged on its own below: a history
-			// that is wrong is dropped with a warning, never the baseline
-			// (its verdicts do not depend on it).
-			s.loose = true
-			raw, err := s.value()
-			s.loose = false
-			top[k] = raw
-			return err
+	r := &Reader{s: scanner{data: data, shared: shared}, top: map[string]json.RawMessage{}}
+	var files []File
+	for {
+		f, err := r.Next()
+		if err != nil {
+			return nil, err
 		}
-		raw, err := s.value()
-		var fe *FieldError
-		if errors.As(err, &fe) {
-			fe.Field = k + "." + fe.Field
+		if f == nil {
+			break
 		}
-		top[k] = raw
-		return err
-	})
-	if err != nil {
-		return nil, err
+		if files == nil {
+			files = make([]File, 0, r.hint)
+		}
+		files = append(files, *f)
 	}
-	if s.peek() != 0 {
-		return nil, s.syntax("data after the object")
+	b := r.Baseline()
+	if r.list && files == nil {
+		files = []File{}
 	}
+	b.Files = files
+	return b, nil
+}
+
+// finish checks and builds the document from its top-level values once
+// all is read.
+func (r *Reader) finish() (*Baseline, error) {
 	b := &Baseline{}
-	if raw, ok := top["timestamp"]; ok && !isNull(raw) {
+	var err error
+	if raw, ok := r.top["timestamp"]; ok && !isNull(raw) {
 		if err := json.Unmarshal(raw, &b.Timestamp); err != nil {
 			return nil, fieldErr("timestamp", "want a string")
 		}
 	}
-	raw, ok := top["total"]
+	raw, ok := r.top["total"]
 	if !ok {
 		return nil, fieldErr("total", "missing")
 	}
 	if b.Total, err = count("total", raw); err != nil {
 		return nil, err
 	}
-	raw, ok = top["by_code"]
+	raw, ok = r.top["by_code"]
 	if !ok {
 		return nil, fieldErr("by_code", "missing")
 	}
@@ -121,19 +76,18 @@ func decode(data []byte, shared bool) (*Baseline, error) {
 	if sum != b.Total {
 		return nil, fieldErr("by_code", "counts sum to %d, but total is %d", sum, b.Total)
 	}
-	if raw, ok := top["failure_rate"]; ok && !isNull(raw) {
+	if raw, ok := r.top["failure_rate"]; ok && !isNull(raw) {
 		if err := json.Unmarshal(raw, &b.FailureRate); err != nil || b.FailureRate < 0 || b.FailureRate > 1 || math.IsNaN(b.FailureRate) {
 			return nil, fieldErr("failure_rate", "want a number from 0 to 1")
 		}
 	}
-	b.Files = files
-	if passed != nil {
-		if err := checkPassed(passed, b); err != nil {
+	if r.passed != nil {
+		if err := checkPassed(r.passed, &r.listed, b.Total); err != nil {
 			return nil, err
 		}
-		b.Passed = passed
+		b.Passed = r.passed
 	}
-	if raw, ok := top["by_category"]; ok && !isNull(raw) {
+	if raw, ok := r.top["by_category"]; ok && !isNull(raw) {
 		if b.ByCategory, err = codeCounts("by_category", raw, false); err != nil {
 			return nil, err
 		}
@@ -143,12 +97,12 @@ func decode(data []byte, shared bool) (*Baseline, error) {
 			}
 		}
 	}
-	if raw, ok := top["suppressed_failures"]; ok && !isNull(raw) {
+	if raw, ok := r.top["suppressed_failures"]; ok && !isNull(raw) {
 		if b.SuppressedFailures, err = count("suppressed_failures", raw); err != nil {
 			return nil, err
 		}
 	}
-	if raw, ok := top["suppressed_by_code"]; ok && !isNull(raw) {
+	if raw, ok := r.top["suppressed_by_code"]; ok && !isNull(raw) {
 		if b.SuppressedByCode, err = codeCounts("suppressed_by_code", raw, true); err != nil {
 			return nil, err
 		}
@@ -162,7 +116,7 @@ func decode(data []byte, shared bool) (*Baseline, error) {
 		name string
 		dst  *[]string
 	}{{"expired_suppressions", &b.ExpiredSuppressions}, {"unused_suppressions", &b.UnusedSuppressions}} {
-		if raw, ok := top[f.name]; ok && !isNull(raw) {
+		if raw, ok := r.top[f.name]; ok && !isNull(raw) {
 			if err := json.Unmarshal(raw, f.dst); err != nil {
 				return nil, fieldErr(f.name, "want a list of strings")
 			}
@@ -172,18 +126,18 @@ func decode(data []byte, shared bool) (*Baseline, error) {
 		name string
 		dst  *string
 	}{{"checker", &b.Checker}, {"exec_checker", &b.ExecChecker}} {
-		if raw, ok := top[f.name]; ok && !isNull(raw) {
+		if raw, ok := r.top[f.name]; ok && !isNull(raw) {
 			if err := json.Unmarshal(raw, f.dst); err != nil {
 				return nil, fieldErr(f.name, "want a string")
 			}
 		}
 	}
-	if raw, ok := top["duration_sec"]; ok && !isNull(raw) {
+	if raw, ok := r.top["duration_sec"]; ok && !isNull(raw) {
 		if err := json.Unmarshal(raw, &b.DurationSec); err != nil || b.DurationSec < 0 {
 			return nil, fieldErr("duration_sec", "want a non-negative number")
 		}
 	}
-	if raw, ok := top["history"]; ok && !isNull(raw) {
+	if raw, ok := r.top["history"]; ok && !isNull(raw) {
 		h, err := DecodeHistory(raw)
 		if err != nil {
 			b.HistoryRefused = err.Error()
@@ -191,7 +145,7 @@ func decode(data []byte, shared bool) (*Baseline, error) {
 			b.History = h
 		}
 	}
-	for k, v := range top {
+	for k, v := range r.top {
 		if !topLevel[k] {
 			if b.Extra == nil {
 				b.Extra = map[string]json.RawMessage{}
@@ -258,7 +212,8 @@ func codeCounts(field string, raw json.RawMessage, known bool) (map[string]int, 
 		return nil, fieldErr(field, "want an object of code name to count, got %s", describe(raw))
 	}
 	out := make(map[string]int, len(m))
-	for k, v := range m {
+	for _, k := range slices.Sorted(maps.Keys(m)) { // the same error for the same document
+		v := m[k]
 		if _, ok := CodeByName(k); known && !ok {
 			return nil, fieldErr(field+"."+k, "unknown code name %q (known: %s)", k, knownNames())
 		}

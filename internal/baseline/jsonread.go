@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"unicode/utf16"
@@ -17,40 +18,94 @@ import (
 // (reflection, and a second pass per element to keep unknown fields), and
 // regression must read two 200,000-file baselines in well under a second.
 // Everything else in a document is handed to encoding/json as raw spans.
+//
+// It reads either a whole document in memory (data, r nil) or a stream
+// (r): then data is a window that fill extends and release slides at the
+// points where nothing refers into it (between the elements of a list),
+// so a document of any size is read in a window of a few records.
 type scanner struct {
 	data []byte
 	pos  int
 	// shared: data is never modified after decoding, so strings without
 	// escapes may point into it instead of being copied (Read owns its
-	// buffer; Decode's caller owns data, so Decode copies).
+	// buffer; Decode's caller owns data, so Decode copies). Never for a
+	// stream, whose window is reused.
 	shared bool
 	// loose skips a value without checking its objects' keys, to find
 	// the end of a part (the history) that is judged on its own.
 	loose bool
+	// r is the stream the window is read from; nil for a whole document
+	// or once it is exhausted. rerr is the error that ended it early.
+	r    io.Reader
+	rerr error
+	// lines counts the newlines released from the window, so that errors
+	// name lines of the whole document.
+	lines int
+}
+
+// window is the initial size of a stream's window; it grows only for a
+// single value larger than half of it.
+const window = 64 << 10
+
+// fill reads more of the stream into the window; false at its end.
+func (s *scanner) fill() bool {
+	for s.r != nil {
+		if len(s.data) == cap(s.data) {
+			grown := make([]byte, len(s.data), max(2*cap(s.data), window))
+			copy(grown, s.data)
+			s.data = grown
+		}
+		n, err := s.r.Read(s.data[len(s.data):cap(s.data)])
+		s.data = s.data[:len(s.data)+n]
+		if err != nil {
+			if err != io.EOF {
+				s.rerr = err
+			}
+			s.r = nil
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// release drops the part of a stream's window already read, once it is
+// over half the window: called only where no string or span refers into
+// it, it keeps the window a few records long.
+func (s *scanner) release() {
+	if s.r == nil || s.pos < cap(s.data)/2 {
+		return
+	}
+	s.lines += bytes.Count(s.data[:s.pos], []byte("\n"))
+	n := copy(s.data, s.data[s.pos:])
+	s.data = s.data[:n]
+	s.pos = 0
+}
+
+// line is the document line of the window's position at.
+func (s *scanner) line(at int) int {
+	return 1 + s.lines + bytes.Count(s.data[:min(at, len(s.data))], []byte("\n"))
 }
 
 var errSyntax = errors.New("invalid JSON")
 
 func (s *scanner) syntax(what string) error {
-	line := 1
-	for _, c := range s.data[:min(s.pos, len(s.data))] {
-		if c == '\n' {
-			line++
-		}
+	if s.rerr != nil {
+		return fmt.Errorf("line %d: %w", s.line(s.pos), s.rerr)
 	}
-	return fmt.Errorf("not a JSON object: line %d: %w: %s", line, errSyntax, what)
+	return fmt.Errorf("not a JSON object: line %d: %w: %s", s.line(s.pos), errSyntax, what)
 }
 
 // repeated is a key that appears twice in one object. encoding/json keeps
 // the last value and other readers the first, so one document could be
 // read as two different baselines: it is refused.
 func (s *scanner) repeated(k string, at int) error {
-	line := 1 + bytes.Count(s.data[:at], []byte("\n"))
-	return fieldErr(k, "repeated key (line %d): an object may name a key once", line)
+	return fieldErr(k, "repeated key (line %d): an object may name a key once", s.line(at))
 }
 
 func (s *scanner) ws() {
-	for s.pos < len(s.data) {
+	for s.pos < len(s.data) || s.fill() {
 		switch s.data[s.pos] {
 		case ' ', '\t', '\n', '\r':
 			s.pos++
@@ -63,7 +118,7 @@ func (s *scanner) ws() {
 // peek skips white space and returns the next byte, or 0 at the end.
 func (s *scanner) peek() byte {
 	s.ws()
-	if s.pos < len(s.data) {
+	if s.pos < len(s.data) || s.fill() {
 		return s.data[s.pos]
 	}
 	return 0
@@ -78,6 +133,8 @@ func (s *scanner) expect(c byte) error {
 }
 
 func (s *scanner) literal(lit string) bool {
+	for len(s.data)-s.pos < len(lit) && s.fill() {
+	}
 	if len(s.data)-s.pos >= len(lit) && string(s.data[s.pos:s.pos+len(lit)]) == lit {
 		s.pos += len(lit)
 		return true
@@ -93,7 +150,7 @@ func (s *scanner) str() (string, error) {
 	s.pos++
 	start := s.pos
 	ascii := true
-	for s.pos < len(s.data) {
+	for s.pos < len(s.data) || s.fill() {
 		c := s.data[s.pos]
 		switch {
 		case c == '"':
@@ -120,7 +177,7 @@ func (s *scanner) str() (string, error) {
 
 func (s *scanner) strSlow(start int) (string, error) {
 	buf := append([]byte(nil), s.data[start:s.pos]...)
-	for s.pos < len(s.data) {
+	for s.pos < len(s.data) || s.fill() {
 		c := s.data[s.pos]
 		switch {
 		case c == '"':
@@ -136,7 +193,7 @@ func (s *scanner) strSlow(start int) (string, error) {
 			s.pos++
 			continue
 		}
-		if s.pos+1 >= len(s.data) {
+		if s.pos+1 >= len(s.data) && !s.fill() {
 			break
 		}
 		e := s.data[s.pos+1]
@@ -183,6 +240,8 @@ func (s *scanner) strSlow(start int) (string, error) {
 }
 
 func (s *scanner) hex4() (rune, bool) {
+	for len(s.data)-s.pos < 4 && s.fill() {
+	}
 	if len(s.data)-s.pos < 4 {
 		return 0, false
 	}
@@ -194,12 +253,16 @@ func (s *scanner) hex4() (rune, bool) {
 	return rune(n), true
 }
 
-// value skips one value of any kind and returns its bytes, checked valid.
+// value skips one value of any kind and returns its bytes, checked valid:
+// a copy when reading a stream, whose window is reused.
 func (s *scanner) value() (json.RawMessage, error) {
 	s.ws()
 	start := s.pos
 	if err := s.skip(0); err != nil {
 		return nil, err
+	}
+	if !s.shared {
+		return bytes.Clone(s.data[start:s.pos]), nil
 	}
 	return s.data[start:s.pos], nil
 }
@@ -272,33 +335,39 @@ func (s *scanner) skip(depth int) error {
 
 // number checks JSON number grammar.
 func (s *scanner) number() error {
-	d := s.data
 	i := s.pos
-	if i < len(d) && d[i] == '-' {
-		i++
+	// at is the byte at i, 0 past the end.
+	at := func() byte {
+		if i < len(s.data) || s.fill() {
+			return s.data[i]
+		}
+		return 0
 	}
 	digits := func() int {
 		n := 0
-		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+		for c := at(); c >= '0' && c <= '9'; c = at() {
 			i++
 			n++
 		}
 		return n
 	}
-	if i < len(d) && d[i] == '0' {
+	if at() == '-' {
+		i++
+	}
+	if at() == '0' {
 		i++
 	} else if digits() == 0 {
 		return s.syntax("bad number")
 	}
-	if i < len(d) && d[i] == '.' {
+	if at() == '.' {
 		i++
 		if digits() == 0 {
 			return s.syntax("bad number")
 		}
 	}
-	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+	if c := at(); c == 'e' || c == 'E' {
 		i++
-		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+		if c := at(); c == '+' || c == '-' {
 			i++
 		}
 		if digits() == 0 {

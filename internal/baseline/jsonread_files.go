@@ -2,48 +2,9 @@ package baseline
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 )
-
-// files reads the files list strictly, naming the element and field of any
-// problem, and keeps unknown fields.
-func (s *scanner) files(hint int) ([]File, error) {
-	if s.peek() == 'n' && s.literal("null") {
-		return nil, nil
-	}
-	if s.peek() != '[' {
-		return nil, fieldErr("files", "want a list of file objects")
-	}
-	s.pos++
-	out := make([]File, 0, hint)
-	if s.peek() == ']' {
-		s.pos++
-		return out, nil
-	}
-	for i := 0; ; i++ {
-		f, err := s.file()
-		if err != nil {
-			var fe *FieldError
-			if errors.As(err, &fe) {
-				fe.Field = fmt.Sprintf("files[%d].%s", i, fe.Field)
-				return nil, fe
-			}
-			return nil, err
-		}
-		out = append(out, f)
-		switch s.peek() {
-		case ',':
-			s.pos++
-		case ']':
-			s.pos++
-			return out, nil
-		default:
-			return nil, s.syntax("want ',' or ']' after files[" + strconv.Itoa(i) + "]")
-		}
-	}
-}
 
 func (s *scanner) file() (File, error) {
 	var f File

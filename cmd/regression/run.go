@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,6 +24,7 @@ const prog = "regression"
 type options struct {
 	newPath, refPath string
 	output, markdown string
+	full             bool
 	policy           compare.Policy
 }
 
@@ -71,6 +73,7 @@ func parseFlags(args []string, stdio cli.Stdio) (options, error) {
 	cli.BoolVar(fs, &p.IncludeSuppressed, "include-suppressed", false, "gate on raw counts, suppressed failures included")
 	fs.StringVar(&o.output, "output", "", "also write the JSON report to `FILE`")
 	fs.StringVar(&o.markdown, "markdown", "", "write a markdown table for a PR comment to `FILE`")
+	cli.BoolVar(fs, &o.full, "full", false, fmt.Sprintf("list every new, fixed and newly suppressed file in the report (default: the first %d of each, with totals)", listed))
 	rest, err := cli.Parse(fs, args, stdio)
 	if err != nil {
 		return o, err
@@ -91,27 +94,26 @@ func parseFlags(args []string, stdio cli.Stdio) (options, error) {
 	return o, nil
 }
 
+// listed is how many new, fixed and newly suppressed files the report
+// lists without --full; it says how many there are in all.
+const listed = 1000
+
 func regression(ctx context.Context, o options, stdio cli.Stdio, now time.Time) (compare.Result, error) {
-	// The two reads are independent and dominate the run: one core each.
-	var ref *baseline.Baseline
-	var refErr error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		ref, refErr = baseline.Read(o.refPath)
-	}()
-	next, err := baseline.Read(o.newPath)
-	<-done
-	if refErr != nil {
-		return compare.Result{}, fmt.Errorf("--ref: %w", refErr)
+	limit := listed
+	if o.full {
+		limit = compare.All
+	}
+	res, ref, err := stream(ctx, o, limit)
+	if errors.Is(err, compare.ErrUnsorted) {
+		// Not written by this project: read both whole, sorted in memory.
+		res, ref, err = inMemory(o, limit)
 	}
 	if err != nil {
-		return compare.Result{}, fmt.Errorf("--new: %w", err)
+		return res, err
 	}
 	if err := ctx.Err(); err != nil {
 		return compare.Result{}, err
 	}
-	res := compare.Compare(ref, next, o.policy)
 	res.Timestamp = compare.Stamp(now)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -149,4 +151,45 @@ func markdown(ref *baseline.Baseline, res compare.Result, p compare.Policy, stde
 			Points: ref.History, Current: report.CurrentCounts(res)})
 	}
 	return md
+}
+
+// stream compares the two baselines as they are read, each on its own
+// core, holding neither whole; it returns the reference without its
+// files, for its history.
+func stream(ctx context.Context, o options, limit int) (compare.Result, *baseline.Baseline, error) {
+	ref, err := openBaseline(ctx, "--ref", o.refPath)
+	if err != nil {
+		return compare.Result{}, nil, err
+	}
+	defer ref.close()
+	next, err := openBaseline(ctx, "--new", o.newPath)
+	if err != nil {
+		return compare.Result{}, nil, err
+	}
+	defer next.close()
+	res, err := compare.Stream(ref, next, o.policy, limit)
+	return res, ref.Baseline(), err
+}
+
+// inMemory reads both baselines whole (one core each) and compares them
+// sorted: for baselines whose files are not in the order this project
+// writes.
+func inMemory(o options, limit int) (compare.Result, *baseline.Baseline, error) {
+	var ref *baseline.Baseline
+	var refErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ref, refErr = baseline.Read(o.refPath)
+	}()
+	next, err := baseline.Read(o.newPath)
+	<-done
+	if refErr != nil {
+		return compare.Result{}, nil, fmt.Errorf("--ref: %w", refErr)
+	}
+	if err != nil {
+		return compare.Result{}, nil, fmt.Errorf("--new: %w", err)
+	}
+	res, err := compare.Stream(compare.Files(ref), compare.Files(next), o.policy, limit)
+	return res, ref, err
 }

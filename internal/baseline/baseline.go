@@ -119,18 +119,26 @@ func (f File) Failing() bool { return f.CodeName != Success }
 // on: by_code less the suppressed failures. It prefers suppressed_by_code and
 // falls back to counting files marked suppressed.
 func (b *Baseline) GatedCounts() map[string]int {
+	listed := map[string]int{}
+	for _, f := range b.Files {
+		if f.Suppressed {
+			listed[f.CodeName]++
+		}
+	}
+	return b.GatedCountsListed(listed)
+}
+
+// GatedCountsListed is GatedCounts for a baseline whose files were counted
+// as they were read (Reader): listed has, per code, the files marked
+// suppressed, which count when suppressed_by_code is absent or empty.
+func (b *Baseline) GatedCountsListed(listed map[string]int) map[string]int {
 	out := make(map[string]int, len(b.ByCode))
 	for c, n := range b.ByCode {
 		out[c] = n
 	}
 	supp := b.SuppressedByCode
 	if len(supp) == 0 {
-		supp = map[string]int{}
-		for _, f := range b.Files {
-			if f.Suppressed {
-				supp[f.CodeName]++
-			}
-		}
+		supp = listed
 	}
 	for c, n := range supp {
 		out[c] = max(0, out[c]-n)

@@ -113,16 +113,27 @@ type Result struct {
 	// targeted by the policy, in code table order.
 	Codes []CodeRow `json:"codes"`
 	// NewFailures fail in new and did not fail with that code in ref
-	// (matched by path and code, so a moved line is not new).
-	NewFailures []baseline.File `json:"new_failures"`
-	// Fixed failed with a code in ref and no longer fail with it in new.
-	Fixed []baseline.File `json:"fixed"`
+	// (matched by path and code, so a moved line is not new): the first
+	// ListLimit of NewFailuresTotal, in path order.
+	NewFailures      []baseline.File `json:"new_failures"`
+	NewFailuresTotal int             `json:"new_failures_total"`
+	// Fixed failed with a code in ref and no longer fail with it in new:
+	// the first ListLimit of FixedTotal.
+	Fixed      []baseline.File `json:"fixed"`
+	FixedTotal int             `json:"fixed_total"`
 	// NewSuppressed are files hidden by a suppression entry not written
 	// for them (unscoped_suppression in new) that did not fail with that
 	// fingerprint in ref: the entry was first seen on other files and now
 	// spreads to these. Reported, not gated (suppressions are path-free,
-	// as the specification wants, but never silently).
-	NewSuppressed []baseline.File `json:"new_suppressed,omitempty"`
+	// as the specification wants, but never silently). The first
+	// ListLimit of NewSuppressedTotal.
+	NewSuppressed      []baseline.File `json:"new_suppressed,omitempty"`
+	NewSuppressedTotal int             `json:"new_suppressed_total,omitempty"`
+	// ListLimit is how many files each list holds at most; absent when
+	// every file is listed. Truncated says whether any list holds fewer
+	// files than its total, so a capped list is never taken for all.
+	ListLimit int  `json:"list_limit,omitempty"`
+	Truncated bool `json:"truncated"`
 	// Transitions counts files per "FROM→TO" change of code; FROM is NEW
 	// for a file the reference did not check, TO is REMOVED for a file
 	// the new baseline did not check, either is UNKNOWN when that
@@ -130,9 +141,21 @@ type Result struct {
 	Transitions map[string]int `json:"transitions"`
 }
 
-// Compare judges next against ref under p.
+// Compare judges next against ref under p, listing every new and fixed
+// file. It is Stream over the two baselines in memory.
 func Compare(ref, next *baseline.Baseline, p Policy) Result {
-	refCounts, newCounts := counts(ref, p), counts(next, p)
+	res, err := Stream(Files(ref), Files(next), p, All)
+	if err != nil {
+		// Files sorts and never fails: an error here is a bug.
+		panic("compare: baselines in memory: " + err.Error())
+	}
+	return res
+}
+
+// judge applies p to the joined baselines.
+func judge(j *join, p Policy) Result {
+	ref, next := j.ref.doc, j.next.doc
+	refCounts, newCounts := counts(ref, j.ref.suppressed, p), counts(next, j.next.suppressed, p)
 	gated := set(p.Codes)
 	failOnNew := set(p.FailOnNew)
 	res := Result{
@@ -164,16 +187,16 @@ func Compare(ref, next *baseline.Baseline, p Policy) Result {
 	delete(codes, baseline.Success)
 	order := slices.Collect(maps.Keys(codes))
 	baseline.SortCodes(order)
-	res.NewFailures, res.Fixed, res.Transitions = files(ref, next)
 	for _, c := range order {
 		old, cur := refCounts[c], newCounts[c]
 		row := CodeRow{Code: c, Old: old, New: cur, Delta: cur - old, RelativeIncrease: relative(old, cur), Gated: gated[c] || failOnNew[c]}
 		rule, newFiles := "", 0
+		listed := j.ref.lists(c) && j.next.lists(c)
 		if failOnNew[c] {
-			if lists(ref, c) && lists(next, c) {
-				newFiles = newFilesWith(c, res.NewFailures, p.IncludeSuppressed)
+			if listed {
+				newFiles = j.newGated[c]
 			}
-			if newFiles > 0 || (row.Delta > 0 && !(lists(ref, c) && lists(next, c))) {
+			if newFiles > 0 || (row.Delta > 0 && !listed) {
 				rule = "fail_on_new"
 			}
 		}
@@ -189,59 +212,15 @@ func Compare(ref, next *baseline.Baseline, p Policy) Result {
 		}
 		res.Codes = append(res.Codes, row)
 	}
-	res.NewSuppressed = newSuppressed(ref, next)
+	res.NewFailures, res.NewFailuresTotal = j.added.files, j.added.total
+	res.Fixed, res.FixedTotal = j.fixed.files, j.fixed.total
+	res.NewSuppressed, res.NewSuppressedTotal = j.spread.files, j.spread.total
+	if j.limit != All {
+		res.ListLimit = j.limit
+	}
+	res.Truncated = j.added.truncated() || j.fixed.truncated() || j.spread.truncated()
+	res.Transitions = j.transitions()
 	return res
-}
-
-// newSuppressed returns the unscoped suppressions of next whose path did
-// not fail with the same fingerprint in ref. A reference written without
-// fingerprints has them computed by the specification's formula.
-func newSuppressed(ref, next *baseline.Baseline) []baseline.File {
-	var seen map[[2]string]bool
-	var out []baseline.File
-	for _, f := range next.Files {
-		if !f.UnscopedSuppression {
-			continue
-		}
-		if seen == nil {
-			seen = map[[2]string]bool{}
-			for _, r := range ref.Files {
-				fp := r.Fingerprint
-				if fp == "" && r.Failing() {
-					fp = baseline.Fingerprint(r.CodeName, r.Line, r.Message)
-				}
-				seen[[2]string{r.Path, fp}] = true
-			}
-		}
-		if !seen[[2]string{f.Path, f.Fingerprint}] {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// newFilesWith counts the new failures with code c (suppressed ones only
-// when they are gated).
-func newFilesWith(c string, added []baseline.File, includeSuppressed bool) int {
-	n := 0
-	for _, f := range added {
-		if f.CodeName == c && (includeSuppressed || !f.Suppressed) {
-			n++
-		}
-	}
-	return n
-}
-
-// lists reports whether b lists every file it counts with code c, so that
-// files can be matched instead of counts.
-func lists(b *baseline.Baseline, c string) bool {
-	n := 0
-	for _, f := range b.Files {
-		if f.CodeName == c {
-			n++
-		}
-	}
-	return n >= b.ByCode[c]
 }
 
 // exceeds is the specification's rule: both thresholds exceeded; with no
@@ -263,11 +242,13 @@ func relative(old, cur int) *float64 {
 	return &r
 }
 
-func counts(b *baseline.Baseline, p Policy) map[string]int {
+// counts are b's counts per code to gate on; suppressed has its files
+// marked suppressed, per code.
+func counts(b *baseline.Baseline, suppressed map[string]int, p Policy) map[string]int {
 	if p.IncludeSuppressed {
 		return b.ByCode
 	}
-	return b.GatedCounts()
+	return b.GatedCountsListed(suppressed)
 }
 
 func set(xs []string) map[string]bool {
@@ -303,77 +284,4 @@ func absent(b *baseline.Baseline, path, gone string) string {
 		return baseline.Success
 	}
 	return gone
-}
-
-// files matches failures by path and code, and counts code transitions by
-// path ("SUCCESS→PARSE_ERROR", "NEW→PARSE_ERROR", …). It walks both lists in path order
-// instead of hashing 2×200,000 paths: several times faster.
-func files(ref, next *baseline.Baseline) (added, fixed []baseline.File, transitions map[string]int) {
-	r, n := sorted(ref.Files), sorted(next.Files)
-	added, fixed, transitions = []baseline.File{}, []baseline.File{}, map[string]int{}
-	for len(r) > 0 || len(n) > 0 {
-		var path string
-		switch {
-		case len(r) == 0:
-			path = n[0].Path
-		case len(n) == 0:
-			path = r[0].Path
-		default:
-			path = min(r[0].Path, n[0].Path)
-		}
-		var rg, ng []baseline.File
-		rg, r = group(r, path)
-		ng, n = group(n, path)
-		added = appendMissing(added, ng, rg)
-		fixed = appendMissing(fixed, rg, ng)
-		from, to := first(rg), first(ng)
-		if len(rg) == 0 {
-			from = absent(ref, path, New)
-		}
-		if len(ng) == 0 {
-			to = absent(next, path, Removed)
-		}
-		if from != to {
-			transitions[from+"→"+to]++
-		}
-	}
-	return added, fixed, transitions
-}
-
-// sorted returns files in SortFiles order, copying only when they are not
-// in that order already (baselines this project writes always are).
-func sorted(files []baseline.File) []baseline.File {
-	if slices.IsSortedFunc(files, baseline.CompareFiles) {
-		return files
-	}
-	files = slices.Clone(files)
-	baseline.SortFiles(files)
-	return files
-}
-
-// group splits off the leading entries of files that have path.
-func group(files []baseline.File, path string) (g, rest []baseline.File) {
-	i := 0
-	for i < len(files) && files[i].Path == path {
-		i++
-	}
-	return files[:i], files[i:]
-}
-
-// appendMissing appends the failures of from whose code other lacks.
-func appendMissing(dst, from, other []baseline.File) []baseline.File {
-	for _, f := range from {
-		if f.Failing() && !slices.ContainsFunc(other, func(o baseline.File) bool { return o.CodeName == f.CodeName }) {
-			dst = append(dst, f)
-		}
-	}
-	return dst
-}
-
-// first is the code a path has in one baseline: its first entry's.
-func first(g []baseline.File) string {
-	if len(g) == 0 {
-		return baseline.Success
-	}
-	return g[0].CodeName
 }

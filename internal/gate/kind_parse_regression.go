@@ -29,7 +29,9 @@ const (
 	MissingFail = "fail"
 )
 
-// maxListedFiles bounds the new/fixed files kept in details.
+// maxListedFiles bounds the new/fixed files kept in details; the report
+// says how many there are (new_failures_total, ...) and that it is
+// truncated.
 const maxListedFiles = 50
 
 // parseRegressionCheck builds a parse baseline (from a statuses file or by
@@ -194,14 +196,20 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) (out Out
 		out = Errored("reference %s: %v", source.Name, err)
 		out.Details = mergeDetails(details, out.Details)
 	default:
-		res := compare.Compare(ref, next, c.policy)
+		// The comparison regression makes, with its lists capped the
+		// same explicit way (totals, truncated).
+		res, err := compare.Stream(compare.Files(ref), compare.Files(next), c.policy, maxListedFiles)
+		if err != nil {
+			out = Errored("compare with %s: %v", source.Name, err)
+			out.Details = mergeDetails(details, out.Details)
+			break
+		}
 		res.Timestamp = compare.Stamp(rc.Now())
 		if res.OK {
 			out = Passed(regressionSummary(res), details)
 		} else {
 			out = Failed(regressionSummary(res), details)
 		}
-		res.NewFailures, res.Fixed, res.NewSuppressed = capFiles(res.NewFailures), capFiles(res.Fixed), capFiles(res.NewSuppressed)
 		out.Regression = &res
 		out.Trend = trendOf(ref, c.policy)
 		if out.Trend.Refused != "" {
@@ -374,7 +382,7 @@ func regressionSummary(res compare.Result) string {
 	}
 	s := strings.Join(parts, ", ")
 	spread := ""
-	if n := len(res.NewSuppressed); n > 0 {
+	if n := res.NewSuppressedTotal; n > 0 {
 		// Not gated, but in the sign-off line: a suppression must not
 		// spread to new files unseen.
 		spread = fmt.Sprintf("; %d file(s) newly hidden by a suppression not written for them (first: %s)", n, res.NewSuppressed[0].Path)
@@ -391,13 +399,6 @@ func regressionSummary(res compare.Result) string {
 		return "regression: " + strings.Join(reg, ", ") + " (" + s + ")" + spread
 	}
 	return cmp.Or(s, "no gated codes") + spread
-}
-
-func capFiles(files []baseline.File) []baseline.File {
-	if len(files) <= maxListedFiles {
-		return files
-	}
-	return files[:maxListedFiles]
 }
 
 // CheckPrograms checks that the program of each parse-regression gate that

@@ -126,7 +126,8 @@ gates:
 		t.Errorf("fetched %+v", *f.got)
 	}
 	if r := g.Regression; len(r.Regressions) != 1 || r.Regressions[0].Code != "VALIDATION_ERROR" ||
-		r.Timestamp != "2026-11-26T12:00:00.123456+00:00" || len(r.NewFailures) != maxListedFiles {
+		r.Timestamp != "2026-11-26T12:00:00.123456+00:00" || len(r.NewFailures) != maxListedFiles ||
+		r.NewFailuresTotal <= maxListedFiles || !r.Truncated || r.ListLimit != maxListedFiles {
 		t.Errorf("regression %+v", r)
 	}
 	want := ReferenceSource{Name: "artifact pb on the reference branch (parse_baseline.json)", Found: &found, AgeHours: 50}
@@ -150,6 +151,12 @@ gates:
 	details := doc["pr"]["details"].(map[string]any)
 	report := details["report"].(map[string]any)
 	prov := details["reference_provenance"].(map[string]any)
+	// A capped list says so in gate_results.json: its total and truncated.
+	if report["new_failures_total"] != float64(g.Regression.NewFailuresTotal) || report["truncated"] != true ||
+		report["list_limit"] != float64(maxListedFiles) || len(report["new_failures"].([]any)) != maxListedFiles {
+		t.Errorf("report lists %d of %v new failures, truncated %v, limit %v", len(report["new_failures"].([]any)),
+			report["new_failures_total"], report["truncated"], report["list_limit"])
+	}
 	if report["timestamp"] != "2026-11-26T12:00:00.123456+00:00" || report["ok"] != false ||
 		details["reference"] != want.Name || prov["run_id"] != 20.0 || prov["age_hours"] != 50.0 ||
 		prov["created_at"] != "2026-11-24T10:00:00Z" || prov["sha"] != found.SHA ||

@@ -48,8 +48,8 @@ func RegressionMarkdown(r compare.Result) string {
 			strings.Join(codes, ", "), map[bool]string{true: "s", false: ""}[len(codes) == 1], map[bool]string{true: "it", false: "one of them"}[len(codes) == 1])
 	}
 	b.WriteString(".\n")
-	if n := len(r.NewFailures); n > 0 {
-		shown := min(n, MaxListedFailures)
+	if n := r.NewFailuresTotal; n > 0 {
+		shown := min(len(r.NewFailures), MaxListedFailures)
 		fmt.Fprintf(&b, "\n**New failures** (%d of %d)\n\n| File | Line | Code | Message |\n|---|--:|---|---|\n", shown, n)
 		for _, f := range r.NewFailures[:shown] {
 			code := safetext.Cell(f.CodeName, 40)
@@ -59,8 +59,8 @@ func RegressionMarkdown(r compare.Result) string {
 			fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", safetext.Cell(f.Path, 120), lineCell(f.Line), code, safetext.Cell(f.Message, 160))
 		}
 	}
-	if n := len(r.NewSuppressed); n > 0 {
-		shown := min(n, MaxListedFailures)
+	if n := r.NewSuppressedTotal; n > 0 {
+		shown := min(len(r.NewSuppressed), MaxListedFailures)
 		fmt.Fprintf(&b, "\n**Suppressions hiding files they were not first seen on** (%d of %d): the entry has no `path=` or `first=` for the file, "+
 			"and the reference did not fail with that fingerprint there. Still suppressed; scope the entry or fix the file.\n\n"+
 			"| File | Line | Code | Fingerprint | Message |\n|---|--:|---|---|---|\n", shown, n)
@@ -69,9 +69,9 @@ func RegressionMarkdown(r compare.Result) string {
 				safetext.Cell(f.CodeName, 40), safetext.Cell(f.Fingerprint, 40), safetext.Cell(f.Message, 160))
 		}
 	}
-	if len(r.Fixed) > 0 {
+	if n := r.FixedTotal; n > 0 {
 		fmt.Fprintf(&b, "\n**Fixed:** %d failure%s of the reference no longer occur%s.\n",
-			len(r.Fixed), plural(len(r.Fixed)), map[bool]string{true: "s", false: ""}[len(r.Fixed) == 1])
+			n, plural(n), map[bool]string{true: "s", false: ""}[n == 1])
 	}
 	return b.String()
 }

@@ -41,7 +41,16 @@ type scanner struct {
 	// lines counts the newlines released from the window, so that errors
 	// name lines of the whole document.
 	lines int
+	// interned holds the strings that repeat in every file (keys, code
+	// names, phases), so that each is allocated once, not per file.
+	interned map[string]string
 }
+
+// maxInterned bounds interned: values that repeat are few and short.
+const (
+	maxInterned    = 256
+	maxInternedLen = 64
+)
 
 // window is the initial size of a stream's window; it grows only for a
 // single value larger than half of it.
@@ -173,6 +182,35 @@ func (s *scanner) str() (string, error) {
 		s.pos++
 	}
 	return "", s.syntax("unterminated string")
+}
+
+// strInterned reads a string that is likely to repeat (a key, a code
+// name): an earlier equal one is returned instead of a new copy.
+func (s *scanner) strInterned() (string, error) {
+	if s.peek() != '"' {
+		return "", s.syntax("want a string")
+	}
+	for i := s.pos + 1; i-s.pos <= maxInternedLen && (i < len(s.data) || s.fill()); i++ {
+		c := s.data[i]
+		if c == '"' {
+			if v, ok := s.interned[string(s.data[s.pos+1:i])]; ok {
+				s.pos = i + 1
+				return v, nil
+			}
+			break
+		}
+		if c == '\\' || c < 0x20 || c >= 0x80 {
+			break
+		}
+	}
+	v, err := s.str()
+	if err == nil && len(v) <= maxInternedLen && len(s.interned) < maxInterned {
+		if s.interned == nil {
+			s.interned = map[string]string{}
+		}
+		s.interned[v] = v
+	}
+	return v, err
 }
 
 func (s *scanner) strSlow(start int) (string, error) {
@@ -393,7 +431,7 @@ func (s *scanner) object(field func(key string) error) error {
 	for {
 		s.ws()
 		at := s.pos
-		k, err := s.str()
+		k, err := s.strInterned()
 		if err != nil {
 			return err
 		}

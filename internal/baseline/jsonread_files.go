@@ -16,18 +16,18 @@ func (s *scanner) file() (File, error) {
 		switch k {
 		case "path":
 			hasPath = true
-			return s.strField(k, &f.Path, false)
+			return s.strField(k, &f.Path, false, false)
 		case "code_name":
 			hasCode = true
-			return s.strField(k, &f.CodeName, false)
+			return s.strField(k, &f.CodeName, false, true)
 		case "message":
-			return s.strField(k, &f.Message, true)
+			return s.strField(k, &f.Message, true, false)
 		case "fingerprint":
-			return s.strField(k, &f.Fingerprint, true)
+			return s.strField(k, &f.Fingerprint, true, false)
 		case "category":
-			return s.strField(k, &f.Category, true)
+			return s.strField(k, &f.Category, true, true)
 		case "phase":
-			return s.strField(k, &f.Phase, true)
+			return s.strField(k, &f.Phase, true, true)
 		case "line":
 			return s.lineField(&f.Line)
 		case "suppressed":
@@ -83,10 +83,16 @@ func (s *scanner) boolField(k string, dst *bool) error {
 	return nil
 }
 
-func (s *scanner) strField(k string, dst *string, nullable bool) error {
+// strField reads a string (or null when nullable); interned for values
+// that repeat from file to file.
+func (s *scanner) strField(k string, dst *string, nullable, interned bool) error {
 	switch c := s.peek(); {
 	case c == '"':
-		v, err := s.str()
+		read := s.str
+		if interned {
+			read = s.strInterned
+		}
+		v, err := read()
 		*dst = v
 		return err
 	case c == 'n' && nullable && s.literal("null"):

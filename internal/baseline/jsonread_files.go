@@ -148,6 +148,7 @@ func (s *scanner) strList(field string) ([]string, error) {
 		return out, nil
 	}
 	for i := 0; ; i++ {
+		s.release()
 		if s.peek() != '"' {
 			return nil, s.wrongType(fmt.Sprintf("%s[%d]", field, i), "a path")
 		}

@@ -73,6 +73,11 @@ func (r *Reader) Next() (*File, error) {
 			r.err = r.step()
 		}
 	}
+	if r.s.rerr != nil {
+		// Whatever the reading made of a stream cut short, the cause is
+		// the stream's error.
+		r.err = r.s.syntax("")
+	}
 	return nil, r.err
 }
 

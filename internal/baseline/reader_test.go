@@ -46,10 +46,10 @@ func stream(r interface{ Read([]byte) (int, error) }) (*baseline.Baseline, error
 }
 
 // largeDoc is a baseline of n failing files, with escapes, unknown fields
-// and passed, several windows long.
+// and 3000 passed, several windows long.
 func largeDoc(t *testing.T, n int) []byte {
 	t.Helper()
-	b, err := baselinetest.Synth(baselinetest.Spec{Total: n + 100, Counts: map[string]int{baseline.ParseError: n - 7, baseline.InternalError: 7}})
+	b, err := baselinetest.Synth(baselinetest.Spec{Total: n + 3000, Counts: map[string]int{baseline.ParseError: n - 7, baseline.InternalError: 7}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,8 +59,8 @@ func largeDoc(t *testing.T, n int) []byte {
 			b.Files[i].Extra = map[string]json.RawMessage{"owner": json.RawMessage(`{"team": ["a", "b"]}`)}
 		}
 	}
-	for i := range 100 {
-		b.Passed = append(b.Passed, fmt.Sprintf("passed/%03d.aether", i))
+	for i := range 3000 { // several windows long too
+		b.Passed = append(b.Passed, fmt.Sprintf("passed/%04d.aether", i))
 	}
 	b.Extra = map[string]json.RawMessage{"zz_tool": json.RawMessage(`"x"`)}
 	doc, err := baseline.Encode(b)
@@ -108,7 +108,7 @@ func TestReaderLineNumbers(t *testing.T) {
 	i := bytes.LastIndex(doc, []byte(`"line": `))
 	bad := append(append(append([]byte{}, doc[:i]...), `"line": "7"`...), doc[i+len(`"line": 1`):]...)
 	line := 1 + bytes.Count(bad[:i], []byte("\n"))
-	bad = bytes.Replace(bad, []byte(`"total": 3100`), []byte(`"total": 3100, "total": 1`), 1)
+	bad = bytes.Replace(bad, []byte(`"total": 6000`), []byte(`"total": 6000, "total": 1`), 1)
 	for name, decode := range decoders {
 		_, err := decode(bad)
 		if err == nil || !strings.Contains(err.Error(), "repeated key (line 3)") {

@@ -4,7 +4,7 @@
 //
 //	regression --new FILE --ref FILE [--abs-threshold 5] [--rel-threshold 0.10]
 //	           [--codes PARSE_ERROR,VALIDATION_ERROR] [--fail-on-new INTERNAL_ERROR]
-//	           [--include-suppressed] [--output FILE] [--markdown FILE]
+//	           [--include-suppressed] [--output FILE] [--markdown FILE] [--full]
 //	regression --version
 //
 // A code regresses when delta = new - old > abs-threshold and
@@ -15,6 +15,14 @@
 // of the counts unless --include-suppressed. The JSON report goes to stdout
 // (and --output); --markdown writes a table for a PR comment, then the
 // trend of the gated codes when the reference carries its branch's history.
+// The report lists the first 1000 new, fixed and newly suppressed files
+// and their totals (new_failures_total, ..., "truncated": true when a list
+// is cut); --full lists them all.
+//
+// Both baselines are read as streams, one goroutine each, and joined file
+// by file in path order, so memory does not grow with the files listed;
+// a baseline not sorted by path (not written by this project) is read
+// whole and sorted instead.
 //
 // Exit codes: 0 no regression, 1 regression, 2 usage or input error, or an
 // output file could not be written. SOURCE_DATE_EPOCH, when set, fixes the

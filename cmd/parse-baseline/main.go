@@ -8,7 +8,7 @@
 //	parse-baseline [flags] [PATH ...]          PATH: files or folders (default ".")
 //	parse-baseline merge [flags] SHARD.json ...
 //	parse-baseline suppressions [--top N] [BASELINE.json]
-//	parse-baseline migrate --rules FILE (--dry-run | --apply) [flags] [PATH ...]
+//	parse-baseline migrate --rules FILE --include GLOB (--dry-run | --apply) [flags] [PATH ...]
 //
 // suppressions prints, in the suppressions file format, entries for the N
 // (default 10) most frequent fingerprints the baseline (default
@@ -17,7 +17,8 @@
 //
 // Flags (see docs/parse-baseline.md for the full manual):
 //
-//	--include GLOB        repeatable, ** spans folders (default **/*.aether)
+//	--include GLOB        repeatable, ** spans folders (default: every file;
+//	                      an Aetherra tree gives '**/*.aether')
 //	--exclude GLOB        repeatable
 //	--checker "CMD ARGS"  split like a shell, never run by one: {file} = one
 //	                      process per file, {files} = one per batch, neither =
@@ -54,7 +55,9 @@
 //	--version             print the version stamped at build time and exit
 //
 // migrate rewrites legacy forms by declarative rules (line-anchored regular
-// expressions, whitespace clean-ups): --dry-run prints unified diffs,
+// expressions, whitespace clean-ups) in the files --include selects (it is
+// required: a migration writes, so it has no every-file default):
+// --dry-run prints unified diffs,
 // --apply rewrites files atomically, --report writes migration_report.md,
 // and --checker classifies before and after to report the change in
 // failure rate.

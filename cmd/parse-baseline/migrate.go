@@ -31,7 +31,7 @@ func runMigrate(ctx context.Context, args []string, stdio cli.Stdio, getenv func
 	var dryRun, apply bool
 	var jobs, batchSize int
 	timeout := scan.DefaultTimeout
-	fs.Var(&include, "include", "glob of files to migrate, repeatable; ** spans folders (default: every file, as parse-baseline)")
+	fs.Var(&include, "include", "glob of files to migrate, repeatable, required; ** spans folders (e.g. '**/*.aether')")
 	fs.Var(&exclude, "exclude", "glob of files to leave alone, repeatable")
 	rulesFile := fs.String("rules", "", "rules `FILE` (YAML; see docs/parse-baseline.md#migrate)")
 	cli.BoolVar(fs, &dryRun, "dry-run", false, "print unified diffs on stdout and change nothing")
@@ -43,7 +43,7 @@ func runMigrate(ctx context.Context, args []string, stdio cli.Stdio, getenv func
 	cli.DurationVar(fs, &timeout, "timeout", scan.DefaultTimeout, "per checker process, a `duration` such as 60s")
 	codePrefix := fs.String("code-prefix", scan.DefaultCodePrefix, "stderr status line `NAME`:<int>")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: %s migrate --rules FILE (--dry-run | --apply) [flags] [PATH ...]\n\nflags:\n", name)
+		fmt.Fprintf(fs.Output(), "usage: %s migrate --rules FILE --include GLOB (--dry-run | --apply) [flags] [PATH ...]\n\nflags:\n", name)
 		fs.PrintDefaults()
 	}
 	paths, err := cli.Parse(fs, args, stdio)
@@ -55,6 +55,10 @@ func runMigrate(ctx context.Context, args []string, stdio cli.Stdio, getenv func
 		return cli.Usagef("migrate: give --rules FILE")
 	case dryRun == apply:
 		return cli.Usagef("migrate: give exactly one of --dry-run (print diffs, change nothing) and --apply (rewrite the files)")
+	case len(include) == 0:
+		// Unlike a check, a migration writes: line-anchored rules applied to
+		// every file under PATH would rewrite READMEs and code too.
+		return cli.Usagef("migrate: give --include GLOB, the files to rewrite, such as --include '**/*.aether' (repeatable; migrate selects no file by default)")
 	}
 	rules, err := readRules(*rulesFile)
 	if err != nil {

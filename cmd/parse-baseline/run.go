@@ -86,7 +86,7 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 	cli.BoolVar(fs, &f.allowEmpty, "allow-empty", false, "exit 0 when no file matched (no baseline is written)")
 	f.classify.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: %s [flags] [PATH ...]\n       %s merge [--output FILE] [--markdown FILE] SHARD.json ...\n       %s suppressions [--top N] [BASELINE.json]\n       %s migrate --rules FILE (--dry-run | --apply) [flags] [PATH ...]\n\nflags:\n", name, name, name, name)
+		fmt.Fprintf(fs.Output(), "usage: %s [flags] [PATH ...]\n       %s merge [--output FILE] [--markdown FILE] SHARD.json ...\n       %s suppressions [--top N] [BASELINE.json]\n       %s migrate --rules FILE --include GLOB (--dry-run | --apply) [flags] [PATH ...]\n\nflags:\n", name, name, name, name)
 		fs.PrintDefaults()
 	}
 	paths, err := cli.Parse(fs, args, stdio)

@@ -116,7 +116,8 @@ func Check(content string) (code, line int, msg string) {
 }
 
 // Main is the command: aether-lint [--run] FILE ... prints each failing
-// file's message and an AETHER_ERROR_CODE:<n> line on stderr and exits with
+// file's message (after its name when several are given) and an
+// AETHER_ERROR_CODE:<n> line on stderr and exits with
 // the highest code (0 when every file passes). With --run it checks, then
 // executes, and prints AETHER_ERROR_CODE:0 for a file that passes too.
 func Main(args []string, stderr io.Writer) int {
@@ -141,6 +142,10 @@ func Main(args []string, stderr io.Writer) int {
 			msg = err.Error()
 		}
 		switch {
+		case code != Success && len(args) == 1:
+			// One file: the message alone, as an interpreter prints it, so
+			// that files failing alike share a fingerprint.
+			fmt.Fprintf(stderr, "%s\nAETHER_ERROR_CODE:%d\n", msg, code)
 		case code != Success:
 			fmt.Fprintf(stderr, "%s: %s\nAETHER_ERROR_CODE:%d\n", f, msg, code)
 		case run:

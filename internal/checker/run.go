@@ -53,6 +53,9 @@ func NewRunner(c Command, env []string, timeout time.Duration, codePrefix string
 	return &Runner{Command: c, Env: proc.ScrubEnv(env), Timeout: timeout, CodePrefix: codePrefix, path: path}, nil
 }
 
+// Program is the absolute path of the program the runner starts.
+func (r *Runner) Program() string { return r.path }
+
 // LookPath finds the checker's program as NewRunner will: a name without
 // a slash through PATH, anything else as a path from the working
 // directory. The path it returns is absolute.

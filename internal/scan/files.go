@@ -46,7 +46,7 @@ var (
 	SkipFiles = []string{
 		"*.pyc",
 		// What parse-baseline, regression and the gate write by default.
-		"parse_baseline.json", "gate_results.json", "gate_sign_off.md", "*_classification.json", "migration_report.md",
+		"parse_baseline.json", DefaultCacheFile, "gate_results.json", "gate_sign_off.md", "*_classification.json", "migration_report.md",
 		// The specification's suppressions file and history folder (its
 		// trends.json), read and written by default when they exist.
 		"**/.aetherra/workflow_suppressions.txt", "**/.aetherra/workflow_history/trends.json",

@@ -94,6 +94,10 @@ type Options struct {
 	// User, when set, is who checker processes run as (proc.As); nil:
 	// the caller.
 	User *proc.User
+	// Cache, when set, makes a checker run incremental (Cache); Build
+	// fills its Stats and leaves it ready to Encode. A statuses run has
+	// no checker to key verdicts on, and refuses it.
+	Cache *Cache
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 	// Progress receives progress lines (nil: none). ProgressLive rewrites
@@ -166,6 +170,8 @@ func (o *Options) defaults() error {
 		return errors.New("give a checker command or a statuses file, not both")
 	case o.ExecChecker != "" && o.Checker == "":
 		return errors.New("an execute-phase checker runs after a checker: give both")
+	case o.Cache != nil && o.Statuses != "":
+		return errors.New("a cache keeps a checker's verdicts; a statuses file has no checker to key them on")
 	case o.ShardN < 0 || (o.ShardN > 1 && (o.ShardK < 1 || o.ShardK > o.ShardN)):
 		return fmt.Errorf("shard %d/%d: want K/N with 1 ≤ K ≤ N", o.ShardK, o.ShardN)
 	case o.Limit < 0 || o.Jobs < 0 || o.BatchSize < 0 || o.MaxAgeDays < 0:
@@ -356,6 +362,28 @@ func runChecker(ctx context.Context, o Options, t *tally) error {
 	t.matched = len(targets)
 	targets = narrow(targets, func(t target) string { return t.Rel }, o.Limit, o.ShardK, o.ShardN)
 
+	// With a cache, a file's final verdict (after both phases) is reused
+	// or recorded; the identity covers both checkers.
+	var sums map[string][32]byte // the content checked, by path
+	if c := o.Cache; c != nil {
+		runners := []*checker.Runner{parse}
+		if exec != nil {
+			runners = append(runners, exec)
+		}
+		c.begin(identityInput{runners: runners, timeout: o.Timeout.String(), codePrefix: o.CodePrefix,
+			user: userString(o.User), dir: workingDir()})
+		targets, sums = reuse(ctx, c, targets, t)
+	}
+	final := func(tg target, s checker.Status) {
+		t.add(tg.Rel, s)
+		if sum, ok := sums[tg.Rel]; ok {
+			// Kept only when the file the checker read is the file
+			// that was hashed.
+			if now, err := hashFile(tg.Arg); err == nil && now == sum {
+				o.Cache.record(tg, sum, s)
+			}
+		}
+	}
 	var passed []target
 	err = runPhase(ctx, o, parse, targets, func(tg target, s checker.Status) {
 		s = phased(s, baseline.PhaseParse)
@@ -363,14 +391,17 @@ func runChecker(ctx context.Context, o Options, t *tally) error {
 			passed = append(passed, tg)
 			return
 		}
-		t.add(tg.Rel, s)
+		final(tg, s)
 	})
-	if err != nil || exec == nil {
-		return err
+	if err == nil && exec != nil {
+		err = runPhase(ctx, o, exec, passed, func(tg target, s checker.Status) {
+			final(tg, phased(s, baseline.PhaseExecute))
+		})
 	}
-	return runPhase(ctx, o, exec, passed, func(tg target, s checker.Status) {
-		t.add(tg.Rel, phased(s, baseline.PhaseExecute))
-	})
+	if err == nil && o.Cache != nil {
+		o.Cache.finish()
+	}
+	return err
 }
 
 // phased gives s the phase of the pass that judged it, unless its status
@@ -434,6 +465,62 @@ func runPhase(ctx context.Context, o Options, runner *checker.Runner, targets []
 		return fmt.Errorf("interrupted: %w", err)
 	}
 	return nil
+}
+
+// reuse hashes the targets (in parallel: large trees are read, not
+// checked) and adds the verdict of each one the cache holds to t. It
+// returns the targets left to check and the hash of each one that could
+// be read.
+func reuse(ctx context.Context, c *Cache, targets []target, t *tally) ([]target, map[string][32]byte) {
+	type hashed struct {
+		sum [32]byte
+		ok  bool
+	}
+	hs := make([]hashed, len(targets))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.NumCPU(), max(1, len(targets))) {
+		wg.Go(func() {
+			for i := range next {
+				if targets[i].Err != nil {
+					continue
+				}
+				sum, err := hashFile(targets[i].Arg)
+				hs[i] = hashed{sum, err == nil}
+			}
+		})
+	}
+	for i := range targets {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	rest := targets[:0:0]
+	sums := map[string][32]byte{}
+	for i, tg := range targets {
+		if hs[i].ok {
+			if s, ok := c.lookup(tg, hs[i].sum); ok {
+				t.add(tg.Rel, s)
+				c.record(tg, hs[i].sum, s)
+				c.stats.Reused++
+				continue
+			}
+			sums[tg.Rel] = hs[i].sum
+		}
+		rest = append(rest, tg)
+	}
+	c.stats.Rechecked = len(rest)
+	return rest, sums
+}
+
+func userString(u *proc.User) string {
+	if u == nil {
+		return ""
+	}
+	return fmt.Sprintf("%d:%d", u.UID, u.GID)
 }
 
 // check runs one unit. Files that cannot be opened are IO_ERRORs and never

@@ -41,6 +41,10 @@
 //	--history-from FILE   continue FILE's history (the branch's previous
 //	                      baseline): its last 19 entries plus this one
 //	--commit SHA          full commit id the entry records (default GITHUB_SHA)
+//	--cache FILE          reuse the verdicts of unchanged files (same content,
+//	                      same checker), then record this run's; not with
+//	                      --statuses
+//	--cache-key TEXT      added to the checker identity (interpreter modules…)
 //	--limit N             a deterministic sample of N files (smallest SHA-256
 //	                      of the path): the same files on every run
 //	--classification FILE     workflow_failures.json: every file's category,

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -54,6 +55,7 @@ type scanFlags struct {
 	output, markdown, suppressions  string
 	historyDir, shard, failOn       string
 	historyFrom, commit             string
+	cache, cacheKey                 string
 	jobs, batchSize, limit, maxAge  int
 	timeout                         time.Duration
 	listAll, noProgress, allowEmpty bool
@@ -78,6 +80,8 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 	fs.StringVar(&f.historyDir, "history-dir", "", "`DIR` for timestamped snapshots and trends.json (default "+scan.SpecHistoryDir+" when it exists)")
 	fs.StringVar(&f.historyFrom, "history-from", "", "continue the history of the reference baseline `FILE` (the branch's previous one)")
 	fs.StringVar(&f.commit, "commit", "", "full commit `SHA` the history records (default $GITHUB_SHA)")
+	cli.StringVar(fs, &f.cache, "cache", "", "checker cache `FILE`: reuse the verdicts of files whose content and checker are unchanged, then record this run's", setting.CacheFile)
+	cli.StringVar(fs, &f.cacheKey, "cache-key", "", "`TEXT` added to the checker identity for what the tool cannot see (interpreter modules, plugins)", setting.CacheKey)
 	cli.IntVar(fs, &f.limit, "limit", 0, "check a deterministic sample of `N` files, the same on every run (0 = all)", setting.Count)
 	fs.StringVar(&f.shard, "shard", "", "only shard `K/N`")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when an unsuppressed file ends with one of these `CODES` (comma-separated)")
@@ -110,6 +114,15 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 		return cli.Usagef("--exec-checker '': give the execute-phase checker command")
 	case f.execChecker != "" && f.checker == "":
 		return cli.Usagef("--exec-checker runs on the files --checker passed: give --checker too (ingested --statuses have no execute phase)")
+	case f.cache != "" && f.statuses != "":
+		return cli.Usagef("--cache keeps a checker's verdicts, and --statuses runs no checker; drop --cache")
+	case f.cacheKey != "" && f.cache == "":
+		return cli.Usagef("--cache-key needs --cache FILE")
+	case f.cache != "" && (samePath(f.cache, f.output) || samePath(f.cache, f.markdown) || samePath(f.cache, f.historyFrom)):
+		return cli.Usagef("--cache %s would overwrite another file of the run; give the cache its own file (default name %s)", f.cache, scan.DefaultCacheFile)
+	}
+	if f.cache != "" {
+		o.Cache = openCache(f.cache, f.cacheKey, stdio.Err)
 	}
 	if err := f.classify.validate(fs); err != nil {
 		return err
@@ -179,7 +192,7 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 			return err
 		}
 	}
-	return finish(b, f.output, f.markdown, f.historyDir, hist, failOn, o.Now(), stdio)
+	return finish(b, o.Cache, f.cache, f.output, f.markdown, f.historyDir, hist, failOn, o.Now(), stdio)
 }
 
 // history is what --history-from and --commit ask for.
@@ -232,8 +245,35 @@ func continueHistory(b *baseline.Baseline, h history, stderr io.Writer) error {
 	return b.ContinueHistory(prev, h.commit)
 }
 
+// openCache reads the cache file as the run's one source. None yet is the
+// first run; one that cannot be read is a full run, said on stderr.
+func openCache(path, key string, stderr io.Writer) *scan.Cache {
+	c := &scan.Cache{Key: key, Log: func(s string) { cli.Errorf(stderr, name, "warning: %s", s) }}
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		c.Log(fmt.Sprintf("cache %s ignored: %v", path, unwrap(err)))
+	default:
+		c.Sources = []scan.CacheSource{{Name: path, Data: data}}
+	}
+	return c
+}
+
+func unwrap(err error) error {
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// samePath reports whether two output flags name one file.
+func samePath(a, b string) bool {
+	return b != "" && b != "-" && filepath.Clean(a) == filepath.Clean(b)
+}
+
 // finish writes the outputs and applies --fail-on.
-func finish(b *baseline.Baseline, output, markdown, historyDir string, hist history, failOn []string, now time.Time, stdio cli.Stdio) error {
+func finish(b *baseline.Baseline, cache *scan.Cache, cacheFile, output, markdown, historyDir string, hist history, failOn []string, now time.Time, stdio cli.Stdio) error {
 	if hist.from != "" {
 		if err := continueHistory(b, hist, stdio.Err); err != nil {
 			return err
@@ -262,10 +302,23 @@ func finish(b *baseline.Baseline, output, markdown, historyDir string, hist hist
 			return err
 		}
 	}
+	if cache != nil {
+		data, err := cache.Encode()
+		if err != nil {
+			return err
+		}
+		if err := outfile.Write(cacheFile, data); err != nil {
+			return err
+		}
+	}
 	failed := b.Total - b.ByCode[baseline.Success]
 	fmt.Fprintf(summary, "%s: %d files, %d failing (%.2f%%), %d suppressed", name, b.Total, failed, b.FailureRate*100, b.SuppressedFailures)
 	if output != "-" {
 		fmt.Fprintf(summary, "; wrote %s", output)
+	}
+	if cache != nil {
+		st := cache.Stats()
+		fmt.Fprintf(summary, "; cache %s: %d re-checked, %d reused", cacheFile, st.Rechecked, st.Reused)
 	}
 	fmt.Fprintln(summary)
 	reportUnscoped(b, stdio.Err)

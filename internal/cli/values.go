@@ -43,6 +43,12 @@ func DaysVar(fs *flag.FlagSet, p *int, name string, usage string) {
 	fs.Var(&daysValue{p: p}, name, usage)
 }
 
+// StringVar defines a text flag checked by check (nil: any text).
+func StringVar(fs *flag.FlagSet, p *string, name string, value string, usage string, check func(string) error) {
+	*p = value
+	fs.Var(&stringValue{p: p, check: check}, name, usage)
+}
+
 // BoolVar defines a boolean flag: --name alone is true; --name=true and
 // --name=false are the only spelled values.
 func BoolVar(fs *flag.FlagSet, p *bool, name string, value bool, usage string) {
@@ -161,6 +167,29 @@ func (v *daysValue) String() string {
 		return ""
 	}
 	return strconv.Itoa(*v.p) + "d"
+}
+
+type stringValue struct {
+	report
+	p     *string
+	check func(string) error
+}
+
+func (v *stringValue) Set(s string) error {
+	if v.check != nil {
+		if err := v.check(s); err != nil {
+			return v.refuse(strconv.Quote(s), err)
+		}
+	}
+	*v.p = s
+	return nil
+}
+
+func (v *stringValue) String() string {
+	if v == nil || v.p == nil {
+		return ""
+	}
+	return *v.p
 }
 
 type boolValue struct {

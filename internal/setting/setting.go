@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Int parses a whole number written in decimal ("5", "-1", "2.0"); "2.5"
@@ -208,6 +209,36 @@ func Points(f float64) error {
 func HTTPStatus(n int) error {
 	if n < 100 || n > 599 {
 		return fmt.Errorf("want an HTTP status between 100 and 599, got %d", n)
+	}
+	return nil
+}
+
+// maxCacheKey bounds --cache-key / cache_key: a key names versions, not
+// files.
+const maxCacheKey = 1024
+
+// CacheFile checks --cache / cache:, a file the checker cache is read from
+// and written to: a file name, not standard output or a folder.
+func CacheFile(p string) error {
+	switch {
+	case p == "" || p == "-":
+		return fmt.Errorf("want a file name such as parse_baseline.cache, got %q", p)
+	case strings.HasSuffix(p, "/") || p == "." || p == "..":
+		return fmt.Errorf("want a file, not a folder: %q", p)
+	}
+	return nil
+}
+
+// CacheKey checks --cache-key / cache_key, the user's part of the checker
+// identity: printable text of up to 1,024 bytes.
+func CacheKey(s string) error {
+	if len(s) > maxCacheKey {
+		return fmt.Errorf("want at most %d bytes, got %d", maxCacheKey, len(s))
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError {
+			return fmt.Errorf("want printable text, got %q", s)
+		}
 	}
 	return nil
 }

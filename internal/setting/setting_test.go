@@ -108,6 +108,12 @@ func TestChecks(t *testing.T) {
 		{"status 20", HTTPStatus(20), "want an HTTP status between 100 and 599, got 20"},
 		{"positive", Positive(time.Nanosecond), ""},
 		{"positive zero", Positive(0), "want a duration more than 0 such as 10s, got 0s"},
+		{"cache file", CacheFile("parse_baseline.cache"), ""},
+		{"cache stdout", CacheFile("-"), `want a file name such as parse_baseline.cache, got "-"`},
+		{"cache folder", CacheFile("out/"), `want a file, not a folder: "out/"`},
+		{"cache key", CacheKey("python 3.12.1 plugins=a,b"), ""},
+		{"cache key newline", CacheKey("a\nb"), `want printable text, got "a\nb"`},
+		{"cache key long", CacheKey(strings.Repeat("k", 1025)), "want at most 1024 bytes, got 1025"},
 	}
 	for _, tt := range tests {
 		if tt.wantErr == "" && tt.err != nil || tt.wantErr != "" && (tt.err == nil || tt.err.Error() != tt.wantErr) {

@@ -59,6 +59,11 @@ func render(res *gate.Results, runURL string, now time.Time, pr bool, approvals 
 		}
 	}
 	for _, g := range res.Gates {
+		if g.Cache != nil {
+			b.WriteString("\n" + cacheLine(cmp.Or(g.Title, g.ID), *g.Cache) + "\n")
+		}
+	}
+	for _, g := range res.Gates {
 		if g.Reference != nil && g.Reference.Found != nil {
 			b.WriteString("\n" + provenance(*g.Reference.Found, now) + "\n")
 		}
@@ -67,6 +72,19 @@ func render(res *gate.Results, runURL string, now time.Time, pr bool, approvals 
 		fmt.Fprintf(&b, "\n[Run and full report](%s)\n", runURL)
 	}
 	return b.String()
+}
+
+// cacheLine says what a gate's checker cache saved: the files re-checked,
+// the files reused and where the cache came from, or why none was used.
+func cacheLine(gate string, c gate.CacheUse) string {
+	line := fmt.Sprintf("**Checker cache** (%s): %d file(s) re-checked, %d reused", safetext.Inline(gate, 80), c.Rechecked, c.Reused)
+	switch {
+	case len(c.Sources) > 0:
+		line += " — from " + safetext.Inline(c.Sources[0], 160)
+	case len(c.Warnings) > 0:
+		line += " — " + safetext.Inline(c.Warnings[0], 200)
+	}
+	return line
 }
 
 var hexSHA = regexp.MustCompile(`^[0-9a-f]{7,64}$`)

@@ -33,6 +33,8 @@ func TestRenderFromResultsReadBack(t *testing.T) {
 			{Timestamp: "2026-11-20T10:00:00Z", Commit: strings.Repeat("1", 40), Total: 3, ByCode: map[string]int{"SUCCESS": 1, "PARSE_ERROR": 2}},
 			{Timestamp: "2026-11-21T10:00:00Z", Commit: strings.Repeat("0", 40), Total: 3, ByCode: map[string]int{"SUCCESS": 2, "PARSE_ERROR": 1}},
 		}},
+		Cache: &gate.CacheUse{File: "parse_baseline.cache", Rechecked: 10, Reused: 2690,
+			Sources: []string{"artifact pb on main (parse_baseline.cache), run 20"}},
 		Reference: &gate.ReferenceSource{Name: "artifact pb on main (parse_baseline.json)", AgeHours: 120, Found: &artifact.Provenance{
 			Branch: "main", SHA: strings.Repeat("0", 40), RunID: 20, RunURL: "https://github.com/o/r/actions/runs/20",
 			ArtifactID: 11, CreatedAt: now.Add(-120 * time.Hour), Why: artifact.ByFallback, Wanted: "release/*2*",
@@ -42,6 +44,7 @@ func TestRenderFromResultsReadBack(t *testing.T) {
 	for _, s := range []string{"#### Parse", "**Transitions:** PARSE\\_ERROR→VALIDATION\\_ERROR: 1", "**Reference:** main at `0000000`, [run 20](https://github.com/o/r/actions/runs/20), 5 days old — the default branch, since release/\\*2\\* has no baseline yet\n",
 		"```mermaid\nxychart-beta\n    title \"VALIDATION_ERROR\"\n    x-axis [\"Nov 20\", \"Nov 21\", \"this run\"]\n    y-axis \"files\" 0 --> 9\n    line [0, 0, 9]\n```",
 		"| 2026-11-21 10:00 UTC | `0000000` | 3 | 1 | 0 |\n| this run | – | – | 0 | 9 |",
+		"**Checker cache** (Parse): 10 file(s) re-checked, 2690 reused — from artifact pb on main (parse\\_baseline.cache), run 20\n",
 		"### Residual risks", "| Parse health | broken workflows | gate on regressions | High | ❌ **failing: parse** |"} {
 		if !strings.Contains(want, s) {
 			t.Errorf("run comment lacks %q:\n%s", s, want)

@@ -291,7 +291,7 @@ func (e *engine) runGate(ctx context.Context, g *Gate) {
 		if _, err := os.Stat(e.base.Path(g.Evidence)); err != nil {
 			out = Outcome{Status: StatusMissing, Summary: "evidence " + g.Evidence + " is missing",
 				Details:    mergeDetails(out.Details, map[string]any{"reason": "evidence file " + g.Evidence + " is missing"}),
-				Regression: out.Regression, Reference: out.Reference, Trend: out.Trend, Tests: out.Tests}
+				Regression: out.Regression, Reference: out.Reference, Trend: out.Trend, Tests: out.Tests, Cache: out.Cache}
 		}
 	}
 	dur := e.base.Now().Sub(start)
@@ -314,7 +314,7 @@ func (e *engine) finalize(g *Gate, r GateResult, out Outcome, dur time.Duration)
 	}
 	r.OK = out.OK
 	r.Summary = out.Summary
-	r.Regression, r.Reference, r.Trend, r.Tests = out.Regression, out.Reference, out.Trend, out.Tests
+	r.Regression, r.Reference, r.Trend, r.Tests, r.Cache = out.Regression, out.Reference, out.Trend, out.Tests, out.Cache
 	status := out.Status
 	if status == "" {
 		status = StatusFail

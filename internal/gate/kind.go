@@ -141,6 +141,8 @@ type Outcome struct {
 	Trend      *Trend
 	// Tests is a tests gate's typed details (see GateResult).
 	Tests *TestsReport
+	// Cache is what a parse-regression gate's checker cache did.
+	Cache *CacheUse
 }
 
 // Passed is a passing outcome.

@@ -137,6 +137,7 @@ func (c *checksCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 		out.Regression = cmp.Or(out.Regression, o.Regression)
 		out.Reference = cmp.Or(out.Reference, o.Reference)
 		out.Trend = cmp.Or(out.Trend, o.Trend)
+		out.Cache = cmp.Or(out.Cache, o.Cache)
 	}
 	if out.OK {
 		out.Summary = fmt.Sprintf("%d/%d checks passed: %s", len(passed), len(c.items), strings.Join(passed, "; "))

@@ -56,6 +56,8 @@ type parseRegressionCheck struct {
 	IncludeSupp      bool           `yaml:"include_suppressed"`
 	MissingReference string         `yaml:"missing_reference"`
 	AllowEmpty       bool           `yaml:"allow_empty"`
+	Cache            string         `yaml:"cache"`
+	CacheKey         string         `yaml:"cache_key"`
 	policy           compare.Policy `yaml:"-"`
 	// command is the parsed checker and line where it is declared
 	// (CheckPrograms).
@@ -101,6 +103,9 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 			return nil, d.settingError(value, "exec_checker", err)
 		}
 		c.exec, c.execLine = cmd, valueNode(value, "exec_checker", value).Line
+	}
+	if err := c.validCache(d, value); err != nil {
+		return nil, err
 	}
 	// Left empty when unset: Options.MissingReference (the action's
 	// missing-reference input) or warn then decides at run time.
@@ -172,6 +177,13 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) (out Out
 	} else {
 		opts.Checker, opts.ExecChecker = c.Checker, c.ExecChecker
 	}
+	// The reference is fetched first, so that it is the first artifact
+	// the action records (reference-run-id), before the cache's.
+	ref, source, refErr := c.reference(ctx, rc)
+	var cache *CacheUse
+	if c.Cache != "" {
+		opts.Cache, cache = c.openCache(ctx, rc)
+	}
 	next, err := c.build(ctx, opts)
 	if err != nil {
 		return Errored("build parse baseline: %v", err)
@@ -185,11 +197,15 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) (out Out
 		details["unused_suppressions"] = next.UnusedSuppressions
 	}
 	defer func() { out.Summary += staleSuppressions(next) }()
-	ref, source, err := c.reference(ctx, rc)
 	if o, ok := c.writeOutput(rc, next, ref, details); !ok {
 		return o
 	}
-	switch {
+	if cache != nil {
+		if err := c.saveCache(rc, opts.Cache, cache); err != nil {
+			return Errored("%v", err)
+		}
+	}
+	switch err := refErr; {
 	case errors.Is(err, ErrReferenceNotFound):
 		out = c.noReference(rc, err, details)
 	case err != nil:
@@ -217,6 +233,10 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) (out Out
 		}
 	}
 	out.Reference = &source
+	if cache != nil {
+		out.Cache = cache
+		out.Summary += fmt.Sprintf("; %d file(s) re-checked, %d reused (cache)", cache.Rechecked, cache.Reused)
+	}
 	return out
 }
 

@@ -63,6 +63,9 @@ type GateResult struct {
 	Trend *Trend `json:"-"`
 	// Tests is a tests gate's report; JSON folds it into details.tests.
 	Tests *TestsReport `json:"-"`
+	// Cache is what a parse-regression gate's checker cache did; JSON
+	// folds it into details.cache.
+	Cache *CacheUse `json:"-"`
 
 	imported []GateResult // gates merged in by a results gate
 }
@@ -72,7 +75,7 @@ type GateResult struct {
 func (g GateResult) MarshalJSON() ([]byte, error) {
 	type plain GateResult // without this method
 	p := plain(g)
-	if g.Regression != nil || g.Reference != nil || g.Trend != nil || g.Tests != nil {
+	if g.Regression != nil || g.Reference != nil || g.Trend != nil || g.Tests != nil || g.Cache != nil {
 		p.Details = maps.Clone(g.Details)
 		if p.Details == nil {
 			p.Details = map[string]any{}
@@ -90,6 +93,9 @@ func (g GateResult) MarshalJSON() ([]byte, error) {
 	}
 	if g.Trend != nil {
 		p.Details["trend"] = g.Trend
+	}
+	if g.Cache != nil {
+		p.Details["cache"] = g.Cache
 	}
 	if g.Reference != nil {
 		p.Details["reference"] = g.Reference.Name
@@ -125,6 +131,7 @@ type typedDetails struct {
 	Details struct {
 		Report     *compare.Result `json:"report"`
 		Trend      json.RawMessage `json:"trend"`
+		Cache      *CacheUse       `json:"cache"`
 		Reference  *string         `json:"reference"`
 		Provenance *struct {
 			Branch     string `json:"branch"`
@@ -169,6 +176,10 @@ func (g *GateResult) decodeTyped(raw []byte) error {
 	if d.Trend != nil {
 		g.Trend = decodeTrend(d.Trend)
 		delete(g.Details, "trend")
+	}
+	if d.Cache != nil {
+		g.Cache = d.Cache
+		delete(g.Details, "cache")
 	}
 	if d.Reference == nil {
 		return nil

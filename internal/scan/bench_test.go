@@ -98,3 +98,75 @@ func BenchmarkIngest(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCache times per-file mode over 2,700 files, as
+// scripts/bench-parse-baseline.sh does: a full run; a run with the cache
+// of the run before after 10 files changed (10 re-checked); and a run
+// whose checker identity changed (every file re-checked). Compare the
+// first two: the goal is ≤ 5 %, the target ≤ 2 %.
+func BenchmarkCache(b *testing.B) {
+	const files = 2700
+	root := benchTree(b, files)
+	self, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := Options{
+		Paths: []string{root}, Include: []string{"**/*.aether"}, Checker: "'" + self + "' {file}",
+		Env: []string{"SCAN_FASTCHECK=1"},
+	}
+	build := func(b *testing.B, c *Cache, want int) *Cache {
+		o := base
+		o.Cache = c
+		if _, err := Build(context.Background(), o); err != nil {
+			b.Fatal(err)
+		}
+		if c != nil && c.Stats().Rechecked != want {
+			b.Fatalf("re-checked %d files, want %d", c.Stats().Rechecked, want)
+		}
+		return c
+	}
+	// next is a cache whose one source is what c recorded.
+	next := func(b *testing.B, c *Cache, key string) *Cache {
+		data, err := c.Encode()
+		if err != nil {
+			b.Fatal(err)
+		}
+		return &Cache{Key: key, Sources: []CacheSource{{Name: "bench", Data: data}}}
+	}
+	b.Run("full", func(b *testing.B) {
+		for b.Loop() {
+			build(b, nil, 0)
+		}
+	})
+	b.Run("changed10", func(b *testing.B) {
+		c := build(b, &Cache{}, files)
+		round := 0
+		for b.Loop() {
+			b.StopTimer()
+			round++
+			for k := range 10 {
+				p := filepath.Join(root, "d0", fmt.Sprintf("f%d.aether", k*30))
+				if err := os.WriteFile(p, fmt.Appendf(nil, "goal: x\nsteps: round %d\n", round), 0o644); err != nil {
+					b.Fatal(err)
+				}
+			}
+			c = next(b, c, "")
+			b.StartTimer()
+			build(b, c, 10)
+		}
+		b.ReportMetric(10, "rechecked/op")
+	})
+	b.Run("checker-changed", func(b *testing.B) {
+		c := build(b, &Cache{}, files)
+		round := 0
+		for b.Loop() {
+			b.StopTimer()
+			round++
+			c = next(b, c, fmt.Sprint("key ", round))
+			b.StartTimer()
+			build(b, c, files)
+		}
+		b.ReportMetric(files, "rechecked/op")
+	})
+}

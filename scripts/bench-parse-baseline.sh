@@ -37,8 +37,8 @@ trap 'rm -rf "$work"' EXIT
 
 generate() { # generate DIR COUNT
 	local dir=$1 count=$2 i
+	for ((i = 0; i < 30; i++)); do mkdir -p "$dir/d$i"; done
 	for ((i = 0; i < count; i++)); do
-		mkdir -p "$dir/d$((i % 30))"
 		if ((i % 3 == 0)); then
 			printf 'goal: x\nERROR here\n' >"$dir/d$((i % 30))/f$i.aether"
 		else

@@ -62,8 +62,14 @@ type Cache struct {
 	stats  CacheStats
 	header cacheHeader
 	reuse  map[string]cacheEntry
-	next   []cacheEntry
+	next   []recorded
 	done   bool
+}
+
+// recorded is a verdict of this run, for Encode.
+type recorded struct {
+	path string
+	cacheEntry
 }
 
 // CacheSource is the content of an earlier cache and where it came from.
@@ -98,8 +104,8 @@ type cacheHeader struct {
 	Parts map[string]string `json:"parts"`
 }
 
-// cacheEntry is one file's line.
-type cacheEntry struct {
+// cacheLine is one file's line.
+type cacheLine struct {
 	Path     string           `json:"path"`
 	Arg      string           `json:"arg"`
 	SHA256   string           `json:"sha256"`
@@ -110,8 +116,36 @@ type cacheEntry struct {
 	Evidence checker.Evidence `json:"evidence"`
 }
 
-func (e cacheEntry) status() checker.Status {
-	return checker.Status{File: e.Arg, CodeName: e.CodeName, Line: e.Line, Message: e.Message, Phase: e.Phase, Evidence: e.Evidence}
+// cacheEntry is a cacheLine in memory, where a run may hold one for each
+// of hundreds of thousands of files: the digest as bytes, the path held
+// by the map's key or shared with the run's target.
+type cacheEntry struct {
+	Arg    string
+	Sum    [sha256.Size]byte
+	Status checker.Status
+}
+
+func (l cacheLine) entry() (cacheEntry, error) {
+	e := cacheEntry{Arg: l.Arg, Status: checker.Status{File: l.Arg, CodeName: l.CodeName, Line: l.Line,
+		Message: l.Message, Phase: l.Phase, Evidence: l.Evidence}}
+	if l.Path == "" || l.Arg == "" {
+		return e, fmt.Errorf("want a path and an argument")
+	}
+	if n, err := hex.Decode(e.Sum[:], []byte(l.SHA256)); err != nil || n != sha256.Size || len(l.SHA256) != 2*sha256.Size || strings.ToLower(l.SHA256) != l.SHA256 {
+		return e, fmt.Errorf("sha256 %q: want 64 lower-case hex digits", l.SHA256)
+	}
+	code, ok := baseline.CodeByName(l.CodeName)
+	if !ok {
+		return e, fmt.Errorf("code_name %q: not a known code", l.CodeName)
+	}
+	e.Status.CodeName = code.Name // one copy of each name, not one per file
+	if !cacheable(e.Status) {
+		return e, fmt.Errorf("a %s verdict from %q evidence is never cached", l.CodeName, l.Evidence)
+	}
+	if l.Line < 0 || len(l.Message) > checker.MaxMessage || !utf8.ValidString(l.Message) || !utf8.ValidString(l.Phase) {
+		return e, fmt.Errorf("line, message or phase out of range")
+	}
+	return e, nil
 }
 
 // cacheTrailer is the last line of a cache file.
@@ -257,16 +291,23 @@ func (c *Cache) begin(in identityInput) {
 	c.header = c.identity(in)
 	c.reuse = map[string]cacheEntry{}
 	c.next, c.stats, c.done = nil, CacheStats{}, false
-	for _, src := range c.Sources {
+	for i, src := range c.Sources {
 		entries, err := c.parse(src.Data)
+		// Decoded, the source is no longer needed: let it go (a cache
+		// of many files is large).
+		c.Sources[i].Data = nil
 		if err != nil {
 			c.log(fmt.Sprintf("cache %s ignored: %v", src.Name, err))
 			continue
 		}
 		c.stats.Sources = append(c.stats.Sources, src.Name)
-		for _, e := range entries {
-			if _, ok := c.reuse[e.Path]; !ok {
-				c.reuse[e.Path] = e
+		if len(c.reuse) == 0 {
+			c.reuse = entries
+			continue
+		}
+		for p, e := range entries {
+			if _, ok := c.reuse[p]; !ok {
+				c.reuse[p] = e
 			}
 		}
 	}
@@ -281,10 +322,10 @@ func (c *Cache) log(s string) {
 // lookup returns the reusable verdict on tg whose content hashes to sum.
 func (c *Cache) lookup(tg target, sum [32]byte) (checker.Status, bool) {
 	e, ok := c.reuse[tg.Rel]
-	if !ok || e.Arg != tg.Arg || e.SHA256 != hex.EncodeToString(sum[:]) {
+	if !ok || e.Arg != tg.Arg || e.Sum != sum {
 		return checker.Status{}, false
 	}
-	return e.status(), true
+	return e.Status, true
 }
 
 // record keeps tg's verdict for the next run.
@@ -292,8 +333,8 @@ func (c *Cache) record(tg target, sum [32]byte, s checker.Status) {
 	if !cacheable(s) {
 		return
 	}
-	c.next = append(c.next, cacheEntry{Path: tg.Rel, Arg: tg.Arg, SHA256: hex.EncodeToString(sum[:]),
-		CodeName: s.CodeName, Line: s.Line, Message: s.Message, Phase: s.Phase, Evidence: s.Evidence})
+	s.File, s.Suppressed = tg.Arg, false
+	c.next = append(c.next, recorded{tg.Rel, cacheEntry{Arg: tg.Arg, Sum: sum, Status: s}})
 }
 
 // finish drops what the run no longer needs; Encode may follow.
@@ -308,7 +349,7 @@ func (c *Cache) Encode() ([]byte, error) {
 	if !c.done {
 		return nil, fmt.Errorf("cache: no finished run to record")
 	}
-	slices.SortFunc(c.next, func(a, b cacheEntry) int { return strings.Compare(a.Path, b.Path) })
+	slices.SortFunc(c.next, func(a, b recorded) int { return strings.Compare(a.path, b.path) })
 	var buf bytes.Buffer
 	line := func(v any) error {
 		data, err := json.Marshal(v)
@@ -322,8 +363,10 @@ func (c *Cache) Encode() ([]byte, error) {
 	if err := line(c.header); err != nil {
 		return nil, err
 	}
-	for _, e := range c.next {
-		if err := line(e); err != nil {
+	for _, r := range c.next {
+		s := r.Status
+		if err := line(cacheLine{Path: r.path, Arg: r.Arg, SHA256: hex.EncodeToString(r.Sum[:]), CodeName: s.CodeName,
+			Line: s.Line, Message: s.Message, Phase: s.Phase, Evidence: s.Evidence}); err != nil {
 			return nil, err
 		}
 	}
@@ -334,9 +377,9 @@ func (c *Cache) Encode() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// parse reads a cache and returns its entries when the whole of it can be
-// trusted for this run's identity; the error says why not.
-func (c *Cache) parse(data []byte) ([]cacheEntry, error) {
+// parse reads a cache and returns its entries by path when the whole of
+// it can be trusted for this run's identity; the error says why not.
+func (c *Cache) parse(data []byte) (map[string]cacheEntry, error) {
 	first, _, _ := bytes.Cut(data, []byte("\n"))
 	var h cacheHeader
 	if err := json.Unmarshal(first, &h); err != nil || h.Format != cacheFormat {
@@ -367,48 +410,28 @@ func (c *Cache) parse(data []byte) ([]cacheEntry, error) {
 	if h.Identity != c.header.Identity {
 		return nil, fmt.Errorf("the checker changed (%s): every file is checked again", changedParts(h.Parts, c.header.Parts))
 	}
-	lines := bytes.Split(data[len(first)+1:cut+1], []byte("\n"))
-	lines = lines[:len(lines)-1] // the empty piece after the last newline
-	if len(lines) != tr.Files {
-		return nil, fmt.Errorf("damaged: %d files, its end line says %d", len(lines), tr.Files)
+	body = data[len(first)+1 : cut+1]
+	if n := bytes.Count(body, []byte("\n")); n != tr.Files {
+		return nil, fmt.Errorf("damaged: %d files, its end line says %d", n, tr.Files)
 	}
-	entries := make([]cacheEntry, 0, len(lines))
-	seen := make(map[string]bool, len(lines))
-	for i, l := range lines {
-		var e cacheEntry
-		if err := strictJSON(l, &e); err != nil {
+	entries := make(map[string]cacheEntry, tr.Files)
+	for i := 0; len(body) > 0; i++ {
+		l, rest, _ := bytes.Cut(body, []byte("\n"))
+		body = rest
+		var cl cacheLine
+		if err := strictJSON(l, &cl); err != nil {
 			return nil, fmt.Errorf("line %d: %v", i+2, err)
 		}
-		if err := e.valid(); err != nil {
+		e, err := cl.entry()
+		if err != nil {
 			return nil, fmt.Errorf("line %d: %v", i+2, err)
 		}
-		if seen[e.Path] {
-			return nil, fmt.Errorf("line %d: %s listed twice", i+2, e.Path)
+		if _, dup := entries[cl.Path]; dup {
+			return nil, fmt.Errorf("line %d: %s listed twice", i+2, cl.Path)
 		}
-		seen[e.Path] = true
-		entries = append(entries, e)
+		entries[cl.Path] = e
 	}
 	return entries, nil
-}
-
-// valid refuses an entry that a run could not have written.
-func (e cacheEntry) valid() error {
-	if e.Path == "" || e.Arg == "" {
-		return fmt.Errorf("want a path and an argument")
-	}
-	if b, err := hex.DecodeString(e.SHA256); err != nil || len(b) != sha256.Size || strings.ToLower(e.SHA256) != e.SHA256 {
-		return fmt.Errorf("sha256 %q: want 64 lower-case hex digits", e.SHA256)
-	}
-	if _, ok := baseline.CodeByName(e.CodeName); !ok {
-		return fmt.Errorf("code_name %q: not a known code", e.CodeName)
-	}
-	if !cacheable(e.status()) {
-		return fmt.Errorf("a %s verdict from %q evidence is never cached", e.CodeName, e.Evidence)
-	}
-	if e.Line < 0 || len(e.Message) > checker.MaxMessage || !utf8.ValidString(e.Message) || !utf8.ValidString(e.Phase) {
-		return fmt.Errorf("line, message or phase out of range")
-	}
-	return nil
 }
 
 // strictJSON decodes one JSON value with no unknown field and nothing

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+	"unique"
 
 	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/checker"
@@ -138,7 +139,10 @@ func (l cacheLine) entry() (cacheEntry, error) {
 	if !ok {
 		return e, fmt.Errorf("code_name %q: not a known code", l.CodeName)
 	}
-	e.Status.CodeName = code.Name // one copy of each name, not one per file
+	// One copy of each name, phase and evidence, not one per file.
+	e.Status.CodeName = code.Name
+	e.Status.Phase = intern(l.Phase)
+	e.Status.Evidence = checker.Evidence(intern(string(l.Evidence)))
 	if !cacheable(e.Status) {
 		return e, fmt.Errorf("a %s verdict from %q evidence is never cached", l.CodeName, l.Evidence)
 	}
@@ -287,10 +291,10 @@ func fileDigest(p string) string {
 }
 
 // begin computes the identity and loads the sources that match it.
-func (c *Cache) begin(in identityInput) {
+func (c *Cache) begin(in identityInput, files int) {
 	c.header = c.identity(in)
 	c.reuse = map[string]cacheEntry{}
-	c.next, c.stats, c.done = nil, CacheStats{}, false
+	c.next, c.stats, c.done = make([]recorded, 0, files), CacheStats{}, false
 	for i, src := range c.Sources {
 		entries, err := c.parse(src.Data)
 		// Decoded, the source is no longer needed: let it go (a cache
@@ -351,6 +355,7 @@ func (c *Cache) Encode() ([]byte, error) {
 	}
 	slices.SortFunc(c.next, func(a, b recorded) int { return strings.Compare(a.path, b.path) })
 	var buf bytes.Buffer
+	buf.Grow(len(c.next) * 256) // about a line's size: one allocation, not a doubling series
 	line := func(v any) error {
 		data, err := json.Marshal(v)
 		if err != nil {
@@ -486,6 +491,15 @@ func envNamesDiff(old, cur string) string {
 		return ""
 	}
 	return " " + strings.Join(d, " ")
+}
+
+// intern returns one copy of a short string that repeats across files
+// (a phase, an evidence): unique.Make keeps one per value.
+func intern(s string) string {
+	if s == "" || len(s) > 64 {
+		return s
+	}
+	return unique.Make(s).Value()
 }
 
 // hashFile is the SHA-256 of a file's content.

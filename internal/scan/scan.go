@@ -371,7 +371,7 @@ func runChecker(ctx context.Context, o Options, t *tally) error {
 			runners = append(runners, exec)
 		}
 		c.begin(identityInput{runners: runners, timeout: o.Timeout.String(), codePrefix: o.CodePrefix,
-			user: userString(o.User), dir: workingDir()})
+			user: userString(o.User), dir: workingDir()}, len(targets))
 		targets, sums = reuse(ctx, c, targets, t)
 	}
 	final := func(tg target, s checker.Status) {

@@ -237,3 +237,56 @@ func TestCacheRefusesStatuses(t *testing.T) {
 		t.Errorf("err = %v, want a refusal", err)
 	}
 }
+
+// TestCacheExecPhase: with an execute phase the final verdict is kept,
+// and the execute checker is part of the identity.
+func TestCacheExecPhase(t *testing.T) {
+	t.Parallel()
+	c := newCacheCorpus(t, 30)
+	execScript := filepath.Join(filepath.Dir(c.root), "exec.sh")
+	write := func(body string) {
+		if err := os.WriteFile(execScript, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`grep -q 'token1' "$1" && { printf '{"ok":false,"code_name":"RUNTIME_ERROR","file":"%s","message":"boom"}\n' "$1"; exit 1; }
+printf '{"ok":true,"file":"%s"}\n' "$1"
+`)
+	run := func(cache *Cache) []byte {
+		b, err := Build(context.Background(), Options{
+			Paths: []string{c.root}, Checker: "sh " + c.script + " {file}", ExecChecker: "sh " + execScript + " {file}",
+			Jobs: 3, Now: clock, Cache: cache, Env: []string{"PATH=" + os.Getenv("PATH"), "CHECK_LOG=" + c.log},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := baseline.Encode(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	first := &Cache{}
+	full := run(first)
+	if !bytes.Contains(full, []byte(`"RUNTIME_ERROR"`)) || !bytes.Contains(full, []byte(`"phase": "execute"`)) {
+		t.Fatalf("the execute phase judged nothing:\n%s", full)
+	}
+	data, err := first.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := &Cache{Sources: []CacheSource{{Name: "first", Data: data}}}
+	if got := run(again); !bytes.Equal(got, full) || again.Stats().Reused != c.files {
+		t.Errorf("reused %d of %d; baseline equal: %v", again.Stats().Reused, c.files, bytes.Equal(got, full))
+	}
+	// The execute checker's script changes: every file is checked again.
+	write(`printf '{"ok":true,"file":"%s"}\n' "$1"
+`)
+	var logs []string
+	changed := &Cache{Log: func(s string) { logs = append(logs, s) }, Sources: []CacheSource{{Name: "first", Data: data}}}
+	fresh := run(nil)
+	if got := run(changed); !bytes.Equal(got, fresh) || changed.Stats().Rechecked != c.files ||
+		len(logs) != 1 || !strings.Contains(logs[0], "exec_files") {
+		t.Errorf("re-checked %d of %d, log %q; baseline equal: %v", changed.Stats().Rechecked, c.files, logs, bytes.Equal(got, fresh))
+	}
+}

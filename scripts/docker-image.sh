@@ -1,6 +1,7 @@
 #!/bin/sh
 # docker-image.sh: make sure a Docker engine answers, build the action's image
-# from the real Dockerfile and check its size (at most 20 MiB).
+# from the real Dockerfile and check its size (at most 24 MiB: the metrics
+# kind links the Prometheus parser and its protobuf types, about 3 MiB).
 #
 #   scripts/docker-image.sh            # builds gonogo-action:e2e
 #
@@ -14,11 +15,11 @@
 #                         local stand-ins of the base images, for machines
 #                         that cannot pull; the build then uses --network host
 #                         so `go mod download` still reaches the module proxy
-#   MAX_IMAGE_BYTES       size limit (20971520)
+#   MAX_IMAGE_BYTES       size limit (25165824)
 set -eu
 IMAGE=${IMAGE:-gonogo-action:e2e}
 VERSION=${VERSION:-dev}
-MAX_IMAGE_BYTES=${MAX_IMAGE_BYTES:-20971520}
+MAX_IMAGE_BYTES=${MAX_IMAGE_BYTES:-25165824}
 cd "$(dirname "$0")/.."
 
 if ! docker info >/dev/null 2>&1; then

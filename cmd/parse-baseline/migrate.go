@@ -38,6 +38,7 @@ func runMigrate(ctx context.Context, args []string, stdio cli.Stdio, getenv func
 	cli.BoolVar(fs, &apply, "apply", false, "rewrite the files in place")
 	report := fs.String("report", migrate.DefaultReport, "markdown report `FILE` ('' = none)")
 	checkerCmd := fs.String("checker", "", "classify before and after with this checker (as parse-baseline --checker)")
+	execCmd := fs.String("exec-checker", "", "and with this execute-phase checker `CMD` on the files --checker passed (as parse-baseline --exec-checker)")
 	cli.IntVar(fs, &jobs, "jobs", runtime.NumCPU(), "checker processes at once (1 or more)", setting.Jobs)
 	cli.IntVar(fs, &batchSize, "batch-size", 0, "paths per {files} batch (0 = auto)", setting.Count)
 	cli.DurationVar(fs, &timeout, "timeout", scan.DefaultTimeout, "per checker process, a `duration` such as 60s")
@@ -55,6 +56,8 @@ func runMigrate(ctx context.Context, args []string, stdio cli.Stdio, getenv func
 		return cli.Usagef("migrate: give --rules FILE")
 	case dryRun == apply:
 		return cli.Usagef("migrate: give exactly one of --dry-run (print diffs, change nothing) and --apply (rewrite the files)")
+	case *execCmd != "" && *checkerCmd == "":
+		return cli.Usagef("migrate: --exec-checker runs on the files --checker passed: give --checker too")
 	case len(include) == 0:
 		// Unlike a check, a migration writes: line-anchored rules applied to
 		// every file under PATH would rewrite READMEs and code too.
@@ -76,7 +79,7 @@ func runMigrate(ctx context.Context, args []string, stdio cli.Stdio, getenv func
 		if err != nil {
 			return err
 		}
-		o.Check = &scan.Options{Checker: *checkerCmd, Jobs: jobs, BatchSize: batchSize, Timeout: timeout,
+		o.Check = &scan.Options{Checker: *checkerCmd, ExecChecker: *execCmd, Jobs: jobs, BatchSize: batchSize, Timeout: timeout,
 			CodePrefix: *codePrefix, Now: now}
 	}
 	rep, err := migrate.Run(ctx, o)

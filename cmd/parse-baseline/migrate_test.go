@@ -231,3 +231,74 @@ func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 		}
 	}
 }
+
+// With --exec-checker, migrate's failure rates count the execute phase too,
+// as parse-baseline --exec-checker does: here two files that the migration
+// makes parse fail when run, so the rate after is above the parse-only one.
+func TestMigrateExecPhase(t *testing.T) {
+	t.Parallel()
+	names, err := filepath.Glob(filepath.Join(legacyDir, "corpus", "*.aether"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("corpus: %v %v", names, err)
+	}
+	dir := t.TempDir()
+	rules, err := os.ReadFile(filepath.Join(legacyDir, "migrate.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "migrate.yml"), string(rules))
+	// fails is the two phases' verdict, computed here with the checker's
+	// own functions rather than through parse-baseline.
+	fails := func(c string) bool {
+		if code, _, _ := lint.Check(c); code != 0 {
+			return true
+		}
+		code, _, _ := lint.Run(c)
+		return code != 0
+	}
+	before := 0
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(dir, "corpus", filepath.Base(n)), string(b))
+		if fails(string(b)) {
+			before++
+		}
+	}
+	cmd := exec.Command("parse-baseline", "migrate", "--rules", "migrate.yml", "--include", "**/*.aether", "--apply",
+		"--report", "", "--checker", "aether-lint {file}", "--exec-checker", "aether-lint --run {file}", "corpus")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("migrate: %v\n%s", err, out)
+	}
+	after := 0
+	for _, n := range names {
+		b, err := os.ReadFile(filepath.Join(dir, "corpus", filepath.Base(n)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fails(string(b)) {
+			after++
+		}
+	}
+	total := float64(len(names))
+	pct := func(n int) float64 { return float64(n) / total * 100 }
+	want := fmt.Sprintf("failure rate %.2f%% → %.2f%% (-%.2f points)", pct(before), pct(after), pct(before)-pct(after))
+	if !strings.Contains(string(out), want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
+	if after <= 2 || before == after {
+		t.Errorf("before %d, after %d: the corpus no longer shows the execute phase", before, after)
+	}
+
+	// Without --checker, --exec-checker is refused with one line.
+	cmd = exec.Command("parse-baseline", "migrate", "--rules", "migrate.yml", "--include", "**/*.aether", "--dry-run",
+		"--exec-checker", "aether-lint --run {file}", "corpus")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "--exec-checker runs on the files --checker passed") {
+		t.Errorf("want a usage error, got %v:\n%s", err, out)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/cli"
 	"github.com/org/gonogo-action/internal/gate"
 	"github.com/org/gonogo-action/internal/github"
@@ -220,7 +221,13 @@ func (r *runner) evaluate(deps Deps, prNum int, headSHA string) (*gate.Results, 
 	}
 	// The commit a parse-regression gate's output records in its history:
 	// the one the run checked out, when it is a full commit id.
-	opt.Commit, _ = cli.Commit("", r.getenv, r.stderr, prog)
+	if sha := r.getenv("GITHUB_SHA"); sha != "" {
+		if err := baseline.CheckCommit(sha); err != nil {
+			r.warn(fmt.Sprintf("GITHUB_SHA: %v: the baseline's history records no commit", err))
+		} else {
+			opt.Commit = sha
+		}
+	}
 	if deps.GateUser != nil {
 		cleanup, err := r.dropPrivileges(deps.GateUser, &opt)
 		if err != nil {
@@ -238,7 +245,11 @@ func (r *runner) evaluate(deps Deps, prNum int, headSHA string) (*gate.Results, 
 			plan: referencePlan(r.ev, cfg.ReferenceBranches), timeout: r.in.ReportTimeout}
 		opt.Reference = fetch
 	}
-	r.uploadReference = uploadsReference(r.ev, cfg.ReferenceBranches)
+	pinned := cfg.PinnedReferenceBranches()
+	if r.in.ReferenceBranch != "" {
+		pinned = append(pinned, r.in.ReferenceBranch)
+	}
+	r.uploadReference = uploadsReference(r.ev, cfg.ReferenceBranches, pinned)
 	res, err := gate.Run(r.ctx, cfg, opt)
 	if err != nil {
 		return nil, nil, err

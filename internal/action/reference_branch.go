@@ -56,8 +56,14 @@ func referencePlan(ev *event, patterns []string) []branchChoice {
 }
 
 // uploadsReference reports whether this run's outputs are the next
-// reference: a push to a reference branch.
-func uploadsReference(ev *event, patterns []string) bool {
+// reference: a push to a reference branch, or to a branch that pinned
+// names as the one to take references from (the reference-branch input,
+// a gate's reference: {branch}) — else a pinned branch outside
+// reference.branches would never get a baseline.
+func uploadsReference(ev *event, patterns, pinned []string) bool {
 	b, why := ev.branch()
-	return why == artifact.ByPush && isReferenceBranch(b, ev.defaultBranch(), patterns)
+	if why != artifact.ByPush {
+		return false
+	}
+	return isReferenceBranch(b, ev.defaultBranch(), patterns) || (b != "" && slices.Contains(pinned, b))
 }

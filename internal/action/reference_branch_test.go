@@ -62,10 +62,41 @@ func TestReferencePlan(t *testing.T) {
 			if d := cmp.Diff(tt.want, referencePlan(tt.ev, tt.patterns)); d != "" {
 				t.Errorf("plan (-want +got):\n%s", d)
 			}
-			if got := uploadsReference(tt.ev, tt.patterns); got != tt.upload {
+			if got := uploadsReference(tt.ev, tt.patterns, nil); got != tt.upload {
 				t.Errorf("uploadsReference = %v, want %v", got, tt.upload)
 			}
 		})
+	}
+}
+
+// A branch pinned by the reference-branch input or a gate's reference:
+// {branch} gets its baseline uploaded even outside reference.branches,
+// since an explicit branch never falls back; its pull requests do not.
+func TestPinnedBranchUploads(t *testing.T) {
+	t.Parallel()
+	repo := &struct {
+		DefaultBranch string `json:"default_branch"`
+	}{"main"}
+	push := func(b string) *event { return &event{Name: "push", Ref: "refs/heads/" + b, Repository: repo} }
+	pr := &event{Name: "pull_request", Repository: repo}
+	if err := json.Unmarshal([]byte(`{"pull_request": {"number": 7, "base": {"ref": "develop"}}}`), pr); err != nil {
+		t.Fatal(err)
+	}
+	release := []string{"release/**"}
+	for _, tt := range []struct {
+		ev     *event
+		pinned []string
+		want   bool
+	}{
+		{push("develop"), []string{"develop"}, true},
+		{push("develop"), nil, false},
+		{push("feature"), []string{"develop"}, false},
+		{pr, []string{"develop"}, false},
+	} {
+		b, _ := tt.ev.branch()
+		if got := uploadsReference(tt.ev, release, tt.pinned); got != tt.want {
+			t.Errorf("%s %s pinned %v: uploadsReference = %v, want %v", tt.ev.Name, b, tt.pinned, got, tt.want)
+		}
 	}
 }
 

@@ -446,6 +446,21 @@ func (c *Config) CheckPrograms() error {
 	return nil
 }
 
+// PinnedReferenceBranches are the branches parse-regression gates name
+// in reference: {artifact, branch}: their push runs must upload the
+// baseline those gates will look for.
+func (c *Config) PinnedReferenceBranches() []string {
+	var out []string
+	for _, g := range c.Gates {
+		for _, check := range leafChecks(g.Check) {
+			if pr, ok := check.(*parseRegressionCheck); ok && pr.Reference.Branch != "" {
+				out = append(out, pr.Reference.Branch)
+			}
+		}
+	}
+	return out
+}
+
 // leafChecks are the checks of one kind that c is made of: c itself, or
 // those it wraps (a previous: comparison) or lists (checks:).
 func leafChecks(c Check) []Check {

@@ -118,7 +118,8 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 		return cli.Usagef("--cache keeps a checker's verdicts, and --statuses runs no checker; drop --cache")
 	case f.cacheKey != "" && f.cache == "":
 		return cli.Usagef("--cache-key needs --cache FILE")
-	case f.cache != "" && (samePath(f.cache, f.output) || samePath(f.cache, f.markdown) || samePath(f.cache, f.historyFrom)):
+	case f.cache != "" && (samePath(f.cache, f.output) || samePath(f.cache, f.markdown) || samePath(f.cache, f.historyFrom) ||
+		samePath(f.cache, f.classify.json) || samePath(f.cache, f.classify.markdown)):
 		return cli.Usagef("--cache %s would overwrite another file of the run; give the cache its own file (default name %s)", f.cache, scan.DefaultCacheFile)
 	}
 	if f.cache != "" {

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"unicode/utf8"
 	"unique"
 
 	"github.com/org/gonogo-action/internal/baseline"
@@ -146,7 +145,9 @@ func (l cacheLine) entry() (cacheEntry, error) {
 	if !cacheable(e.Status) {
 		return e, fmt.Errorf("a %s verdict from %q evidence is never cached", l.CodeName, l.Evidence)
 	}
-	if l.Line < 0 || len(l.Message) > checker.MaxMessage || !utf8.ValidString(l.Message) || !utf8.ValidString(l.Phase) {
+	// A cached verdict meets what a live one does: a known phase, and a
+	// message as checker.Clean leaves it.
+	if l.Line < 0 || checker.Clean(l.Message, checker.MaxMessage) != l.Message || !baseline.ValidPhase(l.Phase) {
 		return e, fmt.Errorf("line, message or phase out of range")
 	}
 	return e, nil

@@ -3,6 +3,9 @@ package scan
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -182,6 +185,12 @@ func TestCacheUntrusted(t *testing.T) {
 		"empty":         {"", "not a parse-baseline cache"},
 		"other version": {strings.Replace(string(good), `"tool":"dev"`, `"tool":"v0.0.1"`, 1), `version "v0.0.1"`},
 		"other format":  {strings.Replace(string(good), `"version":1`, `"version":2`, 1), "format version 2"},
+		// Lines edited and the end line's checksum recomputed: each line
+		// is judged as a live verdict would be.
+		"unknown phase": {reseal(t, strings.Replace(string(good), `"phase":"parse"`, `"phase":"bogus"`, 1)), "phase out of range"},
+		"unknown code":  {reseal(t, strings.Replace(string(good), `"code_name":"PARSE_ERROR"`, `"code_name":"WHATEVER"`, 1)), `code_name "WHATEVER"`},
+		"raw message":   {reseal(t, strings.Replace(string(good), `"message":"`, `"message":"\u001b[31m`, 1)), "message or phase out of range"},
+		"listed twice":  {reseal(t, strings.Join(append(append(lines[:3:3], lines[2]), lines[3:]...), "")), "listed twice"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -289,4 +298,23 @@ printf '{"ok":true,"file":"%s"}\n' "$1"
 		len(logs) != 1 || !strings.Contains(logs[0], "exec_files") {
 		t.Errorf("re-checked %d of %d, log %q; baseline equal: %v", changed.Stats().Rechecked, c.files, logs, bytes.Equal(got, fresh))
 	}
+}
+
+// reseal rewrites the end line of an edited cache so that its count and
+// checksum match the edit: the damage then reaches the line checks.
+func reseal(t *testing.T, data string) string {
+	t.Helper()
+	body := strings.TrimSuffix(data, "\n")
+	cut := strings.LastIndexByte(body, '\n')
+	if cut < 0 {
+		t.Fatal("no end line")
+	}
+	content := data[:cut+1]
+	first := strings.IndexByte(content, '\n')
+	sum := sha256.Sum256([]byte(content))
+	end, err := json.Marshal(cacheTrailer{End: true, Files: strings.Count(content[first+1:], "\n"), SHA256: hex.EncodeToString(sum[:])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return content + string(end) + "\n"
 }

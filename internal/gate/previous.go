@@ -162,7 +162,7 @@ func (p *previousCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 // read finds gate id in the earlier results file. The file is opened
 // through an os.Root of the working directory, so that neither ".." nor a
 // symbolic link (a pull request can commit one) leads outside it. An
-// absent file or gate is a *noPrevious.
+// absent file or gate, or one that did not pass, is a *noPrevious.
 func (s previousSpec) read(rc *RunContext, id string) (*GateResult, error) {
 	root, err := os.OpenRoot(rc.Dir)
 	if err != nil {
@@ -183,6 +183,11 @@ func (s previousSpec) read(rc *RunContext, id string) (*GateResult, error) {
 	g := r.Gate(id)
 	if g == nil {
 		return nil, &noPrevious{fmt.Sprintf("gate %s is not in %s", id, s.File)}
+	}
+	// A figure that failed its own gate is no reference: comparing with it
+	// would let a drift that failed once pass the next run unchanged.
+	if !g.OK || g.Status() != StatusPass {
+		return nil, &noPrevious{fmt.Sprintf("gate %s did not pass in %s (%s)", id, s.File, g.Status())}
 	}
 	return g, nil
 }

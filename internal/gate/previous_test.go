@@ -57,8 +57,10 @@ const previousResults = `{
     "details": {"status": "pass", "exit_code": 0, "coherence": 0.98}},
   "c": {"ok": true, "manual": false, "duration_sec": 0.1, "kind": "checks",
     "details": {"status": "pass", "checks": [{"kind": "run", "title": "run", "ok": true, "status": "pass", "details": {"coherence": 0.5}}]}},
-  "bad": {"ok": false, "manual": false, "duration_sec": 0.1, "kind": "run",
-    "details": {"status": "error", "coherence": "NaN"}}
+  "bad": {"ok": true, "manual": false, "duration_sec": 0.1, "kind": "run",
+    "details": {"status": "pass", "coherence": "NaN"}},
+  "drifted": {"ok": false, "manual": false, "duration_sec": 0.1, "kind": "run",
+    "details": {"status": "fail", "exit_code": 0, "coherence": 0.61}}
 }
 `
 
@@ -87,6 +89,9 @@ func TestPrevious(t *testing.T) {
 			"exit 0; previous: not compared, nope.json does not exist (missing_reference: warn)", nil},
 		{"gate not in the file", echo("0.97"), "{file: prev.json, gate: gone, value: coherence, tolerance: {abs: 0.05}}", StatusMissing,
 			"previous: nothing to compare with, gate gone is not in prev.json (missing_reference: fail)", nil},
+		// The earlier run failed at 0.61: comparing with it would pass 0.61 now.
+		{"the earlier gate failed", echo("0.61"), "{file: prev.json, gate: drifted, value: coherence, tolerance: {abs: 0.05}}", StatusMissing,
+			"previous: nothing to compare with, gate drifted did not pass in prev.json (fail) (missing_reference: fail)", nil},
 		{"absent now", echo("0.97"), "{file: prev.json, value: drift, tolerance: {abs: 0.05}}", StatusError,
 			"previous: this run's details.drift is absent", nil},
 		{"not a number now", "run: " + quote(`echo '{"coherence": "high"}'`) + "\n    capture: {coherence: $.coherence}",

@@ -103,3 +103,19 @@ func TestFilesCarryEveryEcosystem(t *testing.T) {
 		t.Errorf("no jest, yet the config reads %s", NodeJUnit)
 	}
 }
+
+// Names read from the project's files reach only a comment line: a line
+// break in them cannot add YAML to the files gate init writes.
+func TestProjectNamesStayInTheirComment(t *testing.T) {
+	t.Parallel()
+	p := &Project{Ecosystems: []Ecosystem{Go, Node}, GoModule: "m\non: [push]", NodeName: "pkg\r\njobs: {}"}
+	for name, text := range map[string]string{"config": p.Config(), "workflow": p.Workflow()} {
+		for _, line := range strings.Split(text, "\n") {
+			if strings.Contains(line, "[push]") || strings.Contains(line, "jobs: {}") {
+				if !strings.HasPrefix(strings.TrimLeft(line, " "), "#") {
+					t.Errorf("%s: a project name left its comment: %q", name, line)
+				}
+			}
+		}
+	}
+}

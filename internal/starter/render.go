@@ -3,6 +3,8 @@ package starter
 import (
 	"fmt"
 	"strings"
+
+	"github.com/org/gonogo-action/internal/safetext"
 )
 
 // The files gate init writes, relative to the repository root.
@@ -47,7 +49,9 @@ func (p *Project) describe() string {
 		}
 		parts = append(parts, "a Node package ("+name+")")
 	}
-	return strings.Join(parts, ", ")
+	// The names come from the project's files and end up in a comment
+	// line: a line break in them must not start a line of YAML.
+	return safetext.LogLine(strings.Join(parts, ", "))
 }
 
 // Config returns the starter .github/gonogo.yml.

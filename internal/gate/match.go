@@ -364,6 +364,10 @@ type headerRule struct {
 // decode reads one header's expectation.
 func (r *headerRule) decode(node *yaml.Node) error {
 	if node.Kind == yaml.MappingNode {
+		if len(node.Content) == 0 {
+			// {} would only ask that the header be there: say present.
+			return nodeError(node, "%s: an empty mapping expects nothing; write present, a value, or operators", r.key)
+		}
 		rest := &yaml.Node{Kind: yaml.MappingNode, Line: node.Line, Column: node.Column}
 		for i := 0; i+1 < len(node.Content); i += 2 {
 			k, v := node.Content[i], node.Content[i+1]
@@ -418,8 +422,16 @@ func (h *headerExpect) UnmarshalYAML(node *yaml.Node) error {
 		return nodeError(node, "headers: want a mapping of header names to expectations")
 	}
 	out := headerExpect{}
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		k, v := node.Content[i], node.Content[i+1]
+		// yaml.v3 leaves repeated keys to a custom unmarshaler; header
+		// names are case-insensitive too.
+		name := http.CanonicalHeaderKey(k.Value)
+		if seen[name] {
+			return nodeError(k, "headers: %s is given twice; give each header once", k.Value)
+		}
+		seen[name] = true
 		r := headerRule{key: fmt.Sprintf("header %q", k.Value)}
 		if err := r.decode(v); err != nil {
 			return err

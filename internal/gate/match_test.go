@@ -95,6 +95,8 @@ func TestExpectationConfigErrors(t *testing.T) {
 		{`{headers: {X-P: {json: {dp.epsilon: {exist: true}}}}}`, `header "X-P" json "dp.epsilon": unknown operator "exist"`},
 		{`{headers: {X-P: {ge: 1}}}`, `header "X-P": lt/le/gt/ge compare numbers`},
 		{`{headers: {X-P: '/([/'}}`, `header "X-P": bad regular expression`},
+		{`{headers: {X-P: {}}}`, `header "X-P": an empty mapping expects nothing`},
+		{`{headers: {X-P: present, x-p: v2}}`, `headers: x-p is given twice`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expect, func(t *testing.T) {

@@ -39,11 +39,6 @@ var _ gate.ReferenceFetcher = (*referenceFetcher)(nil)
 // ends the search (a missing permission or a broken artifact is the same
 // on every branch, and must not pass for a fallback).
 func (f *referenceFetcher) FetchReference(ctx context.Context, ref artifact.Ref) ([]byte, artifact.Provenance, error) {
-	if f.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, f.timeout)
-		defer cancel()
-	}
 	choices := f.choices(ref)
 	if len(choices) == 0 {
 		return nil, artifact.Provenance{}, fmt.Errorf("%w: the event names no default branch to take the reference from; set the reference-branch input", gate.ErrReferenceNotFound)
@@ -52,7 +47,7 @@ func (f *referenceFetcher) FetchReference(ctx context.Context, ref artifact.Ref)
 	for _, c := range choices {
 		q := ref
 		q.Branch = c.Branch
-		r, err := f.client.FindReference(ctx, github.ReferenceQuery{Repo: f.repo, Ref: q})
+		r, err := f.find(ctx, github.ReferenceQuery{Repo: f.repo, Ref: q})
 		switch {
 		case errors.Is(err, github.ErrNoReference):
 			misses = append(misses, err.Error())
@@ -71,6 +66,17 @@ func (f *referenceFetcher) FetchReference(ctx context.Context, ref artifact.Ref)
 		return r.Data, r.Provenance, nil
 	}
 	return nil, artifact.Provenance{}, fmt.Errorf("%w: %s", gate.ErrReferenceNotFound, strings.Join(misses, "; "))
+}
+
+// find is one branch's lookup and download, within its own timeout: a
+// fallback does not inherit what the miss before it used up.
+func (f *referenceFetcher) find(ctx context.Context, q github.ReferenceQuery) (*github.Reference, error) {
+	if f.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.timeout)
+		defer cancel()
+	}
+	return f.client.FindReference(ctx, q)
 }
 
 // choices applies the precedence: the reference-branch input, then the

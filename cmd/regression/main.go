@@ -20,7 +20,8 @@
 // is cut); --full lists them all.
 //
 // Both baselines are read as streams, one goroutine each, and joined file
-// by file in path order, so memory does not grow with the files listed;
+// by file in path order, so memory holds the listed paths, not the file
+// records (56 MiB for two 200,000-file baselines);
 // a baseline not sorted by path (not written by this project) is read
 // whole and sorted instead.
 //

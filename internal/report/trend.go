@@ -54,13 +54,11 @@ const currentLabel = "this run"
 // https://mermaid.js.org/syntax/xyChart.html. Every label is built here
 // from validated values (times, code names) and still quoted by
 // safetext.MermaidString; the numbers are integers. A chart needs two
-// points; with fewer only the table is written, and with none nothing.
+// points; with fewer only the table is written, and with no point of the
+// reference nothing.
 func TrendMarkdown(t Trend) string {
-	rows := len(t.Points)
-	if t.Current != nil {
-		rows++
-	}
-	if rows == 0 || len(t.Codes) == 0 {
+	// Without a point of the reference there is no trend, only this run.
+	if len(t.Points) == 0 || len(t.Codes) == 0 {
 		return ""
 	}
 	labels := trendLabels(t.Points, t.Current != nil)
@@ -83,7 +81,7 @@ func TrendMarkdown(t Trend) string {
 		b.WriteString(", then this run")
 	}
 	b.WriteString(":\n")
-	if rows >= 2 {
+	if len(labels) >= 2 {
 		for i, c := range t.Codes {
 			b.WriteString("\n```mermaid\nxychart-beta\n")
 			fmt.Fprintf(&b, "    title %s\n", safetext.MermaidString(c, 40))

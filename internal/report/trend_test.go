@@ -51,6 +51,10 @@ func TestTrendMarkdownEmpty(t *testing.T) {
 	if got := report.TrendMarkdown(report.Trend{Points: trendPoints()}); got != "" {
 		t.Errorf("no codes: got %q", got)
 	}
+	// This run alone is no trend ("last 0 baselines").
+	if got := report.TrendMarkdown(report.Trend{Codes: []string{"PARSE_ERROR"}, Current: map[string]int{"PARSE_ERROR": 3}}); got != "" {
+		t.Errorf("no point of the reference: got %q", got)
+	}
 }
 
 // The chart and the table say the same: every series value is in the

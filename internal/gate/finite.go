@@ -65,6 +65,16 @@ func finiteValue(path string, v any, bad *[]string) any {
 		for i := range x {
 			x[i] = finiteValue(path+"["+strconv.Itoa(i)+"]", x[i], bad)
 		}
+	case []map[string]any: // http steps, metrics series
+		for i := range x {
+			finiteValue(path+"["+strconv.Itoa(i)+"]", x[i], bad)
+		}
+	case []CheckResult: // a multi-check gate's checks, each with its details
+		for i := range x {
+			if x[i].Details != nil {
+				finiteValue(path+"["+strconv.Itoa(i)+"].details", x[i].Details, bad)
+			}
+		}
 	case []float64:
 		out := make([]any, len(x))
 		changed := false

@@ -71,3 +71,22 @@ gates:
 		t.Errorf("fine gate lost: %+v", back.Gate("fine"))
 	}
 }
+
+// Inside a multi-check gate's checks and an http gate's steps, the field
+// is named and the other details are kept.
+func TestNonFiniteInsideChecksIsNamed(t *testing.T) {
+	t.Parallel()
+	var bad []string
+	d := map[string]any{
+		"checks": []CheckResult{{Kind: "run", OK: true, Details: map[string]any{"coherence": math.NaN(), "exit_code": 0}}},
+		"steps":  []map[string]any{{"status": 200, "latency": math.Inf(1)}},
+	}
+	finiteValue("details", d, &bad)
+	want := []string{"details.checks[0].details.coherence is NaN, not a finite number", "details.steps[0].latency is +Inf, not a finite number"}
+	if len(bad) != 2 || bad[0] != want[0] || bad[1] != want[1] {
+		t.Errorf("bad = %q, want %q", bad, want)
+	}
+	if c := d["checks"].([]CheckResult)[0].Details; c["coherence"] != "NaN" || c["exit_code"] != 0 {
+		t.Errorf("check details = %v", c)
+	}
+}

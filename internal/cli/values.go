@@ -222,4 +222,5 @@ var (
 	_ flag.Value = (*durationValue)(nil)
 	_ flag.Value = (*boolValue)(nil)
 	_ flag.Value = (*daysValue)(nil)
+	_ flag.Value = (*stringValue)(nil)
 )

@@ -2,6 +2,7 @@ package gate
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -24,7 +25,7 @@ type referenceYAML struct {
 // empty list leaves the default branch alone.
 func (d *Decoder) referenceBranches(root *yaml.Node, raw referenceYAML) ([]string, error) {
 	if raw.Branches == nil {
-		return DefaultReferenceBranches, nil
+		return slices.Clone(DefaultReferenceBranches), nil
 	}
 	node := valueNode(root, "reference", root)
 	for _, p := range *raw.Branches {

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -223,7 +224,7 @@ func CacheFile(p string) error {
 	switch {
 	case p == "" || p == "-":
 		return fmt.Errorf("want a file name such as parse_baseline.cache, got %q", p)
-	case strings.HasSuffix(p, "/") || p == "." || p == "..":
+	case strings.HasSuffix(p, "/") || path.Base(p) == "." || path.Base(p) == "..": // a/., a/.., ./
 		return fmt.Errorf("want a file, not a folder: %q", p)
 	}
 	return nil

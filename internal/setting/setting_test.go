@@ -111,6 +111,8 @@ func TestChecks(t *testing.T) {
 		{"cache file", CacheFile("parse_baseline.cache"), ""},
 		{"cache stdout", CacheFile("-"), `want a file name such as parse_baseline.cache, got "-"`},
 		{"cache folder", CacheFile("out/"), `want a file, not a folder: "out/"`},
+		{"cache folder dot", CacheFile("out/."), `want a file, not a folder: "out/."`},
+		{"cache folder up", CacheFile("out/.."), `want a file, not a folder: "out/.."`},
 		{"cache key", CacheKey("python 3.12.1 plugins=a,b"), ""},
 		{"cache key newline", CacheKey("a\nb"), `want printable text, got "a\nb"`},
 		{"cache key long", CacheKey(strings.Repeat("k", 1025)), "want at most 1024 bytes, got 1025"},

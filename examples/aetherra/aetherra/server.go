@@ -30,7 +30,7 @@ const (
 	FaultSSERestart    = "sse-restart"    // chat_sse_resume: ignores Last-Event-ID
 	FaultNetOpen       = "net-open"       // security_strict: outbound calls allowed
 	FaultMemoryDown    = "memory-down"    // memory: status unavailable
-	FaultHMRNoSwap     = "hmr-no-swap"    // hmr_quiesce: prepare without swap
+	FaultHMRNoSwap     = "hmr-no-swap"    // hmr_quiesce (and spec_tests_coverage's kernel metrics): prepare without swap
 	FaultAgentsOpen    = "agents-open"    // agents_api: enabled without a token
 	FaultNoPolicy      = "no-policy"      // policy_dp: no policy header or event
 	FaultKernelBacklog = "kernel-backlog" // spec_tests_coverage: 25 kernel tasks in flight
@@ -142,6 +142,10 @@ func (s *Server) kernelStatus(w http.ResponseWriter, _ *http.Request) {
 // by the Prometheus project's encoder.
 func (s *Server) metrics(w http.ResponseWriter, _ *http.Request) {
 	q := s.queues()
+	swaps := 1.0 // the demo's one HMR reload
+	if s.has(FaultHMRNoSwap) {
+		swaps = 0 // prepared, never swapped: the counter says so too
+	}
 	gauge, counter := dto.MetricType_GAUGE, dto.MetricType_COUNTER
 	dlq := func(reason string, n int) *dto.Metric {
 		return &dto.Metric{Label: []*dto.LabelPair{{Name: new("reason"), Value: new(reason)}},
@@ -153,7 +157,7 @@ func (s *Server) metrics(w http.ResponseWriter, _ *http.Request) {
 		{Name: new("aetherra_kernel_dlq_tasks"), Help: new("Kernel tasks in the dead-letter queue, by reason."), Type: &gauge,
 			Metric: []*dto.Metric{dlq("dropped", q.dropped), dlq("expired", q.expired)}},
 		{Name: new("aetherra_hmr_swaps_total"), Help: new("Hot module swaps completed."), Type: &counter,
-			Metric: []*dto.Metric{{Counter: &dto.Counter{Value: new(1.0)}}}},
+			Metric: []*dto.Metric{{Counter: &dto.Counter{Value: new(swaps)}}}},
 	}
 	w.Header().Set("Content-Type", string(expfmt.NewFormat(expfmt.TypeTextPlain)))
 	for _, mf := range families {

@@ -63,7 +63,7 @@ func sign(ctx context.Context, name string, args []string, stdio cli.Stdio, gete
 	}
 	var files []string
 	if len(include) > 0 {
-		if root, err = resolveRoot(root); err != nil {
+		if root, err = signing.FindRoot(root); err != nil {
 			return err
 		}
 		if files, err = signing.Select(ctx, root, include, exclude); err != nil {
@@ -141,7 +141,7 @@ func verify(ctx context.Context, name string, args []string, stdio cli.Stdio) er
 	if len(args) > 0 {
 		root, spec.Files, err = resolveFiles(root, args)
 	} else {
-		root, err = resolveRoot(root)
+		root, err = signing.FindRoot(root)
 	}
 	if err != nil {
 		return err
@@ -188,13 +188,9 @@ func verify(ctx context.Context, name string, args []string, stdio cli.Stdio) er
 	return nil
 }
 
-// resolveRoot returns dir, or the nearest directory at or above the working
-// directory that holds .git, or the working directory.
-func resolveRoot(dir string) (string, error) { return signing.FindRoot(dir) }
-
 // resolveFiles turns command-line paths into root-relative slash paths.
 func resolveFiles(root string, args []string) (string, []string, error) {
-	root, err := resolveRoot(root)
+	root, err := signing.FindRoot(root)
 	if err != nil {
 		return "", nil, err
 	}

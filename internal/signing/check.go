@@ -20,7 +20,6 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/org/gonogo-action/internal/glob"
@@ -168,7 +167,7 @@ func Check(ctx context.Context, root string, spec Spec) (Report, error) {
 		if !validPath(f) {
 			return rep, fmt.Errorf("file %q: want a clean path inside the root", f)
 		}
-		if seen[f] || glob.MatchAny(spec.Exclude, f) || strings.HasSuffix(f, SigExt) {
+		if seen[f] || !judged(f, spec.Exclude) {
 			continue
 		}
 		seen[f] = true

@@ -34,9 +34,16 @@ func Select(ctx context.Context, root string, include, exclude []string) ([]stri
 	}
 	var out []string
 	for _, f := range all {
-		if !glob.MatchAny(exclude, f) && !strings.HasSuffix(f, SigExt) {
+		if judged(f, exclude) {
 			out = append(out, f)
 		}
 	}
 	return out, nil
+}
+
+// judged reports whether a walked file is one Check judges: not excluded,
+// not a signature. Select and Check share it, so that gate sign signs
+// what the checks then judge.
+func judged(f string, exclude []string) bool {
+	return !glob.MatchAny(exclude, f) && !strings.HasSuffix(f, SigExt)
 }

@@ -84,8 +84,9 @@ Next steps:
      gate --validate checks .github/gonogo.yml.
   3. Set each coverage gate's min to your current figure (gate prints it).
   4. Add reports/, gate_results.json, gate_sign_off.md and parse_baseline.json to .gitignore.
-  5. After the first push to main has uploaded the baselines, require the "gonogo" status
-     in the branch protection rule of main.
+  5. If your default branch is not main, name it under push: branches in the workflow.
+     After its first push has uploaded the baselines, require the "gonogo" status in
+     its branch protection rule.
 `
 	if p.Has(starter.Node) && p.NodeTest == "" {
 		s += "\nNote: package.json has no test script; the Node tests gate fails until it has one.\n"

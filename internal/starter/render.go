@@ -175,7 +175,9 @@ on:
   pull_request:
   merge_group:         # the merge queue's commit is judged too
   push:
-    branches: [main, 'release/**']   # the reference branches (reference.branches)
+    # The reference branches (reference.branches): write your default branch
+    # if it is not main, or its pushes upload no baseline.
+    branches: [main, 'release/**']
 
 permissions:
   contents: read

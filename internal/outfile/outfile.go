@@ -21,8 +21,10 @@
 package outfile
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,8 +44,15 @@ var ErrOutside = errors.New("leaves the directory outputs are written to")
 // would replace the device itself; paths under /dev/ and /proc/
 // (/dev/stdout, itself a link to /proc/self/fd/1) always are.
 func Write(path string, data []byte) error {
+	return WriteFunc(path, bytesOf(data))
+}
+
+// WriteFunc is Write for content too large to hold in memory at once: fill
+// writes it, through a buffer, to the temporary file (or the device). An
+// error from fill leaves path as it was (a device may have had part of it).
+func WriteFunc(path string, fill func(io.Writer) error) error {
 	if strings.HasPrefix(path, "/dev/") || strings.HasPrefix(path, "/proc/") {
-		return writeInPlace(path, data)
+		return writeInPlace(path, fill)
 	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -52,7 +61,7 @@ func Write(path string, data []byte) error {
 	if base == "" || base == "." || base == ".." {
 		return fmt.Errorf("write %s: not a file name", path)
 	}
-	if err := writeAt(dir, nil, base, data, how{special: true}); err != nil {
+	if err := writeAt(dir, nil, base, fill, how{special: true}); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
@@ -76,7 +85,7 @@ func Rewrite(path string, data []byte) error {
 	if base == "" || base == "." || base == ".." {
 		return fmt.Errorf("rewrite %s: not a file name", path)
 	}
-	if err := writeAt(dir, nil, base, data, how{rewrite: true}); err != nil {
+	if err := writeAt(dir, nil, base, bytesOf(data), how{rewrite: true}); err != nil {
 		return fmt.Errorf("rewrite %s: %w", path, err)
 	}
 	return nil
@@ -106,7 +115,7 @@ func WriteIn(root, rel string, data []byte) error {
 		return fmt.Errorf("write %s: %s %w %s", shown, rel, ErrOutside, root)
 	}
 	parts := strings.Split(filepath.ToSlash(filepath.Clean(rel)), "/")
-	if err := writeAt(root, parts[:len(parts)-1], parts[len(parts)-1], data, how{}); err != nil {
+	if err := writeAt(root, parts[:len(parts)-1], parts[len(parts)-1], bytesOf(data), how{}); err != nil {
 		return fmt.Errorf("write %s: %w", shown, err)
 	}
 	return nil
@@ -126,12 +135,12 @@ func Within(root, path string) (string, error) {
 	return rel, nil
 }
 
-func writeInPlace(path string, data []byte) error {
+func writeInPlace(path string, fill func(io.Writer) error) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	_, werr := f.Write(data)
+	werr := fillFile(f, fill)
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
 	}
@@ -139,6 +148,23 @@ func writeInPlace(path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, werr)
 	}
 	return nil
+}
+
+// bytesOf is the fill function of content already in memory.
+func bytesOf(data []byte) func(io.Writer) error {
+	return func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}
+}
+
+// fillFile has fill write f's content through a buffer.
+func fillFile(f *os.File, fill func(io.Writer) error) error {
+	w := bufio.NewWriterSize(f, 64<<10)
+	if err := fill(w); err != nil {
+		return err
+	}
+	return w.Flush()
 }
 
 // tempName is the name of the temporary file for base.

@@ -5,6 +5,7 @@ package outfile
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -15,7 +16,7 @@ import (
 // inside dir, and each component is checked with Lstat, since os.Root
 // follows links that stay inside it. Without openat's atomicity a link
 // swapped in between the check and the use can still be followed.
-func writeAt(dir string, subdirs []string, base string, data []byte, h how) error {
+func writeAt(dir string, subdirs []string, base string, fill func(io.Writer) error, h how) error {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return err
@@ -55,7 +56,15 @@ func writeAt(dir string, subdirs []string, base string, data []byte, h how) erro
 		if !h.special {
 			return fmt.Errorf("%s is not a regular file", base)
 		}
-		return root.WriteFile(target, data, 0)
+		f, err := root.OpenFile(target, os.O_WRONLY|os.O_TRUNC, 0)
+		if err != nil {
+			return err
+		}
+		werr := fillFile(f, fill)
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		return werr
 	case h.rewrite:
 		perm = fi.Mode().Perm()
 	}
@@ -64,7 +73,7 @@ func writeAt(dir string, subdirs []string, base string, data []byte, h how) erro
 	if err != nil {
 		return err
 	}
-	_, werr := f.Write(data)
+	werr := fillFile(f, fill)
 	if werr == nil && h.rewrite {
 		werr = f.Sync()
 	}

@@ -2,6 +2,7 @@ package outfile
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -282,5 +283,43 @@ func TestRewriteFailureKeepsTheOldFile(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(p); string(b) != "old\n" {
 		t.Errorf("file = %q after a failed Rewrite, want the old content", b)
+	}
+}
+
+func TestWriteFuncStreamsAndKeepsTheOldFileOnError(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "out.json")
+	if err := Write(p, []byte("old\n")); err != nil {
+		t.Fatal(err)
+	}
+	// More than the writer's buffer, in many small writes.
+	big := strings.Repeat("line of output\n", 10000)
+	err := WriteFunc(p, func(w io.Writer) error {
+		for line := range strings.Lines(big) {
+			if _, err := io.WriteString(w, line); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(p); string(got) != big {
+		t.Fatalf("got %d bytes, want %d", len(got), len(big))
+	}
+	boom := errors.New("disk full")
+	err = WriteFunc(p, func(w io.Writer) error {
+		io.WriteString(w, "half")
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v, want the fill's error", err)
+	}
+	if got, _ := os.ReadFile(p); string(got) != big {
+		t.Fatal("a failed fill replaced the file")
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("left behind: %v", ents)
 	}
 }

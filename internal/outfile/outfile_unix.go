@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -18,7 +19,7 @@ import (
 // socket at base is written in place (the command-line --output /dev/null
 // idiom); without, it is refused. With h.rewrite, base must exist and keeps
 // its permission bits.
-func writeAt(dir string, subdirs []string, base string, data []byte, h how) error {
+func writeAt(dir string, subdirs []string, base string, fill func(io.Writer) error, h how) error {
 	fd, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", dir, err)
@@ -48,11 +49,11 @@ func writeAt(dir string, subdirs []string, base string, data []byte, h how) erro
 		if !h.special {
 			return fmt.Errorf("%s is not a regular file", base)
 		}
-		return writeSpecial(fd, base, data)
+		return writeSpecial(fd, base, fill)
 	case h.rewrite:
 		perm = uint32(st.Mode) & 0o7777
 	}
-	return replace(fd, base, data, perm, h.rewrite)
+	return replace(fd, base, fill, perm, h.rewrite)
 }
 
 // openDir opens the directory name under fd without following a link,
@@ -78,10 +79,10 @@ func openDir(fd int, name string) (int, error) {
 	return -1, fmt.Errorf("open %s: %w", name, err)
 }
 
-// replace writes data to a new temporary file with permission bits perm
+// replace writes what fill gives to a new temporary file with permission bits perm
 // and renames it over base; with sync, the file is synced before the
 // rename and the directory after it.
-func replace(dirfd int, base string, data []byte, perm uint32, sync bool) error {
+func replace(dirfd int, base string, fill func(io.Writer) error, perm uint32, sync bool) error {
 	var tmp string
 	var fd int
 	for range 10 {
@@ -102,7 +103,7 @@ func replace(dirfd int, base string, data []byte, perm uint32, sync bool) error 
 		return fmt.Errorf("create temporary file for %s: names taken", base)
 	}
 	f := os.NewFile(uintptr(fd), tmp)
-	_, werr := f.Write(data)
+	werr := fillFile(f, fill)
 	if werr == nil {
 		// fchmod, not the umask-bound mode of openat: the bits asked for.
 		werr = f.Chmod(os.FileMode(perm&0o777) | unixModeBits(perm))
@@ -145,13 +146,13 @@ func unixModeBits(perm uint32) os.FileMode {
 	return m
 }
 
-func writeSpecial(dirfd int, base string, data []byte) error {
+func writeSpecial(dirfd int, base string, fill func(io.Writer) error) error {
 	fd, err := unix.Openat(dirfd, base, unix.O_WRONLY|unix.O_TRUNC|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return err
 	}
 	f := os.NewFile(uintptr(fd), base)
-	_, werr := f.Write(data)
+	werr := fillFile(f, fill)
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
 	}

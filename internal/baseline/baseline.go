@@ -8,7 +8,9 @@ package baseline
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -42,6 +44,10 @@ type Baseline struct {
 	// an older version or another tool); written as "passed" even when
 	// empty, since [] and "not recorded" differ.
 	Passed []string `json:"-"`
+	// PassedSpill, when set, holds the passed list instead of Passed
+	// (which is then nil): a run over many files (scan.Options.Spill).
+	// EncodeTo and Write stream it; Close releases it.
+	PassedSpill *PassedSpill `json:"-"`
 	// History is the reference branch's last baselines, oldest first, this
 	// one last when it continues them (ContinueHistory); nil when the
 	// document has none. Informational: no comparison reads it.
@@ -103,6 +109,18 @@ func Read(path string) (*Baseline, error) {
 // Records reports whether b records every file it checked (Passed), and
 // if so whether it checked path.
 func (b *Baseline) Records(path string) (recorded, checked bool) {
+	if b.PassedSpill != nil {
+		// Read through: a spilled baseline is for writing, so this is
+		// rare, and it must never answer "not recorded".
+		errFound := errors.New("found")
+		err := b.PassedSpill.Each(func(p string) error {
+			if p == path {
+				return errFound
+			}
+			return nil
+		})
+		return true, err != nil || slices.ContainsFunc(b.Files, func(f File) bool { return f.Path == path })
+	}
 	if b.Passed == nil {
 		return false, false
 	}
@@ -201,9 +219,26 @@ func Encode(b *Baseline) ([]byte, error) {
 // Write writes b to path atomically (a temporary file renamed into place),
 // so a reader never sees half a baseline.
 func Write(path string, b *Baseline) error {
-	data, err := Encode(b)
-	if err != nil {
-		return fmt.Errorf("encode baseline: %w", err)
-	}
-	return outfile.Write(path, data)
+	return outfile.WriteFunc(path, func(w io.Writer) error { return EncodeTo(w, b) })
 }
+
+// RecordsPassed reports whether b lists the files that passed (in Passed
+// or a spill).
+func (b *Baseline) RecordsPassed() bool { return b.Passed != nil || b.PassedSpill != nil }
+
+// EachPassed calls fn with each passed path, in order, from Passed or the
+// spill.
+func (b *Baseline) EachPassed(fn func(path string) error) error {
+	if b.PassedSpill != nil {
+		return b.PassedSpill.Each(fn)
+	}
+	for _, p := range b.Passed {
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close releases a spilled passed list; b is not to be written after.
+func (b *Baseline) Close() error { return b.PassedSpill.Close() }

@@ -3,6 +3,7 @@ package baseline
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"maps"
 	"math"
 	"slices"
@@ -264,6 +265,9 @@ func describe(raw json.RawMessage) string {
 // MarshalJSON writes the known fields in their documented order, then any
 // unknown fields read earlier, sorted.
 func (b Baseline) MarshalJSON() ([]byte, error) {
+	if b.PassedSpill != nil {
+		return nil, errors.New("a baseline whose passed list is spilled is written with EncodeTo")
+	}
 	type plain Baseline
 	p := plain(b)
 	if p.ByCode == nil {

@@ -143,10 +143,8 @@ func (c *classifyFlags) signatures(ctx context.Context, b *baseline.Baseline, pa
 			return nil, err
 		}
 	}
-	for _, p := range b.Passed {
-		if err := add(p); err != nil {
-			return nil, err
-		}
+	if err := b.EachPassed(add); err != nil {
+		return nil, err
 	}
 	out := map[string]signing.FileResult{}
 	if len(spec.Files) == 0 {

@@ -168,6 +168,9 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 		o.Progress, o.ProgressLive = stdio.Err, isTerminal(stdio.Err) && getenv("CI") == ""
 	}
 
+	// The passed list goes to a temporary file, streamed into the
+	// output: memory grows with the failures, not the files checked.
+	o.Spill = true
 	b, err := scan.Build(ctx, o)
 	if errors.Is(err, scan.ErrNoFiles) {
 		return fmt.Errorf("%w (--allow-empty accepts that)", err)
@@ -175,6 +178,7 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 	if err != nil {
 		return err
 	}
+	defer b.Close()
 	if b.Total == 0 && o.ShardN <= 1 {
 		// --allow-empty: fine, but a 0-file baseline must never become a
 		// reference that makes every later failure look new.
@@ -282,11 +286,7 @@ func finish(b *baseline.Baseline, cache *scan.Cache, cacheFile, output, markdown
 	}
 	summary := stdio.Out
 	if output == "-" {
-		data, err := baseline.Encode(b)
-		if err != nil {
-			return err
-		}
-		if _, err := stdio.Out.Write(data); err != nil {
+		if err := baseline.EncodeTo(stdio.Out, b); err != nil {
 			return fmt.Errorf("write baseline: %w", err)
 		}
 		summary = stdio.Err

@@ -19,10 +19,10 @@ import (
 type PassedSpill struct {
 	f       *os.File
 	unnamed bool
-	w    *bufio.Writer
-	n    int
-	last string
-	err  error
+	w       *bufio.Writer
+	n       int
+	last    string
+	err     error
 }
 
 // NewPassedSpill creates the spill's file in the temporary directory. The

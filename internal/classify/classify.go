@@ -87,7 +87,7 @@ func Build(b *baseline.Baseline, o Options) (*Document, error) {
 		Timestamp: b.Timestamp, Total: b.Total, FailureRate: b.FailureRate,
 		ByCategory: map[string]int{}, ByPhase: map[string]int{baseline.PhaseParse: 0, baseline.PhaseExecute: 0},
 		SuppressedFailures: b.SuppressedFailures, Checker: b.Checker, ExecChecker: b.ExecChecker,
-		Limit: o.Limit, Complete: b.Passed != nil, Files: []File{},
+		Limit: o.Limit, Complete: b.RecordsPassed(), Files: []File{},
 	}
 	for _, c := range baseline.Categories {
 		d.ByCategory[c] = 0
@@ -116,8 +116,11 @@ func Build(b *baseline.Baseline, o Options) (*Document, error) {
 			Message: f.Message, Fingerprint: f.Fingerprint, Suppressed: f.Suppressed,
 		})
 	}
-	for _, p := range b.Passed {
+	if err := b.EachPassed(func(p string) error {
 		d.Files = append(d.Files, File{Path: p, CodeName: baseline.Success, Phase: o.PassPhase})
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	slices.SortFunc(d.Files, func(x, y File) int { return strings.Compare(x.Path, y.Path) })
 	if o.Signatures != nil {

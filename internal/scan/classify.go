@@ -46,6 +46,10 @@ type tally struct {
 	// partial: the statuses named only files with findings, so Passed
 	// is not recorded.
 	partial bool
+	// spill, when set, receives the passed list (Options.Spill), in
+	// order; err is its first failure.
+	spill *baseline.PassedSpill
+	err   error
 }
 
 func newTally(supp []baseline.Suppression, now time.Time, maxAgeDays int, listAll bool) *tally {
@@ -69,9 +73,14 @@ func newTally(supp []baseline.Suppression, now time.Time, maxAgeDays int, listAl
 func (t *tally) add(rel string, s checker.Status) {
 	t.b.ByCode[s.CodeName]++
 	if s.OK() {
-		if t.listAll {
+		switch {
+		case t.listAll:
 			t.b.Files = append(t.b.Files, baseline.File{Path: rel, CodeName: s.CodeName, Phase: s.Phase})
-		} else {
+		case t.spill != nil:
+			if err := t.spill.Add(rel); err != nil && t.err == nil {
+				t.err = err
+			}
+		default:
 			t.b.Passed = append(t.b.Passed, rel)
 		}
 		return
@@ -128,6 +137,9 @@ func (t *tally) finish() *baseline.Baseline {
 	switch {
 	case t.partial:
 		t.b.Passed = nil
+		t.spill.Close()
+	case t.spill != nil:
+		t.b.PassedSpill = t.spill
 	case t.b.Passed == nil:
 		t.b.Passed = []string{} // recorded, and empty
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io/fs"
+	"iter"
 	"os"
 	"path/filepath"
 	"slices"
@@ -26,6 +27,8 @@ type target struct {
 	Arg string
 	// Err is set when the file (or a directory) could not be read.
 	Err error
+	// Root is the index of the PATH it was found under (or is).
+	Root int
 }
 
 // The default include is every regular file under the PATHs: an empty
@@ -69,83 +72,184 @@ func selected(include, exclude []string, rel string) bool {
 	return (len(include) == 0 || glob.MatchAny(include, rel)) && !glob.MatchAny(exclude, rel)
 }
 
-// discover lists the files under roots. A root that is a file is taken as
-// it is (only --exclude applies); directories are walked without following
-// symbolic links, skipping SkipDirs and SkipFiles. A directory that cannot be read becomes a
-// target with an error, so that what it hides is reported, not lost.
+// discover lists the files under roots, sorted by Rel (walk), and refuses
+// two files reported alike.
 func discover(roots, include, exclude []string) ([]target, error) {
 	var out []target
-	for _, root := range roots {
+	for tg, err := range distinct(walk(roots, include, exclude)) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tg)
+	}
+	return out, nil
+}
+
+// walk yields the files under roots in the order of their Rel (as
+// strings.Compare sorts), holding only the folders being read: a root
+// that is a file is taken as it is (only --exclude applies); a directory
+// is walked without following symbolic links below it, skipping SkipDirs
+// and SkipFiles. A directory that cannot be read becomes a target with an
+// error, so that what it hides is reported, not lost. The roots' files are
+// merged; an error ends the sequence.
+func walk(roots, include, exclude []string) iter.Seq2[target, error] {
+	seqs := make([]iter.Seq2[target, error], len(roots))
+	for i, root := range roots {
+		seqs[i] = walkRoot(i, root, include, exclude)
+	}
+	if len(seqs) == 1 {
+		return seqs[0]
+	}
+	return func(yield func(target, error) bool) {
+		type head struct {
+			next func() (target, error, bool)
+			tg   target
+			ok   bool
+		}
+		heads := make([]head, len(seqs))
+		for i, seq := range seqs {
+			next, stop := iter.Pull2(seq)
+			defer stop()
+			heads[i].next = next
+		}
+		advance := func(h *head) bool {
+			tg, err, ok := h.next()
+			if err != nil {
+				yield(target{}, err)
+				return false
+			}
+			h.tg, h.ok = tg, ok
+			return true
+		}
+		for i := range heads {
+			if !advance(&heads[i]) {
+				return
+			}
+		}
+		for {
+			at := -1
+			for i, h := range heads {
+				if h.ok && (at < 0 || h.tg.Rel < heads[at].tg.Rel) {
+					at = i
+				}
+			}
+			if at < 0 || !yield(heads[at].tg, nil) || !advance(&heads[at]) {
+				return
+			}
+		}
+	}
+}
+
+// distinct passes seq on and ends it with an error at two files reported
+// alike (the same path under two roots).
+func distinct(seq iter.Seq2[target, error]) iter.Seq2[target, error] {
+	return func(yield func(target, error) bool) {
+		var prev target
+		n := 0
+		for tg, err := range seq {
+			if err == nil && n > 0 && tg.Rel == prev.Rel {
+				err = fmt.Errorf("%s and %s are both reported as %q; pass their common parent as the PATH", prev.Arg, tg.Arg, tg.Rel)
+			}
+			if !yield(tg, err) || err != nil {
+				return
+			}
+			prev = tg
+			n++
+		}
+	}
+}
+
+// walkRoot yields the files under one root, sorted by Rel.
+func walkRoot(index int, root string, include, exclude []string) iter.Seq2[target, error] {
+	return func(yield func(target, error) bool) {
 		fi, err := os.Stat(root)
 		if err != nil {
-			return nil, fmt.Errorf("path %s: %w", root, unwrapPath(err))
+			yield(target{}, fmt.Errorf("path %s: %w", root, unwrapPath(err)))
+			return
 		}
 		if !fi.IsDir() {
 			if !fi.Mode().IsRegular() {
-				return nil, fmt.Errorf("path %s: not a regular file or directory", root)
+				yield(target{}, fmt.Errorf("path %s: not a regular file or directory", root))
+				return
 			}
 			rel := filepath.ToSlash(filepath.Clean(root))
 			if !glob.MatchAny(exclude, rel) {
-				out = append(out, target{Rel: rel, Arg: argPath(filepath.Clean(root))})
+				yield(target{Rel: rel, Arg: argPath(filepath.Clean(root)), Root: index}, nil)
+			}
+			return
+		}
+		w := walker{root: index, include: include, exclude: exclude, yield: yield}
+		w.dir(root, "")
+	}
+}
+
+// walker is one root's walk.
+type walker struct {
+	root             int
+	include, exclude []string
+	yield            func(target, error) bool
+}
+
+// dir yields the files of the directory p (reported as rel, "" for the
+// root) and of its subdirectories, in Rel order, and reports whether to
+// go on. Its entries are visited in the order of their name with a "/"
+// after a directory's: everything below a directory d starts with "d/",
+// so it sorts there, between the entries that sort before and after
+// "d/", and the walk comes out sorted as a whole.
+func (w *walker) dir(p, rel string) bool {
+	ents, err := os.ReadDir(p)
+	if err != nil {
+		return w.yield(target{Rel: cmp.Or(rel, ".") + "/", Arg: argPath(p), Root: w.root, Err: unwrapPath(err)}, nil)
+	}
+	key := func(d fs.DirEntry) string {
+		if d.IsDir() {
+			return d.Name() + "/"
+		}
+		return d.Name()
+	}
+	slices.SortFunc(ents, func(a, b fs.DirEntry) int { return strings.Compare(key(a), key(b)) })
+	for _, d := range ents {
+		name := d.Name()
+		sub, subRel := filepath.Join(p, name), name
+		if rel != "" {
+			subRel = rel + "/" + name
+		}
+		if d.IsDir() {
+			if slices.Contains(SkipDirs, name) {
+				continue
+			}
+			if !w.dir(sub, subRel) {
+				return false
 			}
 			continue
 		}
-		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			rel, rerr := filepath.Rel(root, p)
-			if rerr != nil {
-				return rerr
-			}
-			rel = filepath.ToSlash(rel)
-			if err != nil {
-				if d != nil && d.IsDir() || p == root {
-					out = append(out, target{Rel: rel + "/", Arg: argPath(p), Err: unwrapPath(err)})
-					return fs.SkipDir
-				}
-				out = append(out, target{Rel: rel, Arg: argPath(p), Err: unwrapPath(err)})
-				return nil
-			}
-			if d.IsDir() {
-				if p != root && slices.Contains(SkipDirs, d.Name()) {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if glob.MatchAny(SkipFiles, rel) || !selected(include, exclude, rel) {
-				return nil
-			}
-			mode := d.Type()
-			if mode&fs.ModeSymlink != 0 {
-				// A link to a file is checked, a dangling one is an
-				// IO_ERROR; a link to a directory is not followed (no
-				// loops, no escaping the tree).
-				fi, err := os.Stat(p)
-				if err != nil {
-					out = append(out, target{Rel: rel, Arg: argPath(p), Err: unwrapPath(err)})
-					return nil
-				}
-				if !fi.Mode().IsRegular() {
-					return nil
-				}
-				mode = 0
-			}
-			if !mode.IsRegular() {
-				return nil
-			}
-			out = append(out, target{Rel: rel, Arg: argPath(p)})
-			return nil
-		})
+		tg, ok := w.file(d, sub, subRel)
+		if ok && !w.yield(tg, nil) {
+			return false
+		}
+	}
+	return true
+}
+
+// file makes the target of a non-directory entry, if it is one to check.
+func (w *walker) file(d fs.DirEntry, p, rel string) (target, bool) {
+	if glob.MatchAny(SkipFiles, rel) || !selected(w.include, w.exclude, rel) {
+		return target{}, false
+	}
+	tg := target{Rel: rel, Arg: argPath(p), Root: w.root}
+	mode := d.Type()
+	if mode&fs.ModeSymlink != 0 {
+		// A link to a file is checked, a dangling one is an IO_ERROR; a
+		// link to a directory is not followed (no loops, no escaping the
+		// tree).
+		fi, err := os.Stat(p)
 		if err != nil {
-			return nil, fmt.Errorf("walk %s: %w", root, err)
+			tg.Err = unwrapPath(err)
+			return tg, true
 		}
+		mode = fi.Mode().Type()
 	}
-	slices.SortFunc(out, func(a, b target) int { return strings.Compare(a.Rel, b.Rel) })
-	for i := 1; i < len(out); i++ {
-		if out[i].Rel == out[i-1].Rel {
-			return nil, fmt.Errorf("%s and %s are both reported as %q; pass their common parent as the PATH",
-				out[i-1].Arg, out[i].Arg, out[i].Rel)
-		}
-	}
-	return out, nil
+	return tg, mode.IsRegular()
 }
 
 // argPath makes a path safe to pass as an argument: a relative path that

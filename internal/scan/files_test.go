@@ -81,7 +81,7 @@ func TestDiscoverRelativeAndErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []target{{Rel: "-f.aether", Arg: "./-f.aether"}, {Rel: "x.aether", Arg: "d1/x.aether"}}
+	want := []target{{Rel: "-f.aether", Arg: "./-f.aether"}, {Rel: "x.aether", Arg: "d1/x.aether", Root: 1}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

@@ -17,7 +17,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/org/gonogo-action/internal/baseline"
@@ -98,6 +97,11 @@ type Options struct {
 	// fills its Stats and leaves it ready to Encode. A statuses run has
 	// no checker to key verdicts on, and refuses it.
 	Cache *Cache
+	// Spill keeps the passed list in a temporary file rather than in
+	// memory (baseline.PassedSpill), for a caller that writes the
+	// baseline (baseline.Write, EncodeTo) and closes it: a run's memory
+	// then grows with the failures listed, not the files checked.
+	Spill bool
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 	// Progress receives progress lines (nil: none). ProgressLive rewrites
@@ -121,17 +125,24 @@ func Build(ctx context.Context, o Options) (*baseline.Baseline, error) {
 		return nil, err
 	}
 	t := newTally(supp, start, o.MaxAgeDays, o.ListAll)
+	if o.Spill {
+		if t.spill, err = baseline.NewPassedSpill(); err != nil {
+			return nil, err
+		}
+	}
 	if o.Statuses != "" {
 		t.b.Checker, err = ingest(o, t)
 	} else {
 		t.b.Checker, t.b.ExecChecker = o.Checker, o.ExecChecker
 		err = runChecker(ctx, o, t)
 	}
-	if err != nil {
-		return nil, err
+	err = cmp.Or(err, t.err)
+	if err == nil && t.matched == 0 && !o.AllowEmpty {
+		err = emptyError(o)
 	}
-	if t.matched == 0 && !o.AllowEmpty {
-		return nil, emptyError(o)
+	if err != nil {
+		t.spill.Close()
+		return nil, err
 	}
 	b := t.finish()
 	end := o.Now()
@@ -338,72 +349,6 @@ func relTo(roots []string, checkout, p string) string {
 	return strings.TrimPrefix(filepath.ToSlash(filepath.Clean(p)), "./")
 }
 
-// runChecker finds the files and has the checker judge them, Jobs
-// processes at a time; with an execute phase, the files it passed are
-// then judged by the execute checker alone.
-func runChecker(ctx context.Context, o Options, t *tally) error {
-	parse, err := newRunner(o, o.Checker)
-	if err != nil {
-		return err
-	}
-	var exec *checker.Runner
-	if o.ExecChecker != "" {
-		if exec, err = newRunner(o, o.ExecChecker); err != nil {
-			return fmt.Errorf("execute phase: %w", err)
-		}
-		// A second checker that says nothing about a file has not
-		// passed it.
-		exec.RequireStatus = true
-	}
-	targets, err := discover(o.Paths, o.Include, o.Exclude)
-	if err != nil {
-		return err
-	}
-	t.matched = len(targets)
-	targets = narrow(targets, func(t target) string { return t.Rel }, o.Limit, o.ShardK, o.ShardN)
-
-	// With a cache, a file's final verdict (after both phases) is reused
-	// or recorded; the identity covers both checkers.
-	var sums map[string][32]byte // the content checked, by path
-	if c := o.Cache; c != nil {
-		runners := []*checker.Runner{parse}
-		if exec != nil {
-			runners = append(runners, exec)
-		}
-		c.begin(identityInput{runners: runners, timeout: o.Timeout.String(), codePrefix: o.CodePrefix,
-			user: userString(o.User), dir: workingDir()}, len(targets))
-		targets, sums = reuse(ctx, c, targets, t)
-	}
-	final := func(tg target, s checker.Status) {
-		t.add(tg.Rel, s)
-		if sum, ok := sums[tg.Rel]; ok {
-			// Kept only when the file the checker read is the file
-			// that was hashed.
-			if now, err := hashFile(tg.Arg); err == nil && now == sum {
-				o.Cache.record(tg, sum, s)
-			}
-		}
-	}
-	var passed []target
-	err = runPhase(ctx, o, parse, targets, func(tg target, s checker.Status) {
-		s = phased(s, baseline.PhaseParse)
-		if exec != nil && s.OK() {
-			passed = append(passed, tg)
-			return
-		}
-		final(tg, s)
-	})
-	if err == nil && exec != nil {
-		err = runPhase(ctx, o, exec, passed, func(tg target, s checker.Status) {
-			final(tg, phased(s, baseline.PhaseExecute))
-		})
-	}
-	if err == nil && o.Cache != nil {
-		o.Cache.finish()
-	}
-	return err
-}
-
 // phased gives s the phase of the pass that judged it, unless its status
 // line named one.
 func phased(s checker.Status, phase string) checker.Status {
@@ -422,98 +367,6 @@ func newRunner(o Options, command string) (*checker.Runner, error) {
 	}
 	r.User = o.User
 	return r, nil
-}
-
-// runPhase has runner judge targets, Jobs processes at a time, and hands
-// each verdict to done, from one goroutine.
-func runPhase(ctx context.Context, o Options, runner *checker.Runner, targets []target, done func(target, checker.Status)) error {
-	units := split(targets, runner.Command.Mode == checker.Batch, o.BatchSize, o.Jobs)
-	prog := startProgress(o.Progress, o.ProgressLive, len(targets))
-	defer prog.stop()
-	work := make(chan []target)
-	type result struct {
-		unit []target
-		sts  []checker.Status
-	}
-	results := make(chan result)
-	var wg sync.WaitGroup
-	for range min(o.Jobs, max(1, len(units))) {
-		wg.Go(func() {
-			for u := range work {
-				results <- result{u, check(ctx, runner, u)}
-			}
-		})
-	}
-	go func() {
-		defer close(work)
-		for _, u := range units {
-			select {
-			case work <- u:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() { wg.Wait(); close(results) }()
-	for r := range results {
-		for i, tg := range r.unit {
-			done(tg, r.sts[i])
-		}
-		prog.add(len(r.unit))
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("interrupted: %w", err)
-	}
-	return nil
-}
-
-// reuse hashes the targets (in parallel: large trees are read, not
-// checked) and adds the verdict of each one the cache holds to t. It
-// returns the targets left to check and the hash of each one that could
-// be read.
-func reuse(ctx context.Context, c *Cache, targets []target, t *tally) ([]target, map[string][32]byte) {
-	type hashed struct {
-		sum [32]byte
-		ok  bool
-	}
-	hs := make([]hashed, len(targets))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.NumCPU(), max(1, len(targets))) {
-		wg.Go(func() {
-			for i := range next {
-				if targets[i].Err != nil {
-					continue
-				}
-				sum, err := hashFile(targets[i].Arg)
-				hs[i] = hashed{sum, err == nil}
-			}
-		})
-	}
-	for i := range targets {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	rest := targets[:0:0]
-	sums := map[string][32]byte{}
-	for i, tg := range targets {
-		if hs[i].ok {
-			if s, ok := c.lookup(tg, hs[i].sum); ok {
-				t.add(tg.Rel, s)
-				c.record(tg, hs[i].sum, s)
-				c.stats.Reused++
-				continue
-			}
-			sums[tg.Rel] = hs[i].sum
-		}
-		rest = append(rest, tg)
-	}
-	c.stats.Rechecked = len(rest)
-	return rest, sums
 }
 
 func userString(u *proc.User) string {
@@ -555,31 +408,68 @@ func check(ctx context.Context, r *checker.Runner, unit []target) []checker.Stat
 	return out
 }
 
-// split groups targets into units: one file each, or batches.
+// split groups targets into units as a run does (batcher): one file
+// each, or batches.
 func split(targets []target, batch bool, size, jobs int) [][]target {
-	if !batch {
-		units := make([][]target, len(targets))
-		for i := range targets {
-			units[i] = targets[i : i+1 : i+1]
-		}
-		return units
-	}
-	if size == 0 {
-		size = min(maxBatch, max(1, (len(targets)+jobs-1)/max(1, jobs)))
-	}
+	b := batcher{size: unitSize(batch, size, len(targets), jobs)}
 	var units [][]target
-	for len(targets) > 0 {
-		n, bytes := 0, 0
-		for n < len(targets) && n < size {
-			cost := len(targets[n].Arg) + 1 + 8 // the string, its NUL, its pointer
-			if n > 0 && bytes+cost > argBudget {
-				break
-			}
-			bytes += cost
-			n++
+	for _, tg := range targets {
+		if u := b.add(tg); u != nil {
+			units = append(units, u)
 		}
-		units = append(units, targets[:n:n])
-		targets = targets[n:]
+		if b.full() {
+			units = append(units, b.take())
+		}
+	}
+	if u := b.take(); u != nil {
+		units = append(units, u)
 	}
 	return units
+}
+
+// unitSize is the number of files per unit: 1 for a checker that takes
+// one file, else size, or by default up to maxBatch, fewer to give every
+// job work.
+func unitSize(batch bool, size, files, jobs int) int {
+	switch {
+	case !batch:
+		return 1
+	case size > 0:
+		return size
+	}
+	return min(maxBatch, max(1, (files+jobs-1)/max(1, jobs)))
+}
+
+// batcher fills units of up to size files whose paths stay within
+// argBudget.
+type batcher struct {
+	size  int
+	unit  []target
+	bytes int
+}
+
+// add puts tg in the unit; it returns the unit before tg when tg would
+// take it over argBudget (it then starts the next one).
+func (b *batcher) add(tg target) []target {
+	cost := len(tg.Arg) + 1 + 8 // the string, its NUL, its pointer
+	var before []target
+	if len(b.unit) > 0 && b.bytes+cost > argBudget {
+		before = b.take()
+	}
+	b.unit = append(b.unit, tg)
+	b.bytes += cost
+	return before
+}
+
+// full reports whether the unit has its size.
+func (b *batcher) full() bool { return len(b.unit) >= b.size }
+
+// take returns the unit being filled (nil when empty) and starts anew.
+func (b *batcher) take() []target {
+	u := b.unit
+	b.unit, b.bytes = nil, 0
+	if len(u) == 0 {
+		return nil
+	}
+	return u[:len(u):len(u)]
 }

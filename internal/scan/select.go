@@ -1,11 +1,5 @@
 package scan
 
-import (
-	"fmt"
-	"slices"
-	"strings"
-)
-
 // Selected is a file a run with the same paths and globs would check.
 type Selected struct {
 	// Rel is the path as the baseline reports it (see Options.Paths).
@@ -35,21 +29,11 @@ func Select(paths, include, exclude []string) ([]Selected, error) {
 		paths = []string{"."}
 	}
 	var out []Selected
-	for i, p := range paths {
-		ts, err := discover([]string{p}, include, exclude)
+	for t, err := range distinct(walk(paths, include, exclude)) {
 		if err != nil {
 			return nil, err
 		}
-		for _, t := range ts {
-			out = append(out, Selected{Rel: t.Rel, Path: t.Arg, Root: i, Err: t.Err})
-		}
-	}
-	slices.SortFunc(out, func(a, b Selected) int { return strings.Compare(a.Rel, b.Rel) })
-	for i := 1; i < len(out); i++ {
-		if out[i].Rel == out[i-1].Rel {
-			return nil, fmt.Errorf("%s and %s are both reported as %q; pass their common parent as the PATH",
-				out[i-1].Path, out[i].Path, out[i].Rel)
-		}
+		out = append(out, Selected{Rel: t.Rel, Path: t.Arg, Root: t.Root, Err: t.Err})
 	}
 	return out, nil
 }

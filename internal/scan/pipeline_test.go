@@ -1,0 +1,229 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/org/gonogo-action/internal/baseline"
+)
+
+// TestWalkIsSorted: the walk yields paths in strings.Compare order without
+// sorting them all, also where a folder's name is a prefix of a file's
+// ("a/…" sorts after "a-c" and "a.b"), and merges several roots.
+func TestWalkIsSorted(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	names := []string{"a/b", "a/c/d", "a-c", "a.b/x", "a0", "a b", "A", "ü/x", "x/y/z", "x-y", "x.y", "x/y-z", "x/y.z", "x0/y",
+		"node_modules/skip", "deep/" + strings.Repeat("n/", 12) + "f"}
+	files := map[string]string{}
+	for _, n := range names {
+		files["one/"+n] = ""
+		files["two/t"+n] = ""
+	}
+	writeTree(t, root, files)
+	var want []string
+	for _, dir := range []string{"one", "two"} {
+		filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
+			if d.IsDir() && d.Name() == "node_modules" {
+				return fs.SkipDir
+			}
+			if !d.IsDir() {
+				rel, _ := filepath.Rel(filepath.Join(root, dir), p)
+				want = append(want, filepath.ToSlash(rel))
+			}
+			return nil
+		})
+	}
+	slices.Sort(want)
+	var got []string
+	for tg, err := range walk([]string{filepath.Join(root, "one"), filepath.Join(root, "two")}, nil, nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, tg.Rel)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("walk order (-sorted +walk):\n%s", diff)
+	}
+}
+
+// TestPlanIsNarrow: the first walk's sample and shard keep exactly the
+// files that sampling and sharding the whole list keeps.
+func TestPlanIsNarrow(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	files := map[string]string{}
+	for i := range 300 {
+		files[fmt.Sprintf("d%d/f%03d.aether", i%7, i)] = ""
+	}
+	writeTree(t, root, files)
+	all, err := discover([]string{root}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := func(tg target) string { return tg.Rel }
+	for _, tc := range []struct{ limit, k, n int }{{0, 0, 0}, {10, 0, 0}, {299, 0, 0}, {300, 0, 0}, {500, 0, 0}, {0, 2, 3}, {40, 1, 4}, {40, 4, 4}} {
+		o := Options{Paths: []string{root}, Limit: tc.limit, ShardK: tc.k, ShardN: tc.n}
+		p, err := planRun(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := narrow(slices.Clone(all), rel, tc.limit, tc.k, tc.n)
+		var got []target
+		for tg, err := range p.targets(o) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, tg)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("limit %d, shard %d/%d (-narrow +plan):\n%s", tc.limit, tc.k, tc.n, diff)
+		}
+		if p.matched != len(all) || p.count != len(want) {
+			t.Fatalf("limit %d, shard %d/%d: matched %d count %d, want %d and %d", tc.limit, tc.k, tc.n, p.matched, p.count, len(all), len(want))
+		}
+	}
+}
+
+// TestBuildSpilledIsInMemory: files judged out of order (a checker that
+// sleeps a little per file, four at a time), with and without the spill
+// and the cache, give one baseline, byte for byte.
+func TestBuildSpilledIsInMemory(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{}
+	for i := range 120 {
+		content := "ok"
+		if i%5 == 0 {
+			content = "say Parse error line 2: bad"
+		}
+		files[fmt.Sprintf("d%d/f%03d.aether", i%4, i)] = content
+	}
+	writeTree(t, root, files)
+	t.Chdir(root)
+	checker := "sh -c 'sleep 0.0$(( $$ % 5 )); " + strings.ReplaceAll(fakeScript, "'", `'\''`) + "' sh {file}"
+	build := func(spill bool, cache *Cache) []byte {
+		t.Helper()
+		b, err := Build(context.Background(), Options{Checker: checker, Jobs: 4, Env: []string{"PATH=" + os.Getenv("PATH")},
+			Now: clock, Spill: spill, Cache: cache})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer b.Close()
+		if spill != (b.PassedSpill != nil) {
+			t.Fatalf("spill %v, PassedSpill %v", spill, b.PassedSpill)
+		}
+		b.DurationSec = 0
+		var buf strings.Builder
+		if err := baseline.EncodeTo(&buf, b); err != nil {
+			t.Fatal(err)
+		}
+		return []byte(buf.String())
+	}
+	want := build(false, nil)
+	if got := build(true, nil); string(got) != string(want) {
+		t.Fatalf("spilled:\n%s\nin memory:\n%s", got, want)
+	}
+	first := &Cache{}
+	if got := build(true, first); string(got) != string(want) {
+		t.Fatal("with a cache (first run) the baseline differs")
+	}
+	data, err := first.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := &Cache{Sources: []CacheSource{{Name: "c", Data: data}}}
+	if got := build(true, second); string(got) != string(want) {
+		t.Fatal("with every verdict reused the baseline differs")
+	}
+	if st := second.Stats(); st.Reused != 120 || st.Rechecked != 0 {
+		t.Fatalf("second run: %+v", st)
+	}
+}
+
+// TestInOrderHoldsAWindow: while the first unit is stuck, the walk goes on
+// only as far as the window, and every unit still reaches done in order.
+func TestInOrderHoldsAWindow(t *testing.T) {
+	t.Parallel()
+	const files, jobs = 5000, 4
+	seq := func(yield func(target, error) bool) {
+		for i := range files {
+			if !yield(target{Rel: fmt.Sprintf("f%05d", i), Arg: "x"}, nil) {
+				return
+			}
+		}
+	}
+	var started atomic.Int64
+	release := make(chan struct{})
+	var peak int64
+	work := func(_ context.Context, u []target) []verdict {
+		started.Add(int64(len(u)))
+		if u[0].Rel == "f00000" {
+			// Wait until the others stop coming, then note how far they got.
+			for last := int64(-1); last != started.Load(); {
+				last = started.Load()
+				time.Sleep(50 * time.Millisecond)
+			}
+			peak = started.Load()
+			close(release)
+		}
+		return make([]verdict, len(u))
+	}
+	var got []string
+	err := inOrder(context.Background(), seq, jobs, 1, work, func(u []target, _ []verdict) error {
+		for _, tg := range u {
+			got = append(got, tg.Rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-release
+	if window := int64(max(1024, 4*jobs)); peak > window || peak < window-jobs {
+		t.Fatalf("with the first unit stuck, %d files were started; want the window, %d", peak, window)
+	}
+	if len(got) != files || !slices.IsSorted(got) {
+		t.Fatalf("done saw %d files, sorted %v", len(got), slices.IsSorted(got))
+	}
+}
+
+// TestInOrderErrors: an error from the walk or from done ends the run with
+// it, the units in flight cancelled.
+func TestInOrderErrors(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("walk failed")
+	seq := func(yield func(target, error) bool) {
+		for i := range 100 {
+			if !yield(target{Rel: fmt.Sprint(i)}, nil) {
+				return
+			}
+		}
+		yield(target{}, boom)
+	}
+	work := func(ctx context.Context, u []target) []verdict { return make([]verdict, len(u)) }
+	if err := inOrder(context.Background(), seq, 2, 3, work, func([]target, []verdict) error { return nil }); !errors.Is(err, boom) {
+		t.Fatalf("walk error: %v", err)
+	}
+	stop := errors.New("disk full")
+	calls := 0
+	err := inOrder(context.Background(), seq, 2, 3, work, func([]target, []verdict) error { calls++; return stop })
+	if !errors.Is(err, stop) || calls != 1 {
+		t.Fatalf("done error: %v after %d calls", err, calls)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := inOrder(ctx, seq, 2, 3, work, func([]target, []verdict) error { return nil }); err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("cancelled: %v", err)
+	}
+}

@@ -123,7 +123,10 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 		return cli.Usagef("--cache %s would overwrite another file of the run; give the cache its own file (default name %s)", f.cache, scan.DefaultCacheFile)
 	}
 	if f.cache != "" {
-		o.Cache = openCache(f.cache, f.cacheKey, stdio.Err)
+		var closeSource func()
+		o.Cache, closeSource = openCache(f.cache, f.cacheKey, stdio.Err)
+		defer closeSource()
+		defer o.Cache.Close()
 	}
 	if err := f.classify.validate(fs); err != nil {
 		return err
@@ -250,19 +253,31 @@ func continueHistory(b *baseline.Baseline, h history, stderr io.Writer) error {
 	return b.ContinueHistory(prev, h.commit)
 }
 
-// openCache reads the cache file as the run's one source. None yet is the
-// first run; one that cannot be read is a full run, said on stderr.
-func openCache(path, key string, stderr io.Writer) *scan.Cache {
+// openCache opens the cache file as the run's one source, read as the
+// run goes (never whole in memory); the function returned closes it. None
+// yet is the first run; one that cannot be read is a full run, said on
+// stderr.
+func openCache(path, key string, stderr io.Writer) (*scan.Cache, func()) {
 	c := &scan.Cache{Key: key, Log: func(s string) { cli.Errorf(stderr, name, "warning: %s", s) }}
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	var st fs.FileInfo
+	if err == nil {
+		if st, err = f.Stat(); err == nil && !st.Mode().IsRegular() {
+			err = errors.New("not a regular file")
+		}
+		if err != nil {
+			f.Close()
+		}
+	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
+		return c, func() {}
 	case err != nil:
 		c.Log(fmt.Sprintf("cache %s ignored: %v", path, unwrap(err)))
-	default:
-		c.Sources = []scan.CacheSource{{Name: path, Data: data}}
+		return c, func() {}
 	}
-	return c
+	c.Sources = []scan.CacheSource{{Name: path, Content: f, Size: st.Size()}}
+	return c, func() { f.Close() }
 }
 
 func unwrap(err error) error {
@@ -304,11 +319,10 @@ func finish(b *baseline.Baseline, cache *scan.Cache, cacheFile, output, markdown
 		}
 	}
 	if cache != nil {
-		data, err := cache.Encode()
-		if err != nil {
+		if err := outfile.WriteFunc(cacheFile, func(w io.Writer) error {
+			_, err := cache.WriteTo(w)
 			return err
-		}
-		if err := outfile.Write(cacheFile, data); err != nil {
+		}); err != nil {
 			return err
 		}
 	}

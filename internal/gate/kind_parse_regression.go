@@ -183,6 +183,7 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) (out Out
 	var cache *CacheUse
 	if c.Cache != "" {
 		opts.Cache, cache = c.openCache(ctx, rc)
+		defer opts.Cache.Close()
 	}
 	next, err := c.build(ctx, opts)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -191,6 +192,8 @@ func TestCacheUntrusted(t *testing.T) {
 		"unknown code":  {reseal(t, strings.Replace(string(good), `"code_name":"PARSE_ERROR"`, `"code_name":"WHATEVER"`, 1)), `code_name "WHATEVER"`},
 		"raw message":   {reseal(t, strings.Replace(string(good), `"message":"`, `"message":"\u001b[31m`, 1)), "message or phase out of range"},
 		"listed twice":  {reseal(t, strings.Join(append(append(lines[:3:3], lines[2]), lines[3:]...), "")), "listed twice"},
+		"out of order":  {reseal(t, strings.Join(append(append(append(lines[:2:2], lines[3]), lines[2]), lines[4:]...), "")), "not in path order"},
+		"huge line":     {reseal(t, strings.Replace(string(good), `"message":"`, `"message":"`+strings.Repeat("x", 1<<20), 1)), "more than"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -317,4 +320,73 @@ func reseal(t *testing.T, data string) string {
 		t.Fatal(err)
 	}
 	return content + string(end) + "\n"
+}
+
+// TestCacheSourceReadAsTheRunGoes: a source in a file is read as the run
+// goes; one that changes after it was verified is trusted no further (its
+// remaining files are checked again, with a warning), and the baseline is
+// still a full run's.
+func TestCacheSourceReadAsTheRunGoes(t *testing.T) {
+	t.Parallel()
+	c := newCacheCorpus(t, 40)
+	_, good := c.cachedRun(t, "{file}", nil, c.files)
+	p := filepath.Join(t.TempDir(), "prev.cache")
+	if err := os.WriteFile(p, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	st, _ := f.Stat()
+	fromFile := &Cache{Sources: []CacheSource{{Name: p, Content: f, Size: st.Size()}}}
+	fresh, _ := c.run(t, "{file}", nil)
+	got, checked := c.run(t, "{file}", fromFile)
+	if !bytes.Equal(fresh, got) || checked != 0 || fromFile.Stats().Reused != c.files {
+		t.Fatalf("from a file: checked %d, reused %d, equal %v", checked, fromFile.Stats().Reused, bytes.Equal(fresh, got))
+	}
+
+	// The 21st file's line breaks after verification.
+	lines := strings.SplitAfter(string(good), "\n")
+	lines[21] = strings.Replace(lines[21], `"sha256"`, `"sha-256"`, 1)
+	changed := []byte(strings.Join(lines, ""))
+	var logs []string
+	cache := &Cache{Log: func(s string) { logs = append(logs, s) },
+		Sources: []CacheSource{{Name: "moving", Content: &changesAfterFirstRead{before: good, after: changed}, Size: int64(len(good))}}}
+	got, checked = c.run(t, "{file}", cache)
+	if !bytes.Equal(fresh, got) {
+		t.Fatal("the baseline differs from a full run's")
+	}
+	if s := cache.Stats(); s.Reused != 20 || s.Rechecked != c.files-20 || checked != c.files-20 {
+		t.Fatalf("reused %d, re-checked %d, checker handed %d; want the 20 files before the change reused", s.Reused, s.Rechecked, checked)
+	}
+	if len(logs) != 1 || !strings.Contains(logs[0], "cache moving: changed since it was read; its remaining files are checked again") {
+		t.Fatalf("logs %q", logs)
+	}
+}
+
+// changesAfterFirstRead reads as before until a read starts over at 0,
+// then as after.
+type changesAfterFirstRead struct {
+	before, after []byte
+	reads         int
+}
+
+func (r *changesAfterFirstRead) ReadAt(p []byte, off int64) (int, error) {
+	if off == 0 {
+		r.reads++
+	}
+	data := r.before
+	if r.reads > 1 {
+		data = r.after
+	}
+	if off >= int64(len(data)) {
+		return 0, io.EOF
+	}
+	n := copy(p, data[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
 }

@@ -29,6 +29,8 @@ type target struct {
 	Err error
 	// Root is the index of the PATH it was found under (or is).
 	Root int
+	// cached is what the cache holds for the file, if anything.
+	cached *cacheEntry
 }
 
 // The default include is every regular file under the PATHs: an empty

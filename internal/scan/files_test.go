@@ -82,7 +82,7 @@ func TestDiscoverRelativeAndErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []target{{Rel: "-f.aether", Arg: "./-f.aether"}, {Rel: "x.aether", Arg: "d1/x.aether", Root: 1}}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(target{})); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	if _, err := discover([]string{"d1", "d2"}, nil, nil); err == nil || !strings.Contains(err.Error(), "common parent") {

@@ -130,13 +130,19 @@ func runChecker(ctx context.Context, o Options, t *tally) error {
 		if r.exec != nil {
 			runners = append(runners, r.exec)
 		}
-		c.begin(identityInput{runners: runners, timeout: o.Timeout.String(), codePrefix: o.CodePrefix,
-			user: userString(o.User), dir: workingDir()}, p.count)
+		if err := c.begin(identityInput{runners: runners, timeout: o.Timeout.String(), codePrefix: o.CodePrefix,
+			user: userString(o.User), dir: workingDir()}); err != nil {
+			return err
+		}
 	}
 	size := unitSize(r.parse.Command.Mode == checker.Batch, o.BatchSize, p.count, o.Jobs)
 	prog := startProgress(o.Progress, o.ProgressLive, p.count)
 	defer prog.stop()
-	err = inOrder(ctx, p.targets(o), o.Jobs, size, r.units, func(u []target, vs []verdict) error {
+	targets := p.targets(o)
+	if c := o.Cache; c != nil {
+		targets = c.lookups(targets)
+	}
+	err = inOrder(ctx, targets, o.Jobs, size, r.units, func(u []target, vs []verdict) error {
 		for i, tg := range u {
 			v := vs[i]
 			t.add(tg.Rel, v.st)
@@ -147,7 +153,9 @@ func runChecker(ctx context.Context, o Options, t *tally) error {
 					c.stats.Rechecked++
 				}
 				if v.keep {
-					c.record(tg, v.sum, v.st)
+					if err := c.record(tg, v.sum, v.st); err != nil {
+						return err
+					}
 				}
 			}
 		}
@@ -155,7 +163,7 @@ func runChecker(ctx context.Context, o Options, t *tally) error {
 		return t.err
 	})
 	if err == nil && o.Cache != nil {
-		o.Cache.finish()
+		err = o.Cache.finish()
 	}
 	return err
 }
@@ -183,8 +191,8 @@ func (r judge) units(ctx context.Context, unit []target) []verdict {
 	for i, tg := range unit {
 		if r.cache != nil && tg.Err == nil {
 			if sum, err := hashFile(tg.Arg); err == nil {
-				if s, ok := r.cache.lookup(tg, sum); ok {
-					vs[i] = verdict{st: s, reused: true, keep: true, sum: sum}
+				if reusable(tg.cached, tg, sum) {
+					vs[i] = verdict{st: tg.cached.Status, reused: true, keep: true, sum: sum}
 					continue
 				}
 				vs[i] = verdict{keep: true, sum: sum}

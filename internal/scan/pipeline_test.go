@@ -87,7 +87,7 @@ func TestPlanIsNarrow(t *testing.T) {
 			}
 			got = append(got, tg)
 		}
-		if diff := cmp.Diff(want, got); diff != "" {
+		if diff := cmp.Diff(want, got, cmp.AllowUnexported(target{})); diff != "" {
 			t.Fatalf("limit %d, shard %d/%d (-narrow +plan):\n%s", tc.limit, tc.k, tc.n, diff)
 		}
 		if p.matched != len(all) || p.count != len(want) {

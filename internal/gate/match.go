@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/org/gonogo-action/internal/yamlstrict"
 )
 
 // This file is the one matcher of the gate kinds: JSON bodies (http), a
@@ -51,7 +53,7 @@ type numCmp struct {
 // key names the expectation in errors ("json \"dp.epsilon\"").
 func decodeExpectation(node *yaml.Node, key string) (*expectation, error) {
 	if node.Kind == yaml.AliasNode {
-		return nil, nodeError(node, "%s: YAML aliases are not supported", key)
+		return nil, nodeError(node, "%s: %s", key, yamlstrict.AliasMsg)
 	}
 	if node.Kind != yaml.MappingNode {
 		var v any

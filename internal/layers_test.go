@@ -26,7 +26,10 @@ var (
 	// pure domain packages know nothing of the outside world.
 	pure = []string{"internal/baseline", "internal/compare", "internal/coverage", "internal/classify"}
 	// leaves are the helpers everyone may import; they import nothing of ours.
-	leaves = []string{"internal/safetext", "internal/glob", "internal/artifact", "internal/outfile", "internal/setting"}
+	leaves = []string{
+		"internal/safetext", "internal/glob", "internal/artifact", "internal/outfile", "internal/setting",
+		"internal/yamlstrict", "internal/jsonstrict",
+	}
 )
 
 // TestLayers asserts, from `go list -deps`, which packages may depend on

@@ -18,6 +18,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/org/gonogo-action/internal/jsonstrict"
 )
 
 // Formats of a report.
@@ -157,7 +159,7 @@ func baselinePercent(data []byte) (float64, error) {
 	if err := json.Unmarshal(data, &obj); err != nil {
 		return 0, errors.New(`baseline: want a percentage ("81.5"), JSON {"percent": 81.5} or a coverage report`)
 	}
-	if err := checkRepeatedKeys(data); err != nil {
+	if err := jsonstrict.UniqueKeys(data); err != nil {
 		return 0, fmt.Errorf("baseline: %w", err)
 	}
 	for _, k := range []string{"percent", "coverage", "total"} {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/org/gonogo-action/internal/jsonstrict"
 )
 
 // parseCoveragePyJSON reads the totals of `coverage json`
@@ -32,7 +34,7 @@ func parseCoveragePyJSON(data []byte) (Report, error) {
 	if dec.More() {
 		return Report{}, errors.New("coverage.py json: data after the report")
 	}
-	if err := checkRepeatedKeys(data); err != nil {
+	if err := jsonstrict.UniqueKeys(data); err != nil {
 		return Report{}, fmt.Errorf("coverage.py json: %w", err)
 	}
 	switch {

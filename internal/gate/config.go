@@ -180,18 +180,17 @@ func parseConfig(ctx context.Context, name string, data []byte, lim limits) (*Co
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	d := &Decoder{File: name}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, d.yamlError(nil, err)
+	d := newDecoder(name)
+	root, err := d.Document(data)
+	if err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+	if root == nil {
 		return nil, &ConfigError{File: name, Msg: "empty configuration: declare version: 1 and gates"}
 	}
-	root := doc.Content[0]
 	// Counted before the gates are decoded, so that an oversized list costs
 	// no more than its parse.
 	for i := 0; root.Kind == yaml.MappingNode && i+1 < len(root.Content); i += 2 {

@@ -3,7 +3,9 @@
 //
 // Its files, by job:
 //   - config.go, decode.go: the configuration model and its strict,
-//     line-numbered YAML decoding (ParseConfig, Decoder);
+//     line-numbered YAML decoding (ParseConfig, Decoder: the key and
+//     document checks of internal/yamlstrict, which the migration rules
+//     share, plus values.go's reading of each scalar as its setting);
 //   - engine.go: Run — selection, needs, parallelism, per-gate timeouts,
 //     the manual rules; services.go: services started before the gates and
 //     stopped after them;

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"maps"
+	"math"
 	"mime"
 	"net/http"
 	"os"
@@ -74,11 +75,46 @@ func decodeMetrics(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check
 		if e.Value.expectation == nil {
 			return nil, d.Errorf(n, "metrics expect %d (%s): value is required (a number or operators such as {ge: 1})", i+1, e.Name)
 		}
-		if err := e.Value.numericOnly(); err != nil && !e.Value.absent && !e.Value.exists {
-			return nil, d.Errorf(valueNode(n, "value", n), "metrics expect %d (%s): value: a sample is a number: %v", i+1, e.Name, err)
+		if at, err := sampleOnly(valueNode(n, "value", n), e.Value.expectation); err != nil {
+			return nil, d.Errorf(at, "metrics expect %d (%s): value: a sample is a number: %v", i+1, e.Name, err)
 		}
 	}
 	return c, nil
+}
+
+// sampleOnly refuses what a sample, a number, can never meet, so that it
+// fails the configuration rather than every run: a regex or a len (of a
+// number), an eq or in holding anything but finite numbers ("5" is a
+// string). exists and absent stand alone or beside numeric operators.
+// It returns the node of the offending operator (node itself for a plain
+// value).
+func sampleOnly(node *yaml.Node, e *expectation) (*yaml.Node, error) {
+	at := func(op string) *yaml.Node {
+		if node.Kind == yaml.MappingNode {
+			return valueNode(node, op, node)
+		}
+		return node
+	}
+	switch {
+	case e.re != nil:
+		return at("regex"), errors.New("regex matches text; use eq, in, lt, le, gt or ge")
+	case e.length != nil:
+		return at("len"), errors.New("len measures text or a list; use eq, in, lt, le, gt or ge")
+	}
+	if e.hasEq && !finiteNumber(e.eq) {
+		return at("eq"), fmt.Errorf("want a finite number, got %s", compactJSON(e.eq))
+	}
+	for _, x := range e.in {
+		if !finiteNumber(x) {
+			return at("in"), fmt.Errorf("in: want finite numbers, got %s", compactJSON(x))
+		}
+	}
+	return nil, nil
+}
+
+func finiteNumber(v any) bool {
+	f, ok := v.(float64)
+	return ok && !math.IsNaN(f) && !math.IsInf(f, 0)
 }
 
 // sample is one flattened series of an exposition.

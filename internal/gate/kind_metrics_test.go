@@ -74,7 +74,17 @@ func TestMetricsConfigErrors(t *testing.T) {
 		{`{url: 'http://x/m', expect: []}`, "expect must list at least one series"},
 		{`{url: 'http://x/m', expect: [{name: a}]}`, "value is required"},
 		{`{url: 'http://x/m', expect: [{name: a, value: {gte: 1}}]}`, `gonogo.yml:4: value: unknown operator "gte"`},
-		{`{url: 'http://x/m', expect: [{name: a, value: {regex: x}}]}`, "a sample is a number"},
+		{`{url: 'http://x/m', expect: [{name: a, value: {regex: x}}]}`, "gonogo.yml:4: metrics expect 1 (a): value: a sample is a number: regex matches text"},
+		// exists beside a regex passed the load and failed every run.
+		{`{url: 'http://x/m', expect: [{name: a, value: {exists: true, regex: '^1'}}]}`, "gonogo.yml:4: metrics expect 1 (a): value: a sample is a number: regex matches text"},
+		{`{url: 'http://x/m', expect: [{name: a, value: {exists: true, len: 1}}]}`, "value: a sample is a number: len measures text"},
+		{`{url: 'http://x/m', expect: [{name: a, value: "5"}]}`, `gonogo.yml:4: metrics expect 1 (a): value: a sample is a number: want a finite number, got "5"`},
+		{`{url: 'http://x/m', expect: [{name: a, value: {eq: up}}]}`, `value: a sample is a number: want a finite number, got "up"`},
+		{`{url: 'http://x/m', expect: [{name: a, value: true}]}`, `value: a sample is a number: want a finite number, got true`},
+		{`{url: 'http://x/m', expect: [{name: a, value: {in: [1, "2"]}}]}`, `value: a sample is a number: in: want finite numbers, got "2"`},
+		{`{url: 'http://x/m', expect: [{name: a, value: {ge: 1, ge: 2}}]}`, `gonogo.yml:4: value: ge is given twice; give each operator once`},
+		{`{url: 'http://x/m', expect: [{name: a, value: {ge: '1'}}]}`, `gonogo.yml:4: value: ge: want a number, got the string "1"`},
+		{`{url: 'http://x/m', expect: [{name: a, value: {le: .nan}}]}`, `gonogo.yml:4: value: le: want a finite number, got .nan`},
 		{`{url: 'http://x/m', expect: [{name: a, lables: {x: y}, value: 1}]}`, `unknown key "lables"`},
 		{`{url: 'ftp://x/m', expect: [{name: a, value: 1}]}`, "url must be an http(s) URL"},
 	}
@@ -86,5 +96,29 @@ func TestMetricsConfigErrors(t *testing.T) {
 				t.Errorf("error %v, want one containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestMetricsConfigErrorLines: in a block mapping, a refused operator is
+// named at its own line, not at the series'.
+func TestMetricsConfigErrorLines(t *testing.T) {
+	t.Parallel()
+	for op, want := range map[string]string{
+		"regex: '^1'": `gonogo.yml:10: metrics expect 1 (up): value: a sample is a number: regex matches text; use eq, in, lt, le, gt or ge`,
+		"eq: 'one'":   `gonogo.yml:10: metrics expect 1 (up): value: a sample is a number: want a finite number, got "one"`,
+		"ge: 2":       `gonogo.yml:10: value: ge is given twice; give each operator once`,
+	} {
+		t.Run(op, func(t *testing.T) {
+			t.Parallel()
+			cfg := "version: 1\ngates:\n  - id: m\n    metrics:\n      file: m.prom\n      expect:\n        - name: up\n          value:\n            ge: 1\n            " + op + "\n"
+			_, err := ParseConfig("gonogo.yml", []byte(cfg))
+			if err == nil || err.Error() != want {
+				t.Errorf("error %v, want %q", err, want)
+			}
+		})
+	}
+	// exists beside a numeric operator is a sample's expectation.
+	if _, err := ParseConfig("gonogo.yml", []byte("version: 1\ngates:\n  - id: m\n    metrics: {file: m.prom, expect: [{name: up, value: {exists: true, ge: 1, in: [1, 2]}}, {name: down, value: {absent: true}}, {name: x, value: 0}]}\n")); err != nil {
+		t.Errorf("a numeric expectation is refused: %v", err)
 	}
 }

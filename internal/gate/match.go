@@ -3,7 +3,6 @@ package gate
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -13,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/org/gonogo-action/internal/yamlstrict"
 )
 
 // This file is the one matcher of the gate kinds: JSON bodies (http), a
@@ -51,7 +52,7 @@ type numCmp struct {
 // key names the expectation in errors ("json \"dp.epsilon\"").
 func decodeExpectation(node *yaml.Node, key string) (*expectation, error) {
 	if node.Kind == yaml.AliasNode {
-		return nil, nodeError(node, "%s: YAML aliases are not supported", key)
+		return nil, nodeError(node, "%s: %s", key, yamlstrict.AliasMsg)
 	}
 	if node.Kind != yaml.MappingNode {
 		var v any
@@ -64,9 +65,16 @@ func decodeExpectation(node *yaml.Node, key string) (*expectation, error) {
 		return nil, nodeError(node, "%s: empty operator mapping (operators: %s; compare an object with {eq: {...}})", key, strings.Join(operators, ", "))
 	}
 	e := &expectation{}
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		k, v := node.Content[i], node.Content[i+1]
 		opKey := fmt.Sprintf("%s: %s", key, k.Value)
+		// yaml.v3 leaves repeated keys to a custom unmarshaler: {le: 1,
+		// le: 10} would hold both, {eq: 1, eq: 2} the last.
+		if seen[k.Value] {
+			return nil, nodeError(k, "%s: %s is given twice; give each operator once", key, k.Value)
+		}
+		seen[k.Value] = true
 		switch k.Value {
 		case "eq":
 			var x any
@@ -131,16 +139,6 @@ func (e *expectation) numericOnly() error {
 		return fmt.Errorf("a length takes a number or lt/le/gt/ge/eq/in")
 	}
 	return nil
-}
-
-func yamlNumber(n *yaml.Node) (float64, error) {
-	if n.Kind == yaml.ScalarNode && (n.Tag == "!!int" || n.Tag == "!!float") {
-		var f float64
-		if err := n.Decode(&f); err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
-			return f, nil
-		}
-	}
-	return 0, fmt.Errorf("want a finite number, got %q", n.Value)
 }
 
 // nodeError is a ConfigError at node's line; Decoder.Decode fills in the

@@ -85,7 +85,11 @@ func TestExpectationConfigErrors(t *testing.T) {
 	tests := []struct{ expect, want string }{
 		{`{json: {n: {gte: 1}}}`, `gonogo.yml:5: json "n": unknown operator "gte"`},
 		{`{json: {s: {regex: '(['}}}`, `gonogo.yml:5: json "s": regex: bad regular expression`},
-		{`{json: {n: {lt: abc}}}`, `json "n": lt: want a finite number`},
+		{`{json: {n: {lt: abc}}}`, `json "n": lt: want a number, got the string "abc"`},
+		{`{json: {n: {lt: .inf}}}`, `gonogo.yml:5: json "n": lt: want a finite number, got .inf`},
+		{`{json: {n: {lt: 0x10}}}`, `json "n": lt: want a number such as 0.5, got "0x10"`},
+		{`{json: {n: {lt: 1, lt: 2}}}`, `gonogo.yml:5: json "n": lt is given twice; give each operator once`},
+		{`{json: {n: {eq: 1, eq: 2}}}`, `gonogo.yml:5: json "n": eq is given twice`},
 		{`{json: {n: {in: []}}}`, `json "n": in: want a non-empty list`},
 		{`{json: {n: {exists: false}}}`, `exists: want true (the opposite is absent: true)`},
 		{`{json: {n: {absent: true, eq: 1}}}`, `absent cannot be combined`},

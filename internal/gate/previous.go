@@ -176,9 +176,9 @@ func (s previousSpec) read(rc *RunContext, id string) (*GateResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", s.File, err)
 	}
-	var r Results
-	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, fmt.Errorf("read results %s: %w", s.File, err)
+	r, err := parseResults(s.File, data)
+	if err != nil {
+		return nil, err
 	}
 	g := r.Gate(id)
 	if g == nil {

@@ -105,6 +105,9 @@ func TestPrevious(t *testing.T) {
 			"{file: prev.json, value: coherence, tolerance: {abs: 0.05}}", StatusFail, "exit 1", nil},
 		{"malformed file", echo("0.97"), "{file: broken.json, value: coherence, tolerance: {abs: 0.05}}", StatusError,
 			"previous: read results broken.json:", nil},
+		// The same reading as ReadResults: a repeated key is refused.
+		{"repeated key", echo("0.97"), "{file: twice.json, value: coherence, tolerance: {abs: 0.05}}", StatusError,
+			`previous: read results twice.json: m.details: repeated key "coherence"`, nil},
 		{"a link out of the working directory", echo("0.97"), "{file: out.json, value: coherence, tolerance: {abs: 0.05}}", StatusError,
 			"previous: read out.json: openat out.json: path escapes from parent", nil},
 	} {
@@ -113,6 +116,8 @@ func TestPrevious(t *testing.T) {
 			dir := t.TempDir()
 			writeFile(t, dir, "prev.json", previousResults)
 			writeFile(t, dir, "broken.json", `{"m": `)
+			writeFile(t, dir, "twice.json", `{"m": {"ok": true, "manual": false, "duration_sec": 0.1, "kind": "run",
+  "details": {"status": "pass", "coherence": 0.5, "coherence": 0.97}}}`)
 			outsideDir := t.TempDir()
 			writeFile(t, outsideDir, "prev.json", previousResults)
 			outside := filepath.Join(outsideDir, "prev.json")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/org/gonogo-action/internal/artifact"
 	"github.com/org/gonogo-action/internal/compare"
+	"github.com/org/gonogo-action/internal/jsonstrict"
 	"github.com/org/gonogo-action/internal/outfile"
 )
 
@@ -268,8 +269,15 @@ func (r *Results) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// UnmarshalJSON reads a gate_results.json, keeping the gates' order.
+// UnmarshalJSON reads a gate_results.json, keeping the gates' order. A
+// key named twice in one object (a gate id, a status, a figure of the
+// details) is refused: encoding/json would keep the last one where
+// another reader keeps the first, and the file may come from a pull
+// request.
 func (r *Results) UnmarshalJSON(data []byte) error {
+	if err := jsonstrict.UniqueKeys(data); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	tok, err := dec.Token()
@@ -322,9 +330,15 @@ func ReadResults(path string) (*Results, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read results: %w", err)
 	}
+	return parseResults(path, data)
+}
+
+// parseResults reads the contents of the gate_results.json that name
+// names in errors.
+func parseResults(name string, data []byte) (*Results, error) {
 	var r Results
 	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, fmt.Errorf("read results %s: %w", path, err)
+		return nil, fmt.Errorf("read results %s: %w", name, err)
 	}
 	return &r, nil
 }

@@ -2,6 +2,7 @@ package gate
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,4 +45,38 @@ gates:
 		t.Fatal(err)
 	}
 	golden.Check(t, filepath.Join("testdata", "golden", "results.json"), data)
+}
+
+// TestReadResultsRefusesRepeatedKeys: a gate_results.json may come from a
+// pull request; a key named twice would be read as its last value here and
+// its first elsewhere, so the file is refused, naming the key.
+func TestReadResultsRefusesRepeatedKeys(t *testing.T) {
+	t.Parallel()
+	gate := `{"ok": true, "manual": false, "duration_sec": 0.1, "details": {"status": "pass"}}`
+	for name, tt := range map[string]struct{ data, want string }{
+		"gate id":    {`{"a": ` + gate + `, "a": ` + gate + `}`, `repeated key "a"`},
+		"ok":         {`{"a": {"ok": false, "ok": true, "manual": false, "duration_sec": 0.1, "details": {}}}`, `a: repeated key "ok"`},
+		"in details": {`{"a": {"ok": true, "manual": false, "duration_sec": 0.1, "details": {"status": "pass", "status": "fail"}}}`, `a.details: repeated key "status"`},
+		"in _meta":   {`{"_meta": {"all_passed": false, "all_passed": true}, "a": ` + gate + `}`, `_meta: repeated key "all_passed"`},
+		"in a list":  {`{"a": {"ok": true, "manual": false, "duration_sec": 0.1, "details": {"status": "pass", "checks": [{"id": 1, "id": 2}]}}}`, `a.details.checks[0]: repeated key "id"`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "gate_results.json")
+			writeFile(t, filepath.Dir(path), filepath.Base(path), tt.data)
+			_, err := ReadResults(path)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want it to name %s", err, tt.want)
+			}
+			if !strings.Contains(err.Error(), "read results "+path+": ") {
+				t.Errorf("err = %v, want it to name the file", err)
+			}
+		})
+	}
+	// The same document without the repetition is read.
+	path := filepath.Join(t.TempDir(), "gate_results.json")
+	writeFile(t, filepath.Dir(path), filepath.Base(path), `{"a": `+gate+`}`)
+	if r, err := ReadResults(path); err != nil || r.Gate("a") == nil || !r.Gate("a").OK {
+		t.Fatalf("ReadResults = %+v, %v", r, err)
+	}
 }

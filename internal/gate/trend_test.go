@@ -175,7 +175,6 @@ func TestReadResultsRefusesMalformedTrend(t *testing.T) {
 		"unknown code":      `{"codes": ["\"]\nline [1]"], "points": []}`,
 		"codes not strings": `{"codes": [1], "points": []}`,
 		"code twice":        `{"codes": ["PARSE_ERROR", "PARSE_ERROR"], "points": []}`,
-		"repeated key":      `{"codes": ["PARSE_ERROR"], "points": [{"timestamp": "2025-09-12T10:15:22Z", "total": 0, "by_code": {}, "by_code": {}}]}`,
 	} {
 		data := `{"_meta": {"profile": "", "ts": 0, "all_passed": true}, "pr": {"ok": true, "manual": false, "duration_sec": 0, "kind": "parse-regression", "details": {"trend": ` + trend + `}}}`
 		var r Results
@@ -187,5 +186,13 @@ func TestReadResultsRefusesMalformedTrend(t *testing.T) {
 		if g.Trend == nil || g.Trend.Refused == "" || g.Trend.Points != nil || !g.OK {
 			t.Errorf("%s: trend %+v ok %v, want refused", name, g.Trend, g.OK)
 		}
+	}
+	// A repeated key is no malformed trend but a file gate never writes:
+	// the whole file is refused (TestReadResultsRefusesRepeatedKeys).
+	trend := `{"codes": ["PARSE_ERROR"], "points": [{"timestamp": "2025-09-12T10:15:22Z", "total": 0, "by_code": {}, "by_code": {}}]}`
+	data := `{"pr": {"ok": true, "manual": false, "duration_sec": 0, "kind": "parse-regression", "details": {"trend": ` + trend + `}}}`
+	var r Results
+	if err := json.Unmarshal([]byte(data), &r); err == nil || !strings.Contains(err.Error(), `pr.details.trend.points[0]: repeated key "by_code"`) {
+		t.Errorf("repeated key in a trend: err = %v, want the file refused naming the key", err)
 	}
 }

@@ -75,11 +75,14 @@ func (d *Decoder) checkValues(node *yaml.Node, t reflect.Type, key string) error
 			}
 		}
 	case reflect.Bool:
-		return d.keyed(node, key, scalar(node, "true or false", setting.Bool, "!!bool"))
+		_, err := scalar(node, "true or false", setting.Bool, "!!bool")
+		return d.keyed(node, key, err)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return d.keyed(node, key, scalar(node, "a whole number", setting.Int, "!!int", "!!float"))
+		_, err := scalar(node, "a whole number", setting.Int, "!!int", "!!float")
+		return d.keyed(node, key, err)
 	case reflect.Float32, reflect.Float64:
-		return d.keyed(node, key, scalar(node, "a number", setting.Number, "!!int", "!!float"))
+		_, err := yamlNumber(node)
+		return d.keyed(node, key, err)
 	case reflect.String:
 		if node.Kind == yaml.ScalarNode && node.ShortTag() == "!!null" {
 			return d.keyed(node, key, fmt.Errorf("want a value, got %s", nullText(node)))
@@ -88,26 +91,33 @@ func (d *Decoder) checkValues(node *yaml.Node, t reflect.Type, key string) error
 	return nil
 }
 
-// scalar checks that node is a plain scalar of one of tags that parse
+// yamlNumber reads a number of gonogo.yml, wherever it stands (a setting,
+// an expectation's operand): a plain int or float scalar, finite, parsed
+// by setting.Number as the flags are.
+func yamlNumber(node *yaml.Node) (float64, error) {
+	return scalar(node, "a number", setting.Number, "!!int", "!!float")
+}
+
+// scalar parses node when it is a plain scalar of one of tags that parse
 // accepts; want names the form for other nodes.
-func scalar[T any](node *yaml.Node, want string, parse func(string) (T, error), tags ...string) error {
+func scalar[T any](node *yaml.Node, want string, parse func(string) (T, error), tags ...string) (T, error) {
+	var zero T
 	if node.Kind != yaml.ScalarNode {
-		return fmt.Errorf("want %s, got a %s", want, kindName(node))
+		return zero, fmt.Errorf("want %s, got a %s", want, kindName(node))
 	}
 	tag := node.ShortTag()
 	for _, ok := range tags {
 		if tag == ok {
-			_, err := parse(node.Value)
-			return err
+			return parse(node.Value)
 		}
 	}
 	switch tag {
 	case "!!null":
-		return fmt.Errorf("want %s, got %s", want, nullText(node))
+		return zero, fmt.Errorf("want %s, got %s", want, nullText(node))
 	case "!!str":
-		return fmt.Errorf("want %s, got the string %q", want, node.Value)
+		return zero, fmt.Errorf("want %s, got the string %q", want, node.Value)
 	}
-	return fmt.Errorf("want %s, got %s", want, node.Value)
+	return zero, fmt.Errorf("want %s, got %s", want, node.Value)
 }
 
 func nullText(node *yaml.Node) string {

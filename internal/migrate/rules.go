@@ -1,16 +1,15 @@
 package migrate
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/org/gonogo-action/internal/yamlstrict"
 )
 
 // Normalization is a whitespace clean-up a rule may apply instead of a
@@ -55,26 +54,7 @@ type Rules struct {
 
 // Error is a problem in a rules file: where it is, which key, and what was
 // expected there.
-type Error struct {
-	File string
-	Line int
-	Key  string // "rules[2].match"; empty for the file as a whole
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.File)
-	if e.Line > 0 {
-		b.WriteString(":" + strconv.Itoa(e.Line))
-	}
-	b.WriteString(": ")
-	if e.Key != "" {
-		b.WriteString(e.Key + ": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
-}
+type Error = yamlstrict.Error
 
 // maxRulesBytes bounds a rules file: rules are written by hand.
 const maxRulesBytes = 1 << 20
@@ -97,61 +77,50 @@ var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
 //	  - name: trailing-space
 //	    normalize: trailing-space
 func ParseRules(file string, data []byte) (*Rules, error) {
-	fail := func(n *yaml.Node, key, format string, a ...any) error {
-		line := 0
-		if n != nil {
-			line = n.Line
-		}
-		return &Error{File: file, Line: line, Key: key, Msg: fmt.Sprintf(format, a...)}
-	}
+	d := &yamlstrict.Decoder{File: file}
 	const form = "want a mapping with rules: a list of {name, match, replace} or {name, normalize}"
 	if len(data) > maxRulesBytes {
-		return nil, fail(nil, "", "over the size limit of 1 MiB")
+		return nil, d.Errorf(nil, "over the size limit of 1 MiB")
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
-		return nil, fail(nil, "", "empty: %s", form)
-	} else if err != nil {
-		return nil, yamlError(file, err)
+	root, err := d.Document(data)
+	if err != nil {
+		return nil, err
 	}
-	var more yaml.Node
-	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
-		return nil, fail(&more, "", "a second YAML document: want one")
+	if root == nil {
+		return nil, d.Errorf(nil, "empty: %s", form)
 	}
-	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, fail(root, "", "%s", form)
+		return nil, d.KeyErrorf(root, "", "%s", form)
 	}
-	top, err := mapping(file, root, "", []string{"version", "rules"})
+	top, err := d.Mapping(root, "", []string{"version", "rules"})
 	if err != nil {
 		return nil, err
 	}
 	if v, ok := top["version"]; ok {
 		if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || v.Value != "1" {
-			return nil, fail(v, "version", "want 1, got %s", shown(v))
+			return nil, d.KeyErrorf(v, "version", "want 1, got %s", shown(v))
 		}
 	}
 	list, ok := top["rules"]
 	if !ok {
-		return nil, fail(root, "rules", "missing: %s", form)
+		return nil, d.KeyErrorf(root, "rules", "missing: %s", form)
 	}
 	if list.Kind != yaml.SequenceNode {
-		return nil, fail(list, "rules", "want a list of rules, got %s", shown(list))
+		return nil, d.KeyErrorf(list, "rules", "want a list of rules, got %s", shown(list))
 	}
 	if len(list.Content) == 0 {
-		return nil, fail(list, "rules", "empty: want at least one rule")
+		return nil, d.KeyErrorf(list, "rules", "empty: want at least one rule")
 	}
 	rs := &Rules{File: file}
 	seen := map[string]int{}
 	for i, n := range list.Content {
 		key := fmt.Sprintf("rules[%d]", i+1)
-		r, err := parseRule(file, key, n)
+		r, err := parseRule(d, key, n)
 		if err != nil {
 			return nil, err
 		}
 		if at, dup := seen[r.Name]; dup {
-			return nil, fail(n, key+".name", "%q is already the name of the rule at line %d: want unique names", r.Name, at)
+			return nil, d.KeyErrorf(n, key+".name", "%q is already the name of the rule at line %d: want unique names", r.Name, at)
 		}
 		seen[r.Name] = r.Line
 		rs.Rules = append(rs.Rules, r)
@@ -159,14 +128,14 @@ func ParseRules(file string, data []byte) (*Rules, error) {
 	return rs, nil
 }
 
-func parseRule(file, key string, n *yaml.Node) (Rule, error) {
+func parseRule(d *yamlstrict.Decoder, key string, n *yaml.Node) (Rule, error) {
 	fail := func(at *yaml.Node, k, format string, a ...any) error {
-		return &Error{File: file, Line: at.Line, Key: key + k, Msg: fmt.Sprintf(format, a...)}
+		return d.KeyErrorf(at, key+k, format, a...)
 	}
 	if n.Kind != yaml.MappingNode {
 		return Rule{}, fail(n, "", "want a mapping {name, match, replace} or {name, normalize}, got %s", shown(n))
 	}
-	m, err := mapping(file, n, key+".", []string{"name", "match", "replace", "normalize"})
+	m, err := d.Mapping(n, key+".", []string{"name", "match", "replace", "normalize"})
 	if err != nil {
 		return Rule{}, err
 	}
@@ -294,27 +263,6 @@ func checkGroups(re *regexp.Regexp, repl string) error {
 	return nil
 }
 
-// mapping checks n's keys against known (no unknown, no repeated key, no
-// alias) and returns the values by key.
-func mapping(file string, n *yaml.Node, prefix string, known []string) (map[string]*yaml.Node, error) {
-	out := map[string]*yaml.Node{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if !slices.Contains(known, k.Value) {
-			sorted := slices.Sorted(slices.Values(known))
-			return nil, &Error{File: file, Line: k.Line, Key: prefix + k.Value, Msg: fmt.Sprintf("unknown key (expected one of: %s)", strings.Join(sorted, ", "))}
-		}
-		if _, dup := out[k.Value]; dup {
-			return nil, &Error{File: file, Line: k.Line, Key: prefix + k.Value, Msg: "repeated key: want each key once"}
-		}
-		if v.Kind == yaml.AliasNode {
-			return nil, &Error{File: file, Line: v.Line, Key: prefix + k.Value, Msg: "YAML aliases are not supported: write the value"}
-		}
-		out[k.Value] = v
-	}
-	return out, nil
-}
-
 // shown names what a node holds, for "got …".
 func shown(n *yaml.Node) string {
 	switch n.Kind {
@@ -332,16 +280,4 @@ func shown(n *yaml.Node) string {
 		return strconv.Quote(n.Value)
 	}
 	return n.Value
-}
-
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// yamlError turns yaml.v3's "yaml: line N: msg" into an *Error at line N.
-func yamlError(file string, err error) error {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return &Error{File: file, Line: n, Msg: "not valid YAML: " + m[2]}
-	}
-	return &Error{File: file, Msg: "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 }

@@ -1,4 +1,7 @@
-package coverage
+// Package jsonstrict holds the checks that encoding/json does not make and
+// a reader of evidence needs: a JSON document must mean the same to every
+// reader.
+package jsonstrict
 
 import (
 	"bytes"
@@ -6,12 +9,14 @@ import (
 	"fmt"
 )
 
-// checkRepeatedKeys refuses a JSON document in which an object names a key
+// UniqueKeys refuses a JSON document in which an object names a key
 // twice. encoding/json keeps the last value, so {"percent": 79,
 // "percent": 10} would be read as 10 where another reader sees 79: a
 // figure that depends on the reader is not evidence. The error names the
-// key's path ("totals: repeated key \"covered_lines\"").
-func checkRepeatedKeys(data []byte) error {
+// key's path ("totals: repeated key \"covered_lines\"", "items[2].id:
+// …"). It reads the first JSON value of data only (invalid JSON in it is
+// an error too): call it beside a decoder that refuses data after it.
+func UniqueKeys(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	return repeatedKeys(dec, "")

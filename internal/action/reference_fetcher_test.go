@@ -3,7 +3,9 @@ package action
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -15,7 +17,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/org/gonogo-action/internal/artifact"
 	"github.com/org/gonogo-action/internal/cli"
+	"github.com/org/gonogo-action/internal/github"
 	"github.com/org/gonogo-action/internal/github/ghfake"
 )
 
@@ -171,5 +175,38 @@ func TestGatesShareOneDownload(t *testing.T) {
 	}
 	if n := strings.Count(string(results), `"run_id": 20`); n != 4 {
 		t.Errorf("%d gates name run 20 as their reference, want 4:\n%s", n, results)
+	}
+}
+
+// A gate that gives up (its context ended) leaves no answer behind: the
+// next gate searches, and what it finds serves every file after it.
+func TestAbandonedLookupIsNotKept(t *testing.T) {
+	t.Parallel()
+	api := ghfake.NewAPI(t, token)
+	downloads := expectArtifactOnce(t, api, map[string][]byte{"parse_baseline.json": []byte(refBaseline)})
+	c, err := github.New(github.Options{Token: token, APIURL: api.URL(), Sleep: func(context.Context, time.Duration) error { return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &referenceFetcher{client: c, repo: github.Repo{Owner: "o", Name: "r"}, plan: []branchChoice{{Branch: "main", Why: artifact.ByBase}}}
+	ref := artifact.Ref{Name: "parse-baseline", File: "parse_baseline.json"}
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := f.FetchReference(gone, ref); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled lookup: err = %v, want context.Canceled", err)
+	}
+	data, found, err := f.FetchReference(context.Background(), ref)
+	if err != nil || string(data) != refBaseline || found.RunID != 20 || found.Why != artifact.ByBase {
+		t.Fatalf("lookup after a cancelled one = %q, %+v, %v", data, found, err)
+	}
+	ref.File = "parse_baseline.cache"
+	if _, _, err := f.FetchReference(context.Background(), ref); err == nil || !strings.Contains(err.Error(), `artifact 11: zip has no "parse_baseline.cache"`) {
+		t.Errorf("cache from the same artifact: err = %v", err)
+	}
+	if n := downloads.Load(); n != 1 {
+		t.Errorf("artifact downloaded %d times, want 1", n)
+	}
+	if got := f.runID(); got != "20" {
+		t.Errorf("runID = %q, want 20", got)
 	}
 }

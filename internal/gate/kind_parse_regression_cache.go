@@ -51,7 +51,8 @@ func (c *parseRegressionCheck) validCache(d *Decoder, value *yaml.Node) error {
 // openCache finds the earlier cache. With an artifact reference fetched
 // by the action, it is the entry of the reference's artifact named like
 // the cache file — uploaded by a push run on the reference branch, which
-// a pull request cannot write — and never the file in the checkout, which
+// a pull request cannot write, the run the reference baseline came from
+// (ReferenceFetcher) — and never the file in the checkout, which
 // a pull request could have committed. Otherwise (a file reference, or a
 // run outside the action) it is the cache file itself, as trusted as the
 // reference file beside it.

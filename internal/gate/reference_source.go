@@ -14,7 +14,11 @@ import (
 type ReferenceFetcher interface {
 	// FetchReference returns the file's bytes and which run uploaded
 	// them, or an error wrapping ErrReferenceNotFound when no usable
-	// artifact exists (the gate then applies missing_reference).
+	// artifact exists (the gate then applies missing_reference). Asked
+	// again for another file of a Ref with the same Name and Branch (the
+	// checker cache after the baseline), it answers from the same
+	// artifact, or with the same error: the files a gate takes from an
+	// artifact come from one run.
 	FetchReference(ctx context.Context, ref artifact.Ref) ([]byte, artifact.Provenance, error)
 }
 

@@ -20,22 +20,38 @@ import (
 // yet, or all expired. The missing-reference input decides what it means.
 var ErrNoReference = errors.New("no reference artifact found")
 
-// ReferenceQuery asks for the newest reference baseline.
+// ReferenceQuery asks for the newest reference artifact. It names no file:
+// the artifact found is the same whichever file is read from it.
 type ReferenceQuery struct {
-	Repo Repo
-	// Ref is the artifact's name, the reference branch (e.g. main) and
-	// the file inside the artifact (e.g. parse_baseline.json).
-	artifact.Ref
-	MaxRuns int   // how many runs to walk back (30)
-	MaxZip  int64 // largest archive downloaded (64 MiB)
-	Limits  ZipLimits
+	Repo   Repo
+	Name   string // the artifact's name, e.g. parse-baseline
+	Branch string // the reference branch, e.g. main
+	// MaxRuns is how many runs to walk back (30).
+	MaxRuns int
+	// MaxZip is the largest archive downloaded (64 MiB), and so the most
+	// a Reference keeps in memory.
+	MaxZip int64
+	Limits ZipLimits // what ReadFile accepts of the archive
 }
 
-// Reference is the baseline found and where it came from (provenance for
-// the gate's details and the comment).
+// Reference is the artifact found, where it came from (provenance for the
+// gate's details and the comment), and its archive as downloaded, so that
+// every file wanted from it (the baseline, the checker cache) is read from
+// the one download and so from the one run.
 type Reference struct {
 	artifact.Provenance
-	Data []byte // the contents of File
+	zip    []byte
+	limits ZipLimits
+}
+
+// ReadFile returns the entry name of the artifact's archive, read in memory
+// with every check of ReadZipFile on the whole archive, at each call.
+func (r *Reference) ReadFile(name string) ([]byte, error) {
+	data, err := ReadZipFile(r.zip, name, r.limits)
+	if err != nil {
+		return nil, fmt.Errorf("artifact %d: %w", r.ArtifactID, err)
+	}
+	return data, nil
 }
 
 // run is the part of a workflow run we read; ids of both repositories are
@@ -76,7 +92,7 @@ type apiArtifact struct {
 	} `json:"workflow_run"`
 }
 
-// FindReference returns the reference file from the newest successful push
+// FindReference returns the reference artifact of the newest successful push
 // run on q.Branch of q.Repo itself whose artifact is unexpired: runs are
 // listed with event=push and status=success, newest first; a run whose head
 // repository is not the repository (a fork's branch of the same name) is
@@ -115,7 +131,7 @@ func (c *Client) FindReference(ctx context.Context, q ReferenceQuery) (*Referenc
 			if a.Expired || a.WorkflowRun.HeadRepositoryID != a.WorkflowRun.RepositoryID {
 				continue
 			}
-			data, err := c.fetchArtifact(ctx, q, a)
+			zipData, err := c.fetchArtifact(ctx, q, a)
 			if errors.Is(err, errExpired) {
 				continue
 			}
@@ -125,7 +141,7 @@ func (c *Client) FindReference(ctx context.Context, q ReferenceQuery) (*Referenc
 			return &Reference{Provenance: artifact.Provenance{
 				RunID: r.ID, RunURL: r.HTMLURL, Branch: r.HeadBranch, SHA: r.HeadSHA,
 				ArtifactID: a.ID, CreatedAt: a.CreatedAt,
-			}, Data: data}, nil
+			}, zip: zipData, limits: q.Limits}, nil
 		}
 	}
 	return nil, fmt.Errorf("no unexpired %q artifact in the last %d push runs on %s: %w", q.Name, len(runs), q.Branch, ErrNoReference)
@@ -205,7 +221,8 @@ func (c *Client) namedArtifacts(ctx context.Context, q ReferenceQuery, pathf str
 
 var errExpired = errors.New("artifact expired")
 
-// fetchArtifact downloads a's archive and returns q.File from it. The API
+// fetchArtifact downloads a's archive, at most q.MaxZip bytes, and checks
+// it against a's digest when the API gave one. The API
 // answers the download with a 302 to a short-lived blob URL (410 when the
 // artifact expired); the blob is fetched by the client without credentials,
 // because the blob host rejects them and the token must not leave the API.
@@ -257,11 +274,7 @@ func (c *Client) fetchArtifact(ctx context.Context, q ReferenceQuery, a apiArtif
 			return nil, fmt.Errorf("artifact %d: digest mismatch (want sha256:%s)", a.ID, want)
 		}
 	}
-	data, err := ReadZipFile(zipData, q.File, q.Limits)
-	if err != nil {
-		return nil, fmt.Errorf("artifact %d: %w", a.ID, err)
-	}
-	return data, nil
+	return zipData, nil
 }
 
 func isLoopback(host string) bool {

@@ -22,7 +22,7 @@ func sha(b []byte) string {
 	return "sha256:" + hex.EncodeToString(s[:])
 }
 
-var query = ReferenceQuery{Repo: Repo{"o", "r"}, Ref: artifact.Ref{Name: "parse-baseline", Branch: "main", File: "parse_baseline.json"}}
+var query = ReferenceQuery{Repo: Repo{"o", "r"}, Name: "parse-baseline", Branch: "main"}
 
 const runsPath = "/repos/o/r/actions/runs?branch=main&event=push&status=success"
 
@@ -55,12 +55,64 @@ func TestFindReferenceWalksToNewestOwnUnexpired(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &Reference{Provenance: artifact.Provenance{
+	want := artifact.Provenance{
 		RunID: 20, RunURL: "https://github.com/o/r/actions/runs/20", Branch: "main", SHA: fmt.Sprintf("%040d", 20),
 		ArtifactID: 205, CreatedAt: time.Date(2026, 11, 20, 14, 59, 22, 0, time.UTC),
-	}, Data: []byte(`{"total":3}`)}
-	if diff := cmp.Diff(want, ref); diff != "" {
+	}
+	if diff := cmp.Diff(want, ref.Provenance); diff != "" {
 		t.Errorf("reference (-want +got):\n%s", diff)
+	}
+	if data, err := ref.ReadFile("parse_baseline.json"); err != nil || string(data) != `{"total":3}` {
+		t.Errorf("ReadFile = %q, %v", data, err)
+	}
+}
+
+// Every file read from a Reference comes from its one download, and each
+// read checks the whole archive under the query's limits: a second entry
+// is held to the rules the first was.
+func TestReferenceReadsEachFileFromItsOneDownload(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		entries []entry
+		lim     ZipLimits
+		file    string
+		want    string // the contents, or the error
+	}{
+		{"second entry", []entry{{name: "parse_baseline.json", body: `{}`}, {name: "parse_baseline.cache", body: "cache"}}, ZipLimits{}, "parse_baseline.cache", "cache"},
+		{"no such entry", []entry{{name: "parse_baseline.json", body: `{}`}}, ZipLimits{}, "parse_baseline.cache", `artifact 7: zip has no "parse_baseline.cache"`},
+		{"unsafe name beside it", []entry{{name: "parse_baseline.cache", body: "cache"}, {name: "../evil", body: "x"}}, ZipLimits{}, "parse_baseline.cache", `artifact 7: zip entry "../evil": unsafe name`},
+		{"duplicate of it", []entry{{name: "parse_baseline.cache", body: "a"}, {name: "Parse_Baseline.cache", body: "b"}}, ZipLimits{}, "parse_baseline.cache", "appears twice"},
+		{"over the query's limit", []entry{{name: "parse_baseline.json", body: `{}`}, {name: "parse_baseline.cache", body: strings.Repeat("c", 100)}}, ZipLimits{EntrySize: 64}, "parse_baseline.cache", "uncompressed size over the limit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			archive := makeZip(t, tt.entries...)
+			blob := ghfake.NewBlobHost(t, map[string][]byte{"/b/7": archive})
+			f := newFake(t)
+			f.On("GET", runsPath, ghfake.JSON(200, ghfake.Runs(ghfake.Run(20, "main", "push", ghfake.RepoID, testNow))))
+			f.On("GET", "/repos/o/r/actions/artifacts", ghfake.JSON(200, ghfake.Artifacts(ghfake.Artifact(7, 20, "parse-baseline", ghfake.RepoID, false, sha(archive)))))
+			f.On("GET", "/repos/o/r/actions/artifacts/7/zip", ghfake.Redirect(blob.URL+"/b/7"))
+			c, _ := newTestClient(t, f)
+			q := query
+			q.Limits = tt.lim
+			ref, err := c.FindReference(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Twice: the archive is kept, not consumed, and the API
+			// (which fails on a call it does not expect) is not asked again.
+			for range 2 {
+				got, err := ref.ReadFile(tt.file)
+				switch {
+				case err != nil && !strings.Contains(err.Error(), tt.want):
+					t.Errorf("ReadFile: %v, want %q", err, tt.want)
+				case err == nil && string(got) != tt.want:
+					t.Errorf("ReadFile = %q, want %q", got, tt.want)
+				}
+			}
+		})
 	}
 }
 

@@ -18,8 +18,9 @@
 # must re-check every file; each cached baseline must equal a fresh full
 # run's.
 #
-# With MEM=1 it also prints the peak RSS of batch runs over N and 10×N
-# files, without and with the cache (memory flat in the number of files).
+# With MEM=1 it also prints the peak RSS of batch runs over N files and
+# over 10×N files holding as many failures, without and with the cache
+# (memory flat in the number of files checked).
 #
 # Usage: scripts/bench-parse-baseline.sh   (env: N, JOBS, RUNS, MEM)
 set -euo pipefail
@@ -35,11 +36,11 @@ trap 'rm -rf "$work"' EXIT
 
 (cd "$root" && go build -o "$work/bin/parse-baseline" ./cmd/parse-baseline && go build -o "$work/bin/fastcheck" ./scripts/fastcheck)
 
-generate() { # generate DIR COUNT
-	local dir=$1 count=$2 i
+generate() { # generate DIR COUNT [EVERY]: one file in EVERY (default 3) fails
+	local dir=$1 count=$2 every=${3:-3} i
 	for ((i = 0; i < 30; i++)); do mkdir -p "$dir/d$i"; done
 	for ((i = 0; i < count; i++)); do
-		if ((i % 3 == 0)); then
+		if ((i % every == 0)); then
 			printf 'goal: x\nERROR here\n' >"$dir/d$((i % 30))/f$i.aether"
 		else
 			printf 'goal: x\nsteps: y\n' >"$dir/d$((i % 30))/f$i.aether"
@@ -144,9 +145,14 @@ printf 'per-file / batch  = %.1f   (goal ≥ 30)\n' "$(echo "$p / $b" | bc -l)"
 printf 'cached / per-file = %.2f %%  (goal ≤ 5 %%, target ≤ 2 %%)\n' "$(echo "100 * $c / $p" | bc -l)"
 
 if [[ $MEM == 1 ]] && [[ -x /usr/bin/time ]]; then
-	generate "$work/big" "$((N * 10))"
+	# 10×N files with as many failures as the N files of the tree: the
+	# peak must grow with the failures listed, not with the files checked.
+	generate "$work/big" "$((N * 10))" 30
 	rss() { /usr/bin/time -f %M "$work/bin/parse-baseline" --checker "$work/bin/fastcheck {files}" --jobs "$JOBS" --no-progress --output "$work/out-mem.json" "$@" 2>&1 >/dev/null | tail -1; }
-	printf 'peak RSS, batch: %d files %s KiB, %d files %s KiB\n' "$N" "$(rss "$work/tree")" "$((N * 10))" "$(rss "$work/big")"
+	small=$(rss "$work/tree")
+	big=$(rss "$work/big")
+	printf 'peak RSS, batch: %d files (%d failing) %s KiB, %d files (%d failing) %s KiB: ×%.2f for 10× the files (goal: flat)\n' \
+		"$N" "$(((N + 2) / 3))" "$small" "$((N * 10))" "$(((N * 10 + 29) / 30))" "$big" "$(echo "$big / $small" | bc -l)"
 	# With the cache: the first run (every file checked, the cache
 	# written) and the second (every verdict reused).
 	for t in tree big; do

@@ -169,7 +169,14 @@ func walkRoot(index int, root string, include, exclude []string) iter.Seq2[targe
 			yield(target{}, fmt.Errorf("path %s: %w", root, unwrapPath(err)))
 			return
 		}
-		if !fi.IsDir() {
+		if fi.IsDir() {
+			// As below it: a link to a directory is not followed, and
+			// a PATH that is one is said so rather than found empty.
+			if li, err := os.Lstat(root); err == nil && li.Mode()&fs.ModeSymlink != 0 {
+				yield(target{}, fmt.Errorf("path %s: a symbolic link to a directory, which the walk does not follow; name the directory itself", root))
+				return
+			}
+		} else {
 			if !fi.Mode().IsRegular() {
 				yield(target{}, fmt.Errorf("path %s: not a regular file or directory", root))
 				return

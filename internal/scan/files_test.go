@@ -91,6 +91,14 @@ func TestDiscoverRelativeAndErrors(t *testing.T) {
 	if _, err := discover([]string{"nope"}, nil, nil); err == nil {
 		t.Error("missing root: no error")
 	}
+	// A PATH that is a link to a directory is refused by name (the walk
+	// follows no link to a directory, and once found it empty).
+	if err := os.Symlink("d1", "linked"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := discover([]string{"linked"}, nil, nil); err == nil || !strings.Contains(err.Error(), "path linked: a symbolic link to a directory") {
+		t.Errorf("linked root: err = %v", err)
+	}
 }
 
 func TestShardPartition(t *testing.T) {

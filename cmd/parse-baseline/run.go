@@ -225,8 +225,10 @@ func historyFlags(from, commit string, getenv func(string) string, stderr io.Wri
 // continueHistory gives b the history of the reference baseline h.from
 // plus its own entry. The history is informational: a reference that
 // does not exist yet (the branch's first run) or whose history is refused
-// starts it afresh, with a warning; only a file that exists and is not a
-// baseline is an error, as any input named on the command line.
+// starts it afresh, and a baseline older than the reference's last entry
+// (clocks that disagree) is written without one, each with a warning; only
+// a file that exists and is not a baseline is an error, as any input named
+// on the command line.
 func continueHistory(b *baseline.Baseline, h history, stderr io.Writer) error {
 	var prev []baseline.Point
 	ref, err := baseline.Read(h.from)
@@ -235,22 +237,20 @@ func continueHistory(b *baseline.Baseline, h history, stderr io.Writer) error {
 		cli.Errorf(stderr, name, "warning: --history-from %s does not exist: the history starts with this baseline", h.from)
 	case err != nil:
 		return fmt.Errorf("--history-from: %w", err)
-	case ref.HistoryRefused != "":
-		cli.Errorf(stderr, name, "warning: --history-from %s: history refused (%s): it restarts from that baseline", h.from, ref.HistoryRefused)
-		fallthrough
-	case ref.History == nil:
+	default:
+		if ref.HistoryRefused != "" {
+			cli.Errorf(stderr, name, "warning: --history-from %s: history refused (%s): it restarts from that baseline", h.from, ref.HistoryRefused)
+		}
 		// A reference written without a history (by an older version or
 		// another tool) is still one point of it.
-		p, err := baseline.PointOf(ref, "")
-		if err != nil {
+		if prev, err = baseline.HistoryOf(ref); err != nil {
 			cli.Errorf(stderr, name, "warning: --history-from %s: %v: the history starts with this baseline", h.from, err)
-			break
 		}
-		prev = []baseline.Point{p}
-	default:
-		prev = ref.History
 	}
-	return b.ContinueHistory(prev, h.commit)
+	if err := b.ContinueHistory(prev, h.commit); err != nil {
+		cli.Errorf(stderr, name, "warning: --history-from %s: %v: this baseline is written without a history", h.from, err)
+	}
+	return nil
 }
 
 // openCache opens the cache file as the run's one source, read as the

@@ -83,6 +83,35 @@ func PointOf(b *Baseline, commit string) (Point, error) {
 	return p, nil
 }
 
+// HistoryOf is the history a baseline that follows ref continues: ref's
+// own, or, when it has none (written by an older version or another tool)
+// or it was refused (HistoryRefused), ref alone, its one point. An error
+// when ref cannot be a point: its timestamp is not RFC 3339.
+func HistoryOf(ref *Baseline) ([]Point, error) {
+	if ref.History != nil {
+		return ref.History, nil
+	}
+	p, err := PointOf(ref, "")
+	if err != nil {
+		return nil, err
+	}
+	return []Point{p}, nil
+}
+
+// TrendOf is the reference branch's trend as the reference ref carries
+// it, for a chart beside a comparison with ref: HistoryOf(ref), or no
+// point and the reason when ref's history was refused (a chart that
+// silently lost its past would mislead). No point and no reason when ref
+// cannot be a point. A regression gate's sign-off and `regression
+// --markdown` both chart it, so that they agree.
+func TrendOf(ref *Baseline) (points []Point, refused string) {
+	if ref.HistoryRefused != "" {
+		return nil, ref.HistoryRefused
+	}
+	points, _ = HistoryOf(ref)
+	return points, ""
+}
+
 // ContinueHistory sets b's history to prev (the history of the reference
 // baseline b follows) plus b's own entry at commit, keeping the last
 // HistoryKeep. A re-run at the commit of prev's last entry replaces that

@@ -230,3 +230,39 @@ func TestContinueHistory(t *testing.T) {
 		t.Error("a timestamp that is not RFC 3339 made a point")
 	}
 }
+
+// HistoryOf continues a reference's history, or starts from the reference
+// alone; TrendOf charts the same, but a refused history is no point and
+// the reason.
+func TestHistoryOfAndTrendOf(t *testing.T) {
+	t.Parallel()
+	ref := func() *baseline.Baseline {
+		return &baseline.Baseline{Timestamp: "2025-09-13T10:15:00Z", Total: 3, ByCode: map[string]int{"SUCCESS": 1, "PARSE_ERROR": 2}}
+	}
+	own := []baseline.Point{{Timestamp: "2025-09-13T10:15:00Z", Total: 3, ByCode: map[string]int{"SUCCESS": 1, "PARSE_ERROR": 2}}}
+	hist := []baseline.Point{{Timestamp: "2025-09-12T10:15:00Z", Commit: shaA, Total: 3, ByCode: map[string]int{"PARSE_ERROR": 3}}, own[0]}
+	for _, tt := range []struct {
+		name      string
+		edit      func(*baseline.Baseline)
+		history   []baseline.Point
+		trend     []baseline.Point
+		refused   string
+		historyOK bool
+	}{
+		{"a history", func(b *baseline.Baseline) { b.History = hist }, hist, hist, "", true},
+		{"none", func(*baseline.Baseline) {}, own, own, "", true},
+		{"refused", func(b *baseline.Baseline) { b.HistoryRefused = "field history: want a list" }, own, nil, "field history: want a list", true},
+		{"no point", func(b *baseline.Baseline) { b.Timestamp = "Tuesday" }, nil, nil, "", false},
+	} {
+		b := ref()
+		tt.edit(b)
+		h, err := baseline.HistoryOf(b)
+		if d := cmp.Diff(tt.history, h); d != "" || (err == nil) != tt.historyOK {
+			t.Errorf("%s: HistoryOf (-want +got):\n%s\nerr %v", tt.name, d, err)
+		}
+		points, refused := baseline.TrendOf(b)
+		if d := cmp.Diff(tt.trend, points); d != "" || refused != tt.refused {
+			t.Errorf("%s: TrendOf (-want +got):\n%s\nrefused %q, want %q", tt.name, d, refused, tt.refused)
+		}
+	}
+}

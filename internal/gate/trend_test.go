@@ -196,3 +196,20 @@ func TestReadResultsRefusesMalformedTrend(t *testing.T) {
 		t.Errorf("repeated key in a trend: err = %v, want the file refused naming the key", err)
 	}
 }
+
+// A reference without a history (an older version, another tool) is its
+// one point, as `regression --markdown` charts it (baseline.TrendOf).
+func TestParseRegressionTrendNoHistory(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "new.jsonl", statusLines(11, "PARSE_ERROR"))
+	writeFile(t, dir, "ref.json", refBaseline(10))
+	g := trendGate(t, dir, "ref.json")
+	if !g.OK || g.Trend == nil {
+		t.Fatalf("ok %v trend %v: %s", g.OK, g.Trend, g.Summary)
+	}
+	want := []baseline.Point{{Timestamp: "2025-09-13T10:15:22Z", Total: 11, ByCode: map[string]int{"SUCCESS": 1, "PARSE_ERROR": 10}}}
+	if d := cmp.Diff(want, g.Trend.Points); d != "" || g.Trend.Refused != "" {
+		t.Errorf("trend points (-want +got):\n%s\nrefused %q", d, g.Trend.Refused)
+	}
+}

@@ -175,6 +175,8 @@ func TestReadResultsRefusesMalformedTrend(t *testing.T) {
 		"unknown code":      `{"codes": ["\"]\nline [1]"], "points": []}`,
 		"codes not strings": `{"codes": [1], "points": []}`,
 		"code twice":        `{"codes": ["PARSE_ERROR", "PARSE_ERROR"], "points": []}`,
+		"out of order": `{"codes": ["PARSE_ERROR"], "points": [{"timestamp": "2025-09-12T10:15:22Z", "total": 0, "by_code": {}},
+			{"timestamp": "2025-09-11T10:15:22Z", "total": 0, "by_code": {}}]}`,
 	} {
 		data := `{"_meta": {"profile": "", "ts": 0, "all_passed": true}, "pr": {"ok": true, "manual": false, "duration_sec": 0, "kind": "parse-regression", "details": {"trend": ` + trend + `}}}`
 		var r Results

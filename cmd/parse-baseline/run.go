@@ -200,7 +200,7 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 			return err
 		}
 	}
-	return finish(b, o.Cache, f.cache, f.output, f.markdown, f.historyDir, hist, failOn, o.Now(), stdio)
+	return finish(b, o.Cache, f.cache, f.output, f.markdown, f.historyDir, o.Suppressions, hist, failOn, o.Now(), stdio)
 }
 
 // history is what --history-from and --commit ask for.
@@ -225,8 +225,10 @@ func historyFlags(from, commit string, getenv func(string) string, stderr io.Wri
 // continueHistory gives b the history of the reference baseline h.from
 // plus its own entry. The history is informational: a reference that
 // does not exist yet (the branch's first run) or whose history is refused
-// starts it afresh, with a warning; only a file that exists and is not a
-// baseline is an error, as any input named on the command line.
+// starts it afresh, and a baseline older than the reference's last entry
+// (clocks that disagree) is written without one, each with a warning; only
+// a file that exists and is not a baseline is an error, as any input named
+// on the command line.
 func continueHistory(b *baseline.Baseline, h history, stderr io.Writer) error {
 	var prev []baseline.Point
 	ref, err := baseline.Read(h.from)
@@ -235,22 +237,20 @@ func continueHistory(b *baseline.Baseline, h history, stderr io.Writer) error {
 		cli.Errorf(stderr, name, "warning: --history-from %s does not exist: the history starts with this baseline", h.from)
 	case err != nil:
 		return fmt.Errorf("--history-from: %w", err)
-	case ref.HistoryRefused != "":
-		cli.Errorf(stderr, name, "warning: --history-from %s: history refused (%s): it restarts from that baseline", h.from, ref.HistoryRefused)
-		fallthrough
-	case ref.History == nil:
+	default:
+		if ref.HistoryRefused != "" {
+			cli.Errorf(stderr, name, "warning: --history-from %s: history refused (%s): it restarts from that baseline", h.from, ref.HistoryRefused)
+		}
 		// A reference written without a history (by an older version or
 		// another tool) is still one point of it.
-		p, err := baseline.PointOf(ref, "")
-		if err != nil {
+		if prev, err = baseline.HistoryOf(ref); err != nil {
 			cli.Errorf(stderr, name, "warning: --history-from %s: %v: the history starts with this baseline", h.from, err)
-			break
 		}
-		prev = []baseline.Point{p}
-	default:
-		prev = ref.History
 	}
-	return b.ContinueHistory(prev, h.commit)
+	if err := b.ContinueHistory(prev, h.commit); err != nil {
+		cli.Errorf(stderr, name, "warning: --history-from %s: %v: this baseline is written without a history", h.from, err)
+	}
+	return nil
 }
 
 // openCache opens the cache file as the run's one source, read as the
@@ -292,8 +292,10 @@ func samePath(a, b string) bool {
 	return b != "" && b != "-" && filepath.Clean(a) == filepath.Clean(b)
 }
 
-// finish writes the outputs and applies --fail-on.
-func finish(b *baseline.Baseline, cache *scan.Cache, cacheFile, output, markdown, historyDir string, hist history, failOn []string, now time.Time, stdio cli.Stdio) error {
+// finish writes the outputs and applies --fail-on. suppressions is the
+// suppressions file the run read, "" for none (or a merge, whose shards
+// read it).
+func finish(b *baseline.Baseline, cache *scan.Cache, cacheFile, output, markdown, historyDir, suppressions string, hist history, failOn []string, now time.Time, stdio cli.Stdio) error {
 	if hist.from != "" {
 		if err := continueHistory(b, hist, stdio.Err); err != nil {
 			return err
@@ -337,7 +339,7 @@ func finish(b *baseline.Baseline, cache *scan.Cache, cacheFile, output, markdown
 	}
 	fmt.Fprintln(summary)
 	reportUnscoped(b, stdio.Err)
-	reportStale(b, stdio.Err)
+	reportStale(b, staleOwners(b, suppressions, now, stdio.Err), stdio.Err)
 	gated := b.GatedCounts()
 	var hits []string
 	for _, c := range failOn {

@@ -128,7 +128,7 @@ func regression(ctx context.Context, o options, stdio cli.Stdio, now time.Time) 
 		}
 	}
 	if o.markdown != "" {
-		if err := outfile.Write(o.markdown, []byte(markdown(ref, res, o.policy, stdio.Err))); err != nil {
+		if err := outfile.Write(o.markdown, []byte(markdown(ref, o.refPath, res, o.policy, stdio.Err))); err != nil {
 			return res, fmt.Errorf("--markdown: %w", err)
 		}
 	}
@@ -138,17 +138,19 @@ func regression(ctx context.Context, o options, stdio cli.Stdio, now time.Time) 
 	return res, nil
 }
 
-// markdown is the comparison's table, then the trend the reference's
-// history holds, as a gate's sign-off shows it. The history is
-// informational: a refused one is left out with a warning.
-func markdown(ref *baseline.Baseline, res compare.Result, p compare.Policy, stderr io.Writer) string {
+// markdown is the comparison's table, then the trend the reference
+// carries (report.TrendOf), as a regression gate's sign-off shows it: its
+// history, or the reference alone when it has none. The history is
+// informational: a refused one is said in place of the trend, and warned
+// of.
+func markdown(ref *baseline.Baseline, refPath string, res compare.Result, p compare.Policy, stderr io.Writer) string {
+	t := report.TrendOf(ref, p, res)
+	if t.Refused != "" {
+		cli.Errorf(stderr, prog, "warning: --ref %s: its history was refused, no trend in --markdown: %s", refPath, t.Refused)
+	}
 	md := report.RegressionMarkdown(res)
-	switch {
-	case ref.HistoryRefused != "":
-		cli.Errorf(stderr, prog, "warning: --ref: its history was refused, no trend in --markdown: %s", ref.HistoryRefused)
-	case ref.History != nil:
-		md += "\n" + report.TrendMarkdown(report.Trend{Codes: p.GatedCodes(), IncludeSuppressed: p.IncludeSuppressed,
-			Points: ref.History, Current: report.CurrentCounts(res)})
+	if trend := report.TrendMarkdown(t); trend != "" {
+		md += "\n" + trend
 	}
 	return md
 }

@@ -34,7 +34,8 @@ func decode(data []byte, shared bool) (*Baseline, error) {
 			break
 		}
 		if files == nil {
-			files = make([]File, 0, r.hint)
+			// by_code, when it came before files, is read by now.
+			files = make([]File, 0, sizeHint(r.top["by_code"], len(data)))
 		}
 		files = append(files, *f)
 	}
@@ -138,20 +139,17 @@ func (r *Reader) finish() (*Baseline, error) {
 			return nil, fieldErr("duration_sec", "want a non-negative number")
 		}
 	}
-	if raw, ok := r.top["history"]; ok && !isNull(raw) {
-		h, err := DecodeHistory(raw)
-		if err != nil {
-			b.HistoryRefused = err.Error()
-		} else if len(h) > 0 {
-			b.History = h
-		}
+	if r.historyErr != nil {
+		b.HistoryRefused = r.historyErr.Error()
+	} else if len(r.history) > 0 {
+		b.History = r.history
 	}
 	for k, v := range r.top {
 		if !topLevel[k] {
 			if b.Extra == nil {
 				b.Extra = map[string]json.RawMessage{}
 			}
-			b.Extra[k] = compact(v)
+			b.Extra[k] = v // compact already (Reader.value)
 		}
 	}
 	return b, nil
@@ -174,12 +172,13 @@ func sizeHint(byCode json.RawMessage, size int) int {
 	return min(n, size/48)
 }
 
-// compact strips insignificant space from a kept unknown value, so that
-// reading a rewritten baseline gives the same value back.
+// compact is a copy of raw, a view of the scanner's window, without
+// insignificant space: a kept unknown value reads the same back from a
+// rewritten baseline.
 func compact(raw json.RawMessage) json.RawMessage {
-	var buf bytes.Buffer
-	if json.Compact(&buf, raw) != nil {
-		return raw
+	buf := bytes.NewBuffer(make([]byte, 0, len(raw)))
+	if json.Compact(buf, raw) != nil {
+		return bytes.Clone(raw)
 	}
 	return buf.Bytes()
 }

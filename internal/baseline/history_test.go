@@ -95,6 +95,13 @@ func TestDecodeHistoryRefused(t *testing.T) {
 		{"by_code missing", `[{"timestamp": "2025-09-12T10:15:00Z", "total": 0}]`, "history[0].by_code: missing"},
 		{"suppressed above", entry(`, "suppressed_by_code": {"PARSE_ERROR": 3}`), "3 suppressed, but by_code has 2"},
 		{"suppressed success", entry(`, "suppressed_by_code": {"SUCCESS": 1}`), "a success is not suppressed"},
+		{"repeated code in suppressed", entry(`, "suppressed_by_code": {"PARSE_ERROR": 1, "PARSE_ERROR": 1}`), "history[0].suppressed_by_code.PARSE_ERROR: repeated key"},
+		{"repeated key in an unknown field", entry(`, "later": {"a": 1, "a": 2}`), "history[0].later.a: repeated key"},
+		{"out of order", `[{"timestamp": "2025-09-12T10:15:00Z", "total": 0, "by_code": {}}, {"timestamp": "2025-09-13T10:15:00Z", "total": 0, "by_code": {}},
+			{"timestamp": "2025-09-11T10:15:00Z", "total": 0, "by_code": {}}]`,
+			"history[2].timestamp: 2025-09-11T10:15:00Z is earlier than history[1]'s 2025-09-13T10:15:00Z: want the entries oldest first"},
+		{"out of order across zones", `[{"timestamp": "2025-09-12T09:00:00Z", "total": 0, "by_code": {}}, {"timestamp": "2025-09-12T10:15:00+02:00", "total": 0, "by_code": {}}]`,
+			"history[1].timestamp: 2025-09-12T10:15:00+02:00 is earlier than history[0]'s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,6 +120,48 @@ func TestDecodeHistoryRefused(t *testing.T) {
 				t.Error("DecodeHistory accepted it")
 			}
 		})
+	}
+}
+
+// Points in time order are kept as given: equal times (two runs within a
+// second) and times in other zones that are later.
+func TestDecodeHistoryOrder(t *testing.T) {
+	t.Parallel()
+	history := `[{"timestamp": "2025-09-12T10:15:00+02:00", "total": 0, "by_code": {}}, {"timestamp": "2025-09-12T08:15:00Z", "total": 0, "by_code": {}},
+		{"timestamp": "2025-09-12T09:00:00Z", "total": 0, "by_code": {}}]`
+	got, err := baseline.DecodeHistory([]byte(history))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var times []string
+	for _, p := range got {
+		times = append(times, p.Timestamp)
+	}
+	if want := []string{"2025-09-12T10:15:00+02:00", "2025-09-12T08:15:00Z", "2025-09-12T09:00:00Z"}; !cmp.Equal(want, times) {
+		t.Errorf("timestamps %v, want %v", times, want)
+	}
+}
+
+// A repeated key in a baseline's history is refused with the line of the
+// document it is on, whether the document is read whole or streamed.
+func TestDecodeHistoryRepeatedKeyLine(t *testing.T) {
+	t.Parallel()
+	doc := withHistory("[\n{\"timestamp\": \"2025-09-12T10:15:00Z\",\n \"total\": 0, \"by_code\": {},\n \"total\": 0}]")
+	line := 1 + strings.Count(doc[:strings.LastIndex(doc, `"total": 0}`)], "\n")
+	want := fmt.Sprintf("field history[0].total: repeated key (line %d)", line)
+	for name, decode := range decoders {
+		b, err := decode([]byte(doc))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !strings.HasPrefix(b.HistoryRefused, want) || b.History != nil {
+			t.Errorf("%s: history %v, refused %q; want %q", name, b.History, b.HistoryRefused, want)
+		}
+	}
+	// Read on its own, the lines are the history's.
+	_, err := baseline.DecodeHistory([]byte("[{\"total\": 0,\n\"total\": 0}]"))
+	if err == nil || !strings.Contains(err.Error(), "repeated key (line 2)") {
+		t.Errorf("DecodeHistory: %v, want the repeated key on line 2", err)
 	}
 }
 
@@ -163,12 +212,57 @@ func TestContinueHistory(t *testing.T) {
 			}
 		})
 	}
+	// A baseline older than the last entry it follows (clocks that
+	// disagree) would write a history refused when read: b is left as is.
 	b := next()
+	late := []baseline.Point{{Timestamp: "2025-10-01T00:00:01Z", Total: 0, ByCode: map[string]int{}}}
+	if err := b.ContinueHistory(late, shaB); err == nil || !strings.Contains(err.Error(), "2025-10-01T00:00:00Z is earlier than the last entry it follows (2025-10-01T00:00:01Z)") {
+		t.Errorf("out of order: err %v", err)
+	}
+	if b.History != nil {
+		t.Errorf("out of order: history %+v, want none", b.History)
+	}
 	if err := b.ContinueHistory(nil, "HEAD"); err == nil || !strings.Contains(err.Error(), "40 lowercase hex") {
 		t.Errorf("commit HEAD: err %v", err)
 	}
 	b.Timestamp = "Tuesday"
 	if err := b.ContinueHistory(nil, ""); err == nil {
 		t.Error("a timestamp that is not RFC 3339 made a point")
+	}
+}
+
+// HistoryOf continues a reference's history, or starts from the reference
+// alone; TrendOf charts the same, but a refused history is no point and
+// the reason.
+func TestHistoryOfAndTrendOf(t *testing.T) {
+	t.Parallel()
+	ref := func() *baseline.Baseline {
+		return &baseline.Baseline{Timestamp: "2025-09-13T10:15:00Z", Total: 3, ByCode: map[string]int{"SUCCESS": 1, "PARSE_ERROR": 2}}
+	}
+	own := []baseline.Point{{Timestamp: "2025-09-13T10:15:00Z", Total: 3, ByCode: map[string]int{"SUCCESS": 1, "PARSE_ERROR": 2}}}
+	hist := []baseline.Point{{Timestamp: "2025-09-12T10:15:00Z", Commit: shaA, Total: 3, ByCode: map[string]int{"PARSE_ERROR": 3}}, own[0]}
+	for _, tt := range []struct {
+		name      string
+		edit      func(*baseline.Baseline)
+		history   []baseline.Point
+		trend     []baseline.Point
+		refused   string
+		historyOK bool
+	}{
+		{"a history", func(b *baseline.Baseline) { b.History = hist }, hist, hist, "", true},
+		{"none", func(*baseline.Baseline) {}, own, own, "", true},
+		{"refused", func(b *baseline.Baseline) { b.HistoryRefused = "field history: want a list" }, own, nil, "field history: want a list", true},
+		{"no point", func(b *baseline.Baseline) { b.Timestamp = "Tuesday" }, nil, nil, "", false},
+	} {
+		b := ref()
+		tt.edit(b)
+		h, err := baseline.HistoryOf(b)
+		if d := cmp.Diff(tt.history, h); d != "" || (err == nil) != tt.historyOK {
+			t.Errorf("%s: HistoryOf (-want +got):\n%s\nerr %v", tt.name, d, err)
+		}
+		points, refused := baseline.TrendOf(b)
+		if d := cmp.Diff(tt.trend, points); d != "" || refused != tt.refused {
+			t.Errorf("%s: TrendOf (-want +got):\n%s\nrefused %q, want %q", tt.name, d, refused, tt.refused)
+		}
 	}
 }

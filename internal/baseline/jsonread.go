@@ -291,16 +291,14 @@ func (s *scanner) hex4() (rune, bool) {
 	return rune(n), true
 }
 
-// value skips one value of any kind and returns its bytes, checked valid:
-// a copy when reading a stream, whose window is reused.
+// value skips one value of any kind and returns its bytes, checked valid.
+// They are a view of the window, valid until the next release: a caller
+// that keeps them copies them once (compact).
 func (s *scanner) value() (json.RawMessage, error) {
 	s.ws()
 	start := s.pos
 	if err := s.skip(0); err != nil {
 		return nil, err
-	}
-	if !s.shared {
-		return bytes.Clone(s.data[start:s.pos]), nil
 	}
 	return s.data[start:s.pos], nil
 }

@@ -22,8 +22,8 @@ type Reader struct {
 	s     scanner
 	state readState
 	err   error
-	// keys are the top-level keys seen; top their values, but files and
-	// passed.
+	// keys are the top-level keys seen; top their values, but files,
+	// passed and history.
 	keys   []string
 	top    map[string]json.RawMessage
 	passed []string
@@ -34,8 +34,10 @@ type Reader struct {
 	b      *Baseline
 	// cur is the file Next returned last.
 	cur File
-	// hint is how many files the list is expected to hold, for Decode.
-	hint int
+	// history is the document's history, or historyErr why it was
+	// refused.
+	history    []Point
+	historyErr error
 }
 
 type readState int
@@ -149,9 +151,6 @@ func (r *Reader) value(k string) error {
 		}
 		s.pos++
 		r.list = true
-		if s.r == nil {
-			r.hint = sizeHint(r.top["by_code"], len(s.data))
-		}
 		if s.peek() == ']' {
 			s.pos++
 			return nil
@@ -163,21 +162,28 @@ func (r *Reader) value(k string) error {
 		r.passed, err = s.strList(k)
 		return err
 	case "history":
-		// Read loosely here and judged on its own in finish: a history
-		// that is wrong is dropped with a warning, never the baseline
-		// (its verdicts do not depend on it).
+		// Delimited loosely, then parsed strictly while the window holds
+		// it: a history that is wrong is dropped with the reason, never
+		// the baseline (its verdicts do not depend on it).
+		s.ws()
+		line := s.line(s.pos)
 		s.loose = true
 		raw, err := s.value()
 		s.loose = false
-		r.top[k] = raw
-		return err
+		if err != nil || isNull(raw) {
+			return err
+		}
+		r.history, r.historyErr = decodeHistory(raw, line, s.shared)
+		return nil
 	}
 	raw, err := s.value()
 	var fe *FieldError
 	if errors.As(err, &fe) {
 		fe.Field = k + "." + fe.Field
 	}
-	r.top[k] = raw
+	// Kept past the window's next release, and as an unknown field's
+	// value: copied once, compact.
+	r.top[k] = compact(raw)
 	return err
 }
 

@@ -101,24 +101,41 @@ func TestReaderMatchesDecode(t *testing.T) {
 }
 
 // TestReaderLineNumbers: an error far into a stream names the line of the
-// whole document, not of the window.
+// whole document, not of the window, and the element of files it is in.
 func TestReaderLineNumbers(t *testing.T) {
 	t.Parallel()
 	doc := largeDoc(t, 3000)
+	// The last file's line value, far past the stream's first windows.
 	i := bytes.LastIndex(doc, []byte(`"line": `))
-	bad := append(append(append([]byte{}, doc[:i]...), `"line": "7"`...), doc[i+len(`"line": 1`):]...)
-	line := 1 + bytes.Count(bad[:i], []byte("\n"))
-	bad = bytes.Replace(bad, []byte(`"total": 6000`), []byte(`"total": 6000, "total": 1`), 1)
-	for name, decode := range decoders {
-		_, err := decode(bad)
-		if err == nil || !strings.Contains(err.Error(), "repeated key (line 3)") {
-			t.Errorf("%s: error = %v, want the repeated total on line 3", name, err)
-		}
+	j := i + bytes.IndexAny(doc[i:], ",}")
+	if i < 4*64<<10 { // four of the stream's 64 KiB windows
+		t.Fatalf("the last line value is at byte %d: the document is too short to span several windows", i)
 	}
-	bad = append(append(append([]byte{}, doc[:i]...), `"line": 7,,`...), doc[i+len(`"line": 1`):]...)
-	_, err := stream(bytes.NewReader(bad))
-	if want := fmt.Sprintf("line %d:", line); err == nil || !strings.Contains(err.Error(), want) {
-		t.Errorf("error = %v, want %q", err, want)
+	line := 1 + bytes.Count(doc[:i], []byte("\n"))
+	last := bytes.Count(doc[:i], []byte(`"path": `)) - 1
+	edit := func(value string) []byte {
+		return append(append(append([]byte{}, doc[:i]...), value...), doc[j:]...)
+	}
+	for _, tt := range []struct {
+		name string
+		doc  []byte
+		want string
+	}{
+		{"repeated key at the top", bytes.Replace(doc, []byte(`"total": 6000`), []byte(`"total": 6000, "total": 1`), 1),
+			"field total: repeated key (line 3)"},
+		{"wrong type far in", edit(`"line": "7"`), fmt.Sprintf("field files[%d].line: want an integer or null, got a string", last)},
+		{"repeated key far in", edit(`"line": 7, "line": 8`), fmt.Sprintf("field files[%d].line: repeated key (line %d)", last, line)},
+		{"syntax error far in", edit(`"line": 7,,`), fmt.Sprintf("line %d: invalid JSON", line)},
+	} {
+		for name, decode := range decoders {
+			if _, err := decode(tt.doc); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("%s, %s: error = %v, want %q", tt.name, name, err, tt.want)
+			}
+		}
+		// Read in the stream's own chunks too: a window released whole.
+		if _, err := stream(bytes.NewReader(tt.doc)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s, streamed: error = %v, want %q", tt.name, err, tt.want)
+		}
 	}
 }
 

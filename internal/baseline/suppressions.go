@@ -29,7 +29,8 @@ type Suppression struct {
 	// Added is the day the entry was written (added=), the start of its
 	// age; zero when the entry has no added=.
 	Added time.Time
-	// Owner is who owns the fix (owner=); empty when not given.
+	// Owner is who owns the fix (owner=); empty when not given. Reports
+	// of stale entries name it (Owners).
 	Owner string
 	// Paths are the path= globs (internal/glob); empty: any path.
 	Paths []string
@@ -209,4 +210,23 @@ func (s Suppression) Covers(path string) bool {
 // unscoped use, which the baseline records.
 func (s Suppression) WrittenFor(path string) bool {
 	return len(s.Paths) > 0 && s.Covers(path) || slices.Contains(s.First, path)
+}
+
+// Owners maps each of fps to the owners (owner=) its entries name, sorted,
+// each once; a fingerprint none of whose entries names an owner is left
+// out. A report of expired or unused entries uses it to say whom to ask.
+func Owners(entries []Suppression, fps []string) map[string][]string {
+	out := map[string][]string{}
+	for _, e := range entries {
+		if e.Owner == "" || !slices.Contains(fps, e.Fingerprint) {
+			continue
+		}
+		if o := out[e.Fingerprint]; !slices.Contains(o, e.Owner) {
+			out[e.Fingerprint] = append(o, e.Owner)
+		}
+	}
+	for _, o := range out {
+		slices.Sort(o)
+	}
+	return out
 }

@@ -201,3 +201,22 @@ func TestCandidatesBadFingerprint(t *testing.T) {
 		t.Errorf("error = %v, want one naming files[0].fingerprint", err)
 	}
 }
+
+// Owners names whom to ask about each fingerprint asked for: every owner=
+// of its entries, sorted, once; none for entries without owner=.
+func TestOwners(t *testing.T) {
+	t.Parallel()
+	in := "a1b2c3d4e5f67890 owner=@z\n" +
+		"a1b2c3d4e5f67890 path=a/* owner=@b\n" +
+		"a1b2c3d4e5f67890 path=b/* owner=@z\n" +
+		"deadbeefcafe1234 # no owner\n" +
+		"0123456789abcdef owner=@not-asked\n"
+	entries, err := baseline.ParseSuppressions(strings.NewReader(in), "s.txt", parseDay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := baseline.Owners(entries, []string{"a1b2c3d4e5f67890", "deadbeefcafe1234"})
+	if want := map[string][]string{"a1b2c3d4e5f67890": {"@b", "@z"}}; !cmp.Equal(want, got) {
+		t.Errorf("owners %v, want %v", got, want)
+	}
+}

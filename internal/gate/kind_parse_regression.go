@@ -317,7 +317,8 @@ func (c *parseRegressionCheck) writeOutput(rc *RunContext, next, ref *baseline.B
 	}
 	var prev []baseline.Point
 	if ref != nil {
-		prev = historyOf(ref)
+		// A reference that cannot be a point starts the history afresh.
+		prev, _ = baseline.HistoryOf(ref)
 	}
 	// The history is informational: one that cannot be continued (a
 	// timestamp that is not RFC 3339) leaves the baseline without it.

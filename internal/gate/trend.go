@@ -32,26 +32,12 @@ type Trend struct {
 	Refused string `json:"refused,omitempty"`
 }
 
-// trendOf is the trend of ref for a gate judging under p.
+// trendOf is the trend of ref for a gate judging under p
+// (baseline.TrendOf, as `regression --markdown` charts it).
 func trendOf(ref *baseline.Baseline, p compare.Policy) *Trend {
-	t := &Trend{Codes: p.GatedCodes(), IncludeSuppressed: p.IncludeSuppressed, Refused: ref.HistoryRefused}
-	if t.Refused == "" {
-		t.Points = historyOf(ref)
-	}
+	t := &Trend{Codes: p.GatedCodes(), IncludeSuppressed: p.IncludeSuppressed}
+	t.Points, t.Refused = baseline.TrendOf(ref)
 	return t
-}
-
-// historyOf is the history a baseline following ref continues: ref's own,
-// or, when ref has none (written by an older version or another tool) or
-// it was refused, ref alone.
-func historyOf(ref *baseline.Baseline) []baseline.Point {
-	if ref.History != nil {
-		return ref.History
-	}
-	if p, err := baseline.PointOf(ref, ""); err == nil {
-		return []baseline.Point{p}
-	}
-	return nil
 }
 
 // decodeTrend reads details.trend back. It comes from a results file a

@@ -175,6 +175,8 @@ func TestReadResultsRefusesMalformedTrend(t *testing.T) {
 		"unknown code":      `{"codes": ["\"]\nline [1]"], "points": []}`,
 		"codes not strings": `{"codes": [1], "points": []}`,
 		"code twice":        `{"codes": ["PARSE_ERROR", "PARSE_ERROR"], "points": []}`,
+		"out of order": `{"codes": ["PARSE_ERROR"], "points": [{"timestamp": "2025-09-12T10:15:22Z", "total": 0, "by_code": {}},
+			{"timestamp": "2025-09-11T10:15:22Z", "total": 0, "by_code": {}}]}`,
 	} {
 		data := `{"_meta": {"profile": "", "ts": 0, "all_passed": true}, "pr": {"ok": true, "manual": false, "duration_sec": 0, "kind": "parse-regression", "details": {"trend": ` + trend + `}}}`
 		var r Results
@@ -194,5 +196,22 @@ func TestReadResultsRefusesMalformedTrend(t *testing.T) {
 	var r Results
 	if err := json.Unmarshal([]byte(data), &r); err == nil || !strings.Contains(err.Error(), `pr.details.trend.points[0]: repeated key "by_code"`) {
 		t.Errorf("repeated key in a trend: err = %v, want the file refused naming the key", err)
+	}
+}
+
+// A reference without a history (an older version, another tool) is its
+// one point, as `regression --markdown` charts it (baseline.TrendOf).
+func TestParseRegressionTrendNoHistory(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "new.jsonl", statusLines(11, "PARSE_ERROR"))
+	writeFile(t, dir, "ref.json", refBaseline(10))
+	g := trendGate(t, dir, "ref.json")
+	if !g.OK || g.Trend == nil {
+		t.Fatalf("ok %v trend %v: %s", g.OK, g.Trend, g.Summary)
+	}
+	want := []baseline.Point{{Timestamp: "2025-09-13T10:15:22Z", Total: 11, ByCode: map[string]int{"SUCCESS": 1, "PARSE_ERROR": 10}}}
+	if d := cmp.Diff(want, g.Trend.Points); d != "" || g.Trend.Refused != "" {
+		t.Errorf("trend points (-want +got):\n%s\nrefused %q", d, g.Trend.Refused)
 	}
 }

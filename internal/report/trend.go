@@ -24,7 +24,25 @@ type Trend struct {
 	// Current is this run's count per code, as compared; nil when the run
 	// was not compared.
 	Current map[string]int
+	// Refused says why the reference's history was not read
+	// (baseline.TrendOf); then no point is charted, and the reason is
+	// said instead.
+	Refused string
 }
+
+// TrendOf is the trend a comparison with ref charts under p, res its
+// result: the reference branch's history as ref carries it
+// (baseline.TrendOf), then this run. `regression --markdown` draws it; a
+// regression gate draws the same from its results.
+func TrendOf(ref *baseline.Baseline, p compare.Policy, res compare.Result) Trend {
+	t := Trend{Codes: p.GatedCodes(), IncludeSuppressed: p.IncludeSuppressed, Current: CurrentCounts(res)}
+	t.Points, t.Refused = baseline.TrendOf(ref)
+	return t
+}
+
+// refusedRunes bounds the reason a refused trend gives: it may come from
+// a file a pull request wrote.
+const refusedRunes = 300
 
 // CurrentCounts are a comparison's new counts per code, as a Trend's
 // Current: every code of its rows, gated or not.
@@ -55,8 +73,12 @@ const currentLabel = "this run"
 // from validated values (times, code names) and still quoted by
 // safetext.MermaidString; the numbers are integers. A chart needs two
 // points; with fewer only the table is written, and with no point of the
-// reference nothing.
+// reference nothing, or, when its history was refused, one line that says
+// why.
 func TrendMarkdown(t Trend) string {
+	if t.Refused != "" {
+		return "_No trend: the reference's history was refused (" + safetext.Inline(t.Refused, refusedRunes) + ")._\n"
+	}
 	// Without a point of the reference there is no trend, only this run.
 	if len(t.Points) == 0 || len(t.Codes) == 0 {
 		return ""

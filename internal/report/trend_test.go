@@ -4,7 +4,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/compare"
 	"github.com/org/gonogo-action/internal/report"
 )
 
@@ -73,5 +76,37 @@ func TestTrendMarkdownChartMatchesTable(t *testing.T) {
 	}
 	if !strings.Contains(got, `x-axis ["Sep 11", "Sep 12", "Sep 12 #2", "this run"]`) {
 		t.Errorf("labels:\n%s", got)
+	}
+}
+
+// TrendOf charts a reference's history, the reference alone when it has
+// none, or the reason its history was refused, which TrendMarkdown says
+// in place of a chart, made safe for markdown.
+func TestTrendOf(t *testing.T) {
+	t.Parallel()
+	p := compare.DefaultPolicy()
+	res := compare.Result{Codes: []compare.CodeRow{{Code: "PARSE_ERROR", New: 1801}}}
+	ref := &baseline.Baseline{Timestamp: "2025-09-13T10:15:00Z", Total: 2700, ByCode: map[string]int{"SUCCESS": 900, "PARSE_ERROR": 1800}}
+	own, err := baseline.PointOf(ref, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := report.Trend{Codes: p.GatedCodes(), Points: []baseline.Point{own}, Current: map[string]int{"PARSE_ERROR": 1801}}
+	if d := cmp.Diff(want, report.TrendOf(ref, p, res)); d != "" {
+		t.Errorf("no history (-want +got):\n%s", d)
+	}
+	ref.History = trendPoints()
+	want.Points = ref.History
+	if d := cmp.Diff(want, report.TrendOf(ref, p, res)); d != "" {
+		t.Errorf("history (-want +got):\n%s", d)
+	}
+	ref.History, ref.HistoryRefused = nil, "field history[0].commit: want a full commit id, got \"`@org <b>\""
+	got := report.TrendOf(ref, p, res)
+	if got.Points != nil || got.Refused != ref.HistoryRefused {
+		t.Fatalf("refused: %+v", got)
+	}
+	md := report.TrendMarkdown(got) // as signoff_trend.md has it
+	if want := "_No trend: the reference's history was refused (field history\\[0\\].commit\\: want a full commit id, got \"\\`@&#8203;org &lt;b&gt;\")._\n"; md != want {
+		t.Errorf("refused:\n%s\nwant\n%s", md, want)
 	}
 }

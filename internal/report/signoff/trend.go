@@ -25,19 +25,18 @@ func Trends(r *gate.Results) string {
 // Trend is one gate's trend, drawn from its reference's history alone:
 // the charts and the table (report.TrendMarkdown), this run last when the
 // gate compared; or one line saying why the reference's history was
-// refused. The trend is informational: it never changes a mark.
+// refused. The trend is informational: it never changes a mark. For the
+// same reference and comparison it is `regression --markdown`'s trend
+// (report.TrendOf).
 func Trend(g gate.GateResult) string {
 	t := g.Trend
 	if t == nil {
 		return ""
 	}
-	if t.Refused != "" {
-		// The reason may come from a results file a pull request wrote.
-		return "_No trend: the reference's history was refused (" + safetext.Inline(t.Refused, detailRunes) + ")._\n"
-	}
 	var current map[string]int
 	if g.Regression != nil {
 		current = report.CurrentCounts(*g.Regression)
 	}
-	return report.TrendMarkdown(report.Trend{Codes: t.Codes, IncludeSuppressed: t.IncludeSuppressed, Points: t.Points, Current: current})
+	return report.TrendMarkdown(report.Trend{Codes: t.Codes, IncludeSuppressed: t.IncludeSuppressed, Points: t.Points, Current: current,
+		Refused: t.Refused})
 }

@@ -28,7 +28,7 @@ var (
 	// leaves are the helpers everyone may import; they import nothing of ours.
 	leaves = []string{
 		"internal/safetext", "internal/glob", "internal/artifact", "internal/outfile", "internal/setting",
-		"internal/yamlstrict", "internal/jsonstrict",
+		"internal/yamlstrict", "internal/jsonstrict", "internal/scratch",
 	}
 )
 

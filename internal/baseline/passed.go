@@ -7,8 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
+
+	"github.com/org/gonogo-action/internal/scratch"
 )
 
 // PassedSpill keeps a baseline's passed list in an unnamed temporary file
@@ -17,25 +18,20 @@ import (
 // files checked rather than with the failures listed. Paths are added in
 // sorted order, each once, and kept as the JSON strings Encode writes.
 type PassedSpill struct {
-	f       *os.File
-	unnamed bool
-	w       *bufio.Writer
-	n       int
-	last    string
-	err     error
+	f    *scratch.File
+	n    int
+	last string
+	err  error
 }
 
-// NewPassedSpill creates the spill's file in the temporary directory. The
-// file is unlinked at once where the system allows it, so that nothing is
-// left behind whatever happens to the process; Close releases it.
+// NewPassedSpill creates the spill's file in the temporary directory
+// (unnamed: scratch.New); Close releases it.
 func NewPassedSpill() (*PassedSpill, error) {
-	f, err := os.CreateTemp("", "gonogo-passed-*")
+	f, err := scratch.New("gonogo-passed-*")
 	if err != nil {
 		return nil, fmt.Errorf("passed list: %w", err)
 	}
-	s := &PassedSpill{f: f, w: bufio.NewWriterSize(f, 64<<10)}
-	s.unnamed = os.Remove(f.Name()) == nil
-	return s, nil
+	return &PassedSpill{f: f}, nil
 }
 
 // Add appends path, which must sort after every path added before.
@@ -51,7 +47,7 @@ func (s *PassedSpill) Add(path string) error {
 	data, err := json.Marshal(path)
 	if err == nil {
 		data = append(data, '\n')
-		_, err = s.w.Write(data)
+		_, err = s.f.Write(data)
 	}
 	if err != nil {
 		s.err = fmt.Errorf("passed list: %w", err)
@@ -70,14 +66,11 @@ func (s *PassedSpill) each(fn func(quoted []byte) error) error {
 	if s.err != nil {
 		return s.err
 	}
-	if err := s.w.Flush(); err != nil {
-		return fmt.Errorf("passed list: %w", err)
-	}
-	end, err := s.f.Seek(0, io.SeekCurrent)
+	r, err := s.f.Contents()
 	if err != nil {
 		return fmt.Errorf("passed list: %w", err)
 	}
-	sc := bufio.NewScanner(io.NewSectionReader(s.f, 0, end))
+	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	n := 0
 	for sc.Scan() {
@@ -108,15 +101,10 @@ func (s *PassedSpill) Each(fn func(path string) error) error {
 
 // Close releases the file.
 func (s *PassedSpill) Close() error {
-	if s == nil || s.f == nil {
+	if s == nil {
 		return nil
 	}
-	err := s.f.Close()
-	if !s.unnamed {
-		os.Remove(s.f.Name())
-	}
-	s.f = nil
-	return err
+	return s.f.Close()
 }
 
 // passedMarker is how Encode writes an empty passed list at the top level

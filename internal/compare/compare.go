@@ -215,7 +215,7 @@ func judge(j *join, p Policy) Result {
 	res.NewFailures, res.NewFailuresTotal = j.added.files, j.added.total
 	res.Fixed, res.FixedTotal = j.fixed.files, j.fixed.total
 	res.NewSuppressed, res.NewSuppressedTotal = j.spread.files, j.spread.total
-	if j.limit != All {
+	if j.limit != All && !j.full {
 		res.ListLimit = j.limit
 	}
 	res.Truncated = j.added.truncated() || j.fixed.truncated() || j.spread.truncated()

@@ -66,8 +66,41 @@ func (m *memSource) Baseline() *baseline.Baseline { return m.b }
 // list must say what it was there, and the files it lists. An error is a
 // Source's, or ErrUnsorted (wrapped, naming the side: ref or new).
 func Stream(ref, next Source, p Policy, limit int) (Result, error) {
-	j := &join{ref: side{name: "ref", src: ref}, next: side{name: "new", src: next}, limit: limit,
-		added: list{limit: limit, files: []baseline.File{}}, fixed: list{limit: limit, files: []baseline.File{}}, spread: list{limit: limit},
+	return stream(ref, next, p, limit, nil)
+}
+
+// List names one of a report's lists of files.
+type List int
+
+// The lists, in the order the report's JSON writes them.
+const (
+	NewFailures List = iota
+	Fixed
+	NewSuppressed
+)
+
+// Overflow takes the files of a list past those a Result holds, in list
+// order, as StreamFull comes to them; an error from it ends the
+// comparison with that error.
+type Overflow func(l List, f baseline.File) error
+
+// StreamFull is Stream for a full report that may be too large to hold:
+// each list holds its first head files (head ≥ 1) and hands every further
+// one to rest, for a caller that writes them where the list goes. The
+// Result reads as a full one — no ListLimit, not truncated — since every
+// file is listed, in the Result or through rest; the totals say how many.
+func StreamFull(ref, next Source, p Policy, head int, rest Overflow) (Result, error) {
+	if head < 1 || rest == nil {
+		return Result{}, fmt.Errorf("compare: StreamFull wants a head of 1 or more (%d) and an Overflow", head)
+	}
+	return stream(ref, next, p, head, rest)
+}
+
+func stream(ref, next Source, p Policy, limit int, rest Overflow) (Result, error) {
+	j := &join{ref: side{name: "ref", src: ref}, next: side{name: "new", src: next}, limit: limit, full: rest != nil,
+		added:    list{id: NewFailures, limit: limit, rest: rest, files: []baseline.File{}},
+		fixed:    list{id: Fixed, limit: limit, rest: rest, files: []baseline.File{}},
+		spread:   list{id: NewSuppressed, limit: limit, rest: rest},
 		newGated: map[string]int{}, includeSuppressed: p.IncludeSuppressed}
 	if err := j.run(); err != nil {
 		return Result{}, err
@@ -125,21 +158,28 @@ func (s *side) group(g []baseline.File, path string) ([]baseline.File, error) {
 // code c, so that files can be matched instead of counts.
 func (s *side) lists(c string) bool { return s.listed[c] >= s.doc.ByCode[c] }
 
-// list is the first limit files of a list, and how many there are.
+// list is the first limit files of a list, and how many there are; rest,
+// when set, takes the others.
 type list struct {
+	id    List
 	files []baseline.File
 	total int
 	limit int
+	rest  Overflow
 }
 
-func (l *list) add(f baseline.File) {
+func (l *list) add(f baseline.File) error {
 	l.total++
-	if l.limit == All || len(l.files) < l.limit {
+	switch {
+	case l.limit == All || len(l.files) < l.limit:
 		l.files = append(l.files, f)
+	case l.rest != nil:
+		return l.rest(l.id, f)
 	}
+	return nil
 }
 
-func (l *list) truncated() bool { return len(l.files) < l.total }
+func (l *list) truncated() bool { return l.rest == nil && len(l.files) < l.total }
 
 // oneSided is a path only one baseline lists: what it was in the other
 // is known once that one's passed list has been read.
@@ -151,6 +191,7 @@ type oneSided struct {
 type join struct {
 	ref, next         side
 	limit             int
+	full              bool // every file listed, some through an Overflow
 	added, fixed      list
 	spread            list
 	newGated          map[string]int // new failures per code, suppressed ones only when gated
@@ -185,27 +226,35 @@ func (j *join) run() error {
 		if ng, err = j.next.group(ng[:0], path); err != nil {
 			return err
 		}
-		j.compare(path, rg, ng)
+		if err := j.compare(path, rg, ng); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// compare matches one path's files by code.
-func (j *join) compare(path string, rg, ng []baseline.File) {
+// compare matches one path's files by code; an error is an Overflow's.
+func (j *join) compare(path string, rg, ng []baseline.File) error {
 	for _, f := range ng {
 		if missing(f, rg) {
-			j.added.add(f)
+			if err := j.added.add(f); err != nil {
+				return err
+			}
 			if j.includeSuppressed || !f.Suppressed {
 				j.newGated[f.CodeName]++
 			}
 		}
 		if f.UnscopedSuppression && !failedWith(rg, f.Fingerprint) {
-			j.spread.add(f)
+			if err := j.spread.add(f); err != nil {
+				return err
+			}
 		}
 	}
 	for _, f := range rg {
 		if missing(f, ng) {
-			j.fixed.add(f)
+			if err := j.fixed.add(f); err != nil {
+				return err
+			}
 		}
 	}
 	switch {
@@ -216,6 +265,7 @@ func (j *join) compare(path string, rg, ng []baseline.File) {
 	case rg[0].CodeName != ng[0].CodeName:
 		j.changed[rg[0].CodeName+"→"+ng[0].CodeName]++
 	}
+	return nil
 }
 
 // missing reports whether f fails with a code that other lacks.

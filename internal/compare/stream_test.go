@@ -128,3 +128,40 @@ func TestStreamSourceError(t *testing.T) {
 		t.Errorf("error = %v, want the field error of files[280]", err)
 	}
 }
+
+// TestStreamFull: a full comparison with its lists' tails handed out is
+// the whole comparison: the heads and the tails, in order, are Compare's
+// lists, and the Result says every file is listed.
+func TestStreamFull(t *testing.T) {
+	t.Parallel()
+	ref, next := mixed(t)
+	p := compare.DefaultPolicy()
+	full := compare.Compare(ref, next, p)
+	for _, n := range []int{1, 2, full.NewSuppressedTotal, full.FixedTotal + 1} {
+		rest := map[compare.List][]baseline.File{}
+		got, err := compare.StreamFull(reader(t, ref), reader(t, next), p, n, func(l compare.List, f baseline.File) error {
+			rest[l] = append(rest[l], f)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.NewFailures) != min(n, full.NewFailuresTotal) || len(got.Fixed) != min(n, full.FixedTotal) {
+			t.Errorf("head %d: the Result holds %d new failures and %d fixed", n, len(got.NewFailures), len(got.Fixed))
+		}
+		got.NewFailures = append(got.NewFailures, rest[compare.NewFailures]...)
+		got.Fixed = append(got.Fixed, rest[compare.Fixed]...)
+		got.NewSuppressed = append(got.NewSuppressed, rest[compare.NewSuppressed]...)
+		if diff := cmp.Diff(full, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("head %d: heads and tails (-Compare +StreamFull):\n%s", n, diff)
+		}
+	}
+	// The Overflow's error ends the comparison.
+	stop := errors.New("disk full")
+	if _, err := compare.StreamFull(reader(t, ref), reader(t, next), p, 1, func(compare.List, baseline.File) error { return stop }); !errors.Is(err, stop) {
+		t.Errorf("error = %v, want the Overflow's", err)
+	}
+	if _, err := compare.StreamFull(reader(t, ref), reader(t, next), p, 0, func(compare.List, baseline.File) error { return nil }); err == nil {
+		t.Error("a head of 0 was taken")
+	}
+}

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -99,15 +97,12 @@ func parseFlags(args []string, stdio cli.Stdio) (options, error) {
 const listed = 1000
 
 func regression(ctx context.Context, o options, stdio cli.Stdio, now time.Time) (compare.Result, error) {
-	limit := listed
-	if o.full {
-		limit = compare.All
-	}
-	res, ref, err := stream(ctx, o, limit)
+	res, ref, rest, err := stream(ctx, o)
 	if errors.Is(err, compare.ErrUnsorted) {
 		// Not written by this project: read both whole, sorted in memory.
-		res, ref, err = inMemory(o, limit)
+		res, ref, rest, err = inMemory(o)
 	}
+	defer rest.close()
 	if err != nil {
 		return res, err
 	}
@@ -115,15 +110,13 @@ func regression(ctx context.Context, o options, stdio cli.Stdio, now time.Time) 
 		return compare.Result{}, err
 	}
 	res.Timestamp = compare.Stamp(now)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(res); err != nil {
-		return res, fmt.Errorf("encode report: %w", err)
+	doc, err := encodeReport(res)
+	if err != nil {
+		return res, err
 	}
+	write := func(w io.Writer) error { return writeReport(w, doc, rest) }
 	if o.output != "" {
-		if err := outfile.Write(o.output, buf.Bytes()); err != nil {
+		if err := outfile.WriteFunc(o.output, write); err != nil {
 			return res, fmt.Errorf("--output: %w", err)
 		}
 	}
@@ -132,10 +125,29 @@ func regression(ctx context.Context, o options, stdio cli.Stdio, now time.Time) 
 			return res, fmt.Errorf("--markdown: %w", err)
 		}
 	}
-	if _, err := stdio.Out.Write(buf.Bytes()); err != nil {
+	if err := write(stdio.Out); err != nil {
 		return res, fmt.Errorf("write report: %w", err)
 	}
 	return res, nil
+}
+
+// judge compares two baselines as o asks: at most listed files of each
+// list, or with --full every file, those past the head in spills.
+func judge(o options, ref, next compare.Source) (compare.Result, *spills, error) {
+	if !o.full {
+		res, err := compare.Stream(ref, next, o.policy, listed)
+		return res, nil, err
+	}
+	rest, err := newSpills()
+	if err != nil {
+		return compare.Result{}, nil, err
+	}
+	res, err := compare.StreamFull(ref, next, o.policy, fullHead, rest.add)
+	if err != nil {
+		rest.close()
+		return compare.Result{}, nil, err
+	}
+	return res, rest, nil
 }
 
 // markdown is the comparison's table, then the trend the reference
@@ -158,25 +170,25 @@ func markdown(ref *baseline.Baseline, refPath string, res compare.Result, p comp
 // stream compares the two baselines as they are read, each on its own
 // core, holding neither whole; it returns the reference without its
 // files, for its history.
-func stream(ctx context.Context, o options, limit int) (compare.Result, *baseline.Baseline, error) {
+func stream(ctx context.Context, o options) (compare.Result, *baseline.Baseline, *spills, error) {
 	ref, err := openBaseline(ctx, "--ref", o.refPath)
 	if err != nil {
-		return compare.Result{}, nil, err
+		return compare.Result{}, nil, nil, err
 	}
 	defer ref.close()
 	next, err := openBaseline(ctx, "--new", o.newPath)
 	if err != nil {
-		return compare.Result{}, nil, err
+		return compare.Result{}, nil, nil, err
 	}
 	defer next.close()
-	res, err := compare.Stream(ref, next, o.policy, limit)
-	return res, ref.Baseline(), err
+	res, rest, err := judge(o, ref, next)
+	return res, ref.Baseline(), rest, err
 }
 
 // inMemory reads both baselines whole (one core each) and compares them
 // sorted: for baselines whose files are not in the order this project
 // writes.
-func inMemory(o options, limit int) (compare.Result, *baseline.Baseline, error) {
+func inMemory(o options) (compare.Result, *baseline.Baseline, *spills, error) {
 	var ref *baseline.Baseline
 	var refErr error
 	done := make(chan struct{})
@@ -187,11 +199,11 @@ func inMemory(o options, limit int) (compare.Result, *baseline.Baseline, error) 
 	next, err := baseline.Read(o.newPath)
 	<-done
 	if refErr != nil {
-		return compare.Result{}, nil, fmt.Errorf("--ref: %w", refErr)
+		return compare.Result{}, nil, nil, fmt.Errorf("--ref: %w", refErr)
 	}
 	if err != nil {
-		return compare.Result{}, nil, fmt.Errorf("--new: %w", err)
+		return compare.Result{}, nil, nil, fmt.Errorf("--new: %w", err)
 	}
-	res, err := compare.Stream(compare.Files(ref), compare.Files(next), o.policy, limit)
-	return res, ref, err
+	res, rest, err := judge(o, compare.Files(ref), compare.Files(next))
+	return res, ref, rest, err
 }

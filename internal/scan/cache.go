@@ -20,6 +20,7 @@ import (
 
 	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/checker"
+	"github.com/org/gonogo-action/internal/scratch"
 	"github.com/org/gonogo-action/internal/version"
 )
 
@@ -561,36 +562,37 @@ func (k *cacheCursor) stop() { k.left, k.ok = 0, false }
 // cacheWriter writes a run's cache to an unnamed temporary file as the
 // verdicts come, in path order, with the running checksum of its end line.
 type cacheWriter struct {
-	f       *os.File
-	unnamed bool
-	w       *bufio.Writer
-	sum     hash.Hash
-	files   int
-	last    string
-	err     error
+	f     *scratch.File
+	sum   hash.Hash
+	files int
+	last  string
+	err   error
 }
 
 func newCacheWriter(h cacheHeader) (*cacheWriter, error) {
-	f, err := os.CreateTemp("", "gonogo-cache-*")
+	f, err := scratch.New("gonogo-cache-*")
 	if err != nil {
 		return nil, fmt.Errorf("cache: %w", err)
 	}
-	cw := &cacheWriter{f: f, unnamed: os.Remove(f.Name()) == nil, sum: sha256.New()}
-	cw.w = bufio.NewWriterSize(io.MultiWriter(f, cw.sum), 64<<10)
-	return cw, cw.line(h)
+	cw := &cacheWriter{f: f, sum: sha256.New()}
+	return cw, cw.line(h, true)
 }
 
-func (cw *cacheWriter) line(v any) error {
+// line writes v's line, counted in the checksum when summed.
+func (cw *cacheWriter) line(v any, summed bool) error {
 	if cw.err != nil {
 		return cw.err
 	}
 	data, err := json.Marshal(v)
 	if err == nil {
 		data = append(data, '\n')
-		_, err = cw.w.Write(data)
+		_, err = cw.f.Write(data)
 	}
 	if err != nil {
 		cw.err = fmt.Errorf("cache: %w", err)
+	}
+	if summed {
+		cw.sum.Write(data)
 	}
 	return cw.err
 }
@@ -599,7 +601,7 @@ func (cw *cacheWriter) add(l cacheLine) error {
 	if cw.err == nil && cw.files > 0 && l.Path <= cw.last {
 		cw.err = fmt.Errorf("cache: %s recorded after %s", l.Path, cw.last)
 	}
-	if err := cw.line(l); err != nil {
+	if err := cw.line(l, true); err != nil {
 		return err
 	}
 	cw.files++
@@ -609,41 +611,21 @@ func (cw *cacheWriter) add(l cacheLine) error {
 
 // end writes the end line, outside the checksum.
 func (cw *cacheWriter) end() error {
-	if cw.err != nil {
-		return cw.err
-	}
-	if err := cw.w.Flush(); err != nil {
-		cw.err = fmt.Errorf("cache: %w", err)
-		return cw.err
-	}
-	cw.w = bufio.NewWriter(cw.f)
-	if err := cw.line(cacheTrailer{End: true, Files: cw.files, SHA256: hex.EncodeToString(cw.sum.Sum(nil))}); err != nil {
-		return err
-	}
-	if err := cw.w.Flush(); err != nil {
-		cw.err = fmt.Errorf("cache: %w", err)
-	}
-	return cw.err
+	return cw.line(cacheTrailer{End: true, Files: cw.files, SHA256: hex.EncodeToString(cw.sum.Sum(nil))}, false)
 }
 
 func (cw *cacheWriter) copyTo(w io.Writer) (int64, error) {
 	if cw.err != nil {
 		return 0, cw.err
 	}
-	end, err := cw.f.Seek(0, io.SeekCurrent)
+	r, err := cw.f.Contents()
 	if err != nil {
 		return 0, fmt.Errorf("cache: %w", err)
 	}
-	return io.Copy(w, io.NewSectionReader(cw.f, 0, end))
+	return io.Copy(w, r)
 }
 
-func (cw *cacheWriter) close() error {
-	err := cw.f.Close()
-	if !cw.unnamed {
-		os.Remove(cw.f.Name())
-	}
-	return err
-}
+func (cw *cacheWriter) close() error { return cw.f.Close() }
 
 // strictJSON decodes one JSON value with no unknown field and nothing
 // after it.

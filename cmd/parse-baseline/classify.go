@@ -12,6 +12,7 @@ import (
 	"github.com/org/gonogo-action/internal/classify"
 	"github.com/org/gonogo-action/internal/cli"
 	"github.com/org/gonogo-action/internal/outfile"
+	"github.com/org/gonogo-action/internal/scan"
 	"github.com/org/gonogo-action/internal/signing"
 )
 
@@ -110,9 +111,7 @@ func (c *classifyFlags) signatures(ctx context.Context, b *baseline.Baseline, pa
 	if err != nil {
 		return nil, fmt.Errorf("signatures: %w", err)
 	}
-	if len(paths) == 0 {
-		paths = []string{"."}
-	}
+	paths = scan.PathsOrDot(paths)
 	byRootRel := map[string]string{}
 	spec := c.sig
 	spec.Files = []string{}

@@ -21,7 +21,6 @@ import (
 	"github.com/org/gonogo-action/internal/safetext"
 	"github.com/org/gonogo-action/internal/scan"
 	"github.com/org/gonogo-action/internal/setting"
-	"github.com/org/gonogo-action/internal/signing"
 )
 
 const name = "parse-baseline"
@@ -131,14 +130,8 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 	if err := f.classify.validate(fs); err != nil {
 		return err
 	}
-	if len(f.classify.sig.Keys) > 0 {
-		root, err := signing.FindRoot(f.classify.sigRoot)
-		if err == nil {
-			err = signing.CheckTrust(root, f.classify.sig)
-		}
-		if err != nil {
-			return fmt.Errorf("signatures: %w", err)
-		}
+	if err := f.classify.trust(); err != nil {
+		return err
 	}
 	if f.shard != "" {
 		if o.ShardK, o.ShardN, err = parseShard(f.shard); err != nil {

@@ -193,7 +193,7 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 			return err
 		}
 	}
-	return finish(b, o.Cache, f.cache, f.output, f.markdown, f.historyDir, o.Suppressions, hist, failOn, o.Now(), stdio)
+	return finish(b, o.Cache, f.cache, f.output, f.markdown, f.historyDir, hist, failOn, o.Now(), stdio)
 }
 
 // history is what --history-from and --commit ask for.
@@ -285,10 +285,8 @@ func samePath(a, b string) bool {
 	return b != "" && b != "-" && filepath.Clean(a) == filepath.Clean(b)
 }
 
-// finish writes the outputs and applies --fail-on. suppressions is the
-// suppressions file the run read, "" for none (or a merge, whose shards
-// read it).
-func finish(b *baseline.Baseline, cache *scan.Cache, cacheFile, output, markdown, historyDir, suppressions string, hist history, failOn []string, now time.Time, stdio cli.Stdio) error {
+// finish writes the outputs and applies --fail-on.
+func finish(b *baseline.Baseline, cache *scan.Cache, cacheFile, output, markdown, historyDir string, hist history, failOn []string, now time.Time, stdio cli.Stdio) error {
 	if hist.from != "" {
 		if err := continueHistory(b, hist, stdio.Err); err != nil {
 			return err
@@ -332,7 +330,7 @@ func finish(b *baseline.Baseline, cache *scan.Cache, cacheFile, output, markdown
 	}
 	fmt.Fprintln(summary)
 	reportUnscoped(b, stdio.Err)
-	reportStale(b, staleOwners(b, suppressions, now, stdio.Err), stdio.Err)
+	reportStale(b, stdio.Err)
 	gated := b.GatedCounts()
 	var hits []string
 	for _, c := range failOn {

@@ -145,6 +145,7 @@ func Build(ctx context.Context, o Options) (*baseline.Baseline, error) {
 		return nil, err
 	}
 	b := t.finish()
+	b.Suppressions = supp
 	end := o.Now()
 	b.Timestamp = start.UTC().Format(time.RFC3339)
 	b.DurationSec = math.Round(end.Sub(start).Seconds()*1000) / 1000

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -120,6 +121,9 @@ func (c *classifyFlags) write(ctx context.Context, b *baseline.Baseline, paths [
 // and returns the verdicts by baseline path.
 func (c *classifyFlags) signatures(ctx context.Context, b *baseline.Baseline, paths []string) (map[string]signing.FileResult, error) {
 	root := c.root
+	if root == "" {
+		return nil, errors.New("signatures: no repository root: the policy was not checked before the run")
+	}
 	paths = scan.PathsOrDot(paths)
 	roots, err := statRoots(paths)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/org/gonogo-action/internal/classify"
 	"github.com/org/gonogo-action/internal/cli"
 	"github.com/org/gonogo-action/internal/outfile"
+	"github.com/org/gonogo-action/internal/scan"
 	"github.com/org/gonogo-action/internal/signing"
 )
 
@@ -22,7 +24,8 @@ type classifyFlags struct {
 	// paths are relative to.
 	sig     signing.Spec
 	sigRoot string
-	set     map[string]bool
+	// root is sigRoot resolved by trust, before the run.
+	root string
 }
 
 func (c *classifyFlags) register(fs *flag.FlagSet) {
@@ -40,32 +43,43 @@ func (c *classifyFlags) register(fs *flag.FlagSet) {
 
 // validate refuses flags that would do nothing or could not be honoured.
 func (c *classifyFlags) validate(fs *flag.FlagSet) error {
-	c.set = map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { c.set[fl.Name] = true })
-	for _, name := range []string{"classification", "classification-md"} {
-		v := map[string]string{"classification": c.json, "classification-md": c.markdown}[name]
-		if c.set[name] && (v == "" || v == "-") {
-			return cli.Usagef("--%s %q: name a file", name, v)
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	for _, a := range []struct{ flag, file string }{{"classification", c.json}, {"classification-md", c.markdown}} {
+		if set[a.flag] && (a.file == "" || a.file == "-") {
+			return cli.Usagef("--%s %q: name a file", a.flag, a.file)
 		}
 	}
 	if c.json != "" && c.json == c.markdown {
 		return cli.Usagef("--classification and --classification-md name the same file %s", c.json)
 	}
-	policy := false
 	for _, name := range []string{"signatures-revoked", "signatures-allow-legacy", "signatures-not-before", "signatures-root"} {
-		if c.set[name] && len(c.sig.Keys) == 0 {
+		if set[name] && len(c.sig.Keys) == 0 {
 			return cli.Usagef("--%s needs --signatures-key: a policy without trusted keys checks nothing", name)
 		}
 	}
-	if len(c.sig.Keys) > 0 {
-		policy = true
-		if c.json == "" && c.markdown == "" {
-			return cli.Usagef("--signatures-key records signature states in the classification: give --classification or --classification-md")
-		}
+	if len(c.sig.Keys) > 0 && c.json == "" && c.markdown == "" {
+		return cli.Usagef("--signatures-key records signature states in the classification: give --classification or --classification-md")
 	}
-	if !policy {
-		c.sig = signing.Spec{}
+	return nil
+}
+
+// trust finds the repository root and checks the signatures policy (its
+// keys and revocation list) before the run, so that a bad policy costs
+// no checker pass; signatures then uses that root. Nothing to do without
+// --signatures-key.
+func (c *classifyFlags) trust() error {
+	if len(c.sig.Keys) == 0 {
+		return nil
 	}
+	root, err := signing.FindRoot(c.sigRoot)
+	if err == nil {
+		err = signing.CheckTrust(root, c.sig)
+	}
+	if err != nil {
+		return fmt.Errorf("signatures: %w", err)
+	}
+	c.root = root
 	return nil
 }
 
@@ -106,24 +120,22 @@ func (c *classifyFlags) write(ctx context.Context, b *baseline.Baseline, paths [
 // signatures applies the policy to every checked file that could be read
 // and returns the verdicts by baseline path.
 func (c *classifyFlags) signatures(ctx context.Context, b *baseline.Baseline, paths []string) (map[string]signing.FileResult, error) {
-	root, err := signing.FindRoot(c.sigRoot)
+	root := c.root
+	if root == "" {
+		return nil, errors.New("signatures: no repository root: the policy was not checked before the run")
+	}
+	paths = scan.PathsOrDot(paths)
+	roots, err := statRoots(paths)
 	if err != nil {
 		return nil, fmt.Errorf("signatures: %w", err)
-	}
-	if len(paths) == 0 {
-		paths = []string{"."}
 	}
 	byRootRel := map[string]string{}
 	spec := c.sig
 	spec.Files = []string{}
 	add := func(rel string) error {
-		onDisk, ok := locate(paths, rel)
+		abs, ok := locate(roots, rel)
 		if !ok {
 			return fmt.Errorf("signatures: %s: not found under %s", rel, strings.Join(paths, ", "))
-		}
-		abs, err := filepath.Abs(onDisk)
-		if err != nil {
-			return fmt.Errorf("signatures: %s: %w", rel, err)
 		}
 		r, err := filepath.Rel(root, abs)
 		if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
@@ -160,22 +172,48 @@ func (c *classifyFlags) signatures(ctx context.Context, b *baseline.Baseline, pa
 	return out, nil
 }
 
-// locate finds on disk the file a run reported as rel: a PATH that is
-// that file, or rel under a PATH that is a folder. The run refused PATHs
-// whose files share a reported name, so at most one holds it.
-func locate(paths []string, rel string) (string, bool) {
+// pathRoot is one PATH of the run that exists, stat'ed once for every
+// file looked up under it.
+type pathRoot struct {
+	abs string // the PATH made absolute
+	rel string // a file PATH as the run reports it; "" for a folder
+}
+
+// statRoots reads each PATH once: whether it is there (a PATH that is
+// not holds no file), a file or a folder, and where it lies.
+func statRoots(paths []string) ([]pathRoot, error) {
+	var roots []pathRoot
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
 			continue
 		}
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		r := pathRoot{abs: abs}
 		if !fi.IsDir() {
-			if filepath.ToSlash(filepath.Clean(p)) == rel {
-				return p, true
+			r.rel = filepath.ToSlash(filepath.Clean(p))
+		}
+		roots = append(roots, r)
+	}
+	return roots, nil
+}
+
+// locate finds on disk, as an absolute path, the file a run reported as
+// rel: a PATH that is that file, or rel under a PATH that is a folder.
+// The run refused PATHs whose files share a reported name, so at most
+// one holds it.
+func locate(roots []pathRoot, rel string) (string, bool) {
+	for _, r := range roots {
+		if r.rel != "" {
+			if r.rel == rel {
+				return r.abs, true
 			}
 			continue
 		}
-		cand := filepath.Join(p, filepath.FromSlash(rel))
+		cand := filepath.Join(r.abs, filepath.FromSlash(rel))
 		if _, err := os.Lstat(cand); err == nil {
 			return cand, true
 		}

@@ -299,3 +299,116 @@ func TestClassificationSignatures(t *testing.T) {
 		t.Errorf("signature states (-signing.Check +classification):\n%s", diff)
 	}
 }
+
+// TestClassificationSignaturesPaths: a PATH that is a file is found as
+// itself, and a file outside --signatures-root is refused by name before
+// any verdict is recorded.
+func TestClassificationSignaturesPaths(t *testing.T) {
+	t.Parallel()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	flows := filepath.Join(root, "examples", "aetherra", "workflows")
+	key := filepath.Join(root, "examples", "aetherra", "keys", "release.pub")
+	check, _ := filepath.Abs(filepath.Join("testdata", "twophase", "check.sh"))
+	boot, hmr := filepath.Join(flows, "boot.aether"), filepath.Join(flows, "hmr_swap.aether")
+	run1 := func(t *testing.T, sigRoot string) (int, string, classification) {
+		out := t.TempDir()
+		var stderr bytes.Buffer
+		code := run(context.Background(), []string{
+			"--checker", "sh " + check + " {file}", "--no-progress", "--suppressions", "",
+			"--output", filepath.Join(out, "b.json"), "--classification", filepath.Join(out, "wf.json"),
+			"--signatures-key", key, "--signatures-root", sigRoot, boot, hmr,
+		}, cli.Stdio{In: strings.NewReader(""), Out: &bytes.Buffer{}, Err: &stderr}, func(string) string { return "" })
+		var c classification
+		if data, err := os.ReadFile(filepath.Join(out, "wf.json")); err == nil {
+			if err := json.Unmarshal(data, &c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return code, stderr.String(), c
+	}
+	t.Run("file PATHs", func(t *testing.T) {
+		t.Parallel()
+		code, stderr, c := run1(t, root)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		rep, err := signing.Check(context.Background(), root, signing.Spec{
+			Files: []string{"examples/aetherra/workflows/boot.aether", "examples/aetherra/workflows/hmr_swap.aether"}, Keys: []string{key},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{}
+		for _, r := range rep.Results {
+			want[filepath.Join(root, filepath.FromSlash(r.Path))] = string(r.Status)
+		}
+		got := map[string]string{}
+		for _, f := range c.Files {
+			got[filepath.FromSlash(f.Path)] = f.Signature
+		}
+		if len(want) != 2 {
+			t.Fatalf("signing.Check judged %d files, want 2", len(want))
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("signature states (-signing.Check +classification):\n%s", diff)
+		}
+	})
+	t.Run("outside the root", func(t *testing.T) {
+		t.Parallel()
+		other := t.TempDir()
+		code, stderr, _ := run1(t, other)
+		want := "parse-baseline: signatures: " + filepath.ToSlash(filepath.Clean(boot)) + " lies outside the repository root " + other + " (give --signatures-root)"
+		if code != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("exit %d, stderr %q; want 2 and %q", code, stderr, want)
+		}
+	})
+}
+
+// TestLocate: a reported path is found under the first folder PATH that
+// holds it, a file PATH only as itself, and a PATH that does not exist
+// holds nothing.
+func TestLocate(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, f := range []string{"one/a.aether", "one/both.aether", "two/b.aether", "two/both.aether", "single.aether"} {
+		p := filepath.Join(dir, filepath.FromSlash(f))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	single := filepath.Join(dir, "single.aether")
+	roots, err := statRoots([]string{filepath.Join(dir, "gone"), filepath.Join(dir, "one"), filepath.Join(dir, "two"), single})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(roots) != 3 {
+		t.Fatalf("statRoots kept %d PATHs, want 3 (the missing one dropped): %+v", len(roots), roots)
+	}
+	for _, tt := range []struct {
+		rel, want string
+		ok        bool
+	}{
+		{"a.aether", "one/a.aether", true},
+		{"b.aether", "two/b.aether", true},
+		{"both.aether", "one/both.aether", true},
+		{filepath.ToSlash(single), "single.aether", true},
+		{"single.aether", "", false},
+		{"gone/x.aether", "", false},
+		{"c.aether", "", false},
+	} {
+		got, ok := locate(roots, tt.rel)
+		want := ""
+		if tt.ok {
+			want = filepath.Join(dir, filepath.FromSlash(tt.want))
+		}
+		if got != want || ok != tt.ok {
+			t.Errorf("locate(%q) = %q, %v; want %q, %v", tt.rel, got, ok, want, tt.ok)
+		}
+	}
+}

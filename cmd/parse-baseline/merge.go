@@ -54,5 +54,5 @@ func runMerge(args []string, stdio cli.Stdio, getenv func(string) string) error 
 	if err != nil {
 		return err
 	}
-	return finish(merged, nil, "", *output, *markdown, *historyDir, "", hist, failOn, now(), stdio)
+	return finish(merged, nil, "", *output, *markdown, *historyDir, hist, failOn, now(), stdio)
 }

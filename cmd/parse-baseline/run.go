@@ -21,7 +21,6 @@ import (
 	"github.com/org/gonogo-action/internal/safetext"
 	"github.com/org/gonogo-action/internal/scan"
 	"github.com/org/gonogo-action/internal/setting"
-	"github.com/org/gonogo-action/internal/signing"
 )
 
 const name = "parse-baseline"
@@ -131,14 +130,8 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 	if err := f.classify.validate(fs); err != nil {
 		return err
 	}
-	if len(f.classify.sig.Keys) > 0 {
-		root, err := signing.FindRoot(f.classify.sigRoot)
-		if err == nil {
-			err = signing.CheckTrust(root, f.classify.sig)
-		}
-		if err != nil {
-			return fmt.Errorf("signatures: %w", err)
-		}
+	if err := f.classify.trust(); err != nil {
+		return err
 	}
 	if f.shard != "" {
 		if o.ShardK, o.ShardN, err = parseShard(f.shard); err != nil {
@@ -200,7 +193,7 @@ func runScan(ctx context.Context, args []string, stdio cli.Stdio, getenv func(st
 			return err
 		}
 	}
-	return finish(b, o.Cache, f.cache, f.output, f.markdown, f.historyDir, o.Suppressions, hist, failOn, o.Now(), stdio)
+	return finish(b, o.Cache, f.cache, f.output, f.markdown, f.historyDir, hist, failOn, o.Now(), stdio)
 }
 
 // history is what --history-from and --commit ask for.
@@ -292,10 +285,8 @@ func samePath(a, b string) bool {
 	return b != "" && b != "-" && filepath.Clean(a) == filepath.Clean(b)
 }
 
-// finish writes the outputs and applies --fail-on. suppressions is the
-// suppressions file the run read, "" for none (or a merge, whose shards
-// read it).
-func finish(b *baseline.Baseline, cache *scan.Cache, cacheFile, output, markdown, historyDir, suppressions string, hist history, failOn []string, now time.Time, stdio cli.Stdio) error {
+// finish writes the outputs and applies --fail-on.
+func finish(b *baseline.Baseline, cache *scan.Cache, cacheFile, output, markdown, historyDir string, hist history, failOn []string, now time.Time, stdio cli.Stdio) error {
 	if hist.from != "" {
 		if err := continueHistory(b, hist, stdio.Err); err != nil {
 			return err
@@ -339,7 +330,7 @@ func finish(b *baseline.Baseline, cache *scan.Cache, cacheFile, output, markdown
 	}
 	fmt.Fprintln(summary)
 	reportUnscoped(b, stdio.Err)
-	reportStale(b, staleOwners(b, suppressions, now, stdio.Err), stdio.Err)
+	reportStale(b, stdio.Err)
 	gated := b.GatedCounts()
 	var hits []string
 	for _, c := range failOn {

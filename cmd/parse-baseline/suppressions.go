@@ -4,15 +4,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/cli"
-	"github.com/org/gonogo-action/internal/safetext"
 	"github.com/org/gonogo-action/internal/scan"
 	"github.com/org/gonogo-action/internal/setting"
 )
@@ -103,8 +99,10 @@ const maxStaleListed = 10
 // reportStale names the entries that no longer do anything: expired ones
 // (by expires= or --max-age) suppress nothing, unused ones match no
 // failure. Either way the file says something that is not so; each is
-// named with its owners (owner=), whom to ask.
-func reportStale(b *baseline.Baseline, owners map[string][]string, stderr io.Writer) {
+// named with its owners (owner=), whom to ask, from the entries the run
+// applied (a merge has none: its shards read the file).
+func reportStale(b *baseline.Baseline, stderr io.Writer) {
+	owners := b.StaleOwners()
 	for _, l := range []struct {
 		fps  []string
 		what string
@@ -116,69 +114,12 @@ func reportStale(b *baseline.Baseline, owners map[string][]string, stderr io.Wri
 		if len(l.fps) == 0 {
 			continue
 		}
-		names := make([]string, 0, maxStaleListed+1)
-		for _, fp := range l.fps[:min(maxStaleListed, len(l.fps))] {
-			names = append(names, safetext.Inline(fp, 40)+ownedBy(owners[fp]))
-		}
-		if len(l.fps) > maxStaleListed {
-			names = append(names, fmt.Sprintf("and %d more", len(l.fps)-maxStaleListed))
-		}
 		plural := "y"
 		if len(l.fps) > 1 {
 			plural = "ies"
 		}
+		// cli.Errorf makes the line safe for a terminal.
+		names := scan.StaleNames(l.fps, owners, maxStaleListed)
 		cli.Errorf(stderr, name, "warning: %d "+l.what+": %s; %s", len(l.fps), plural, strings.Join(names, ", "), fmt.Sprintf(l.do, plural))
 	}
-}
-
-// maxOwners bounds the owners named per entry.
-const maxOwners = 3
-
-// ownedBy is " (owner @a)", " (owners @a, @b)", or "" for none.
-func ownedBy(owners []string) string {
-	if len(owners) == 0 {
-		return ""
-	}
-	names := make([]string, 0, maxOwners+1)
-	for _, o := range owners[:min(maxOwners, len(owners))] {
-		// One word (owner= ends at white space); cli.Errorf makes the line
-		// safe, this keeps it short.
-		if r := []rune(o); len(r) > 40 {
-			o = string(r[:40]) + "…"
-		}
-		names = append(names, o)
-	}
-	if len(owners) > maxOwners {
-		names = append(names, fmt.Sprintf("and %d more", len(owners)-maxOwners))
-	}
-	if len(owners) == 1 {
-		return " (owner " + names[0] + ")"
-	}
-	return " (owners " + strings.Join(names, ", ") + ")"
-}
-
-// staleOwners names the owners of the entries of the suppressions file
-// path that b lists as expired or unused. The run read the file already
-// (scan.Build keeps only what it made of it); it is read again only when
-// an entry is stale. No path (merge: the shards read it) names none, and
-// a file that cannot be read again names none, said on stderr.
-func staleOwners(b *baseline.Baseline, path string, now time.Time, stderr io.Writer) map[string][]string {
-	if path == "" || len(b.ExpiredSuppressions)+len(b.UnusedSuppressions) == 0 {
-		return nil
-	}
-	entries, err := readSuppressions(path, now)
-	if err != nil {
-		cli.Errorf(stderr, name, "warning: the owners of stale suppression entries are not named: %v", err)
-		return nil
-	}
-	return baseline.Owners(entries, slices.Concat(b.ExpiredSuppressions, b.UnusedSuppressions))
-}
-
-func readSuppressions(path string, now time.Time) ([]baseline.Suppression, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return baseline.ParseSuppressions(f, path, now)
 }

@@ -55,8 +55,13 @@ type Baseline struct {
 	// HistoryRefused says why the document's history was not read (too
 	// long, a malformed entry): the baseline is still valid, its history
 	// is dropped, and the caller warns.
-	HistoryRefused string                     `json:"-"`
-	Extra          map[string]json.RawMessage `json:"-"`
+	HistoryRefused string `json:"-"`
+	// Suppressions are the entries of the suppressions file the run
+	// applied (scan.Build), kept so that a report of the stale ones names
+	// their owners (StaleOwners) without reading the file again. nil for
+	// a document read from a file or merged from shards; never written.
+	Suppressions []Suppression              `json:"-"`
+	Extra        map[string]json.RawMessage `json:"-"`
 }
 
 // File is the status of one checked file; baselines list failing files

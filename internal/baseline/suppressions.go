@@ -230,3 +230,10 @@ func Owners(entries []Suppression, fps []string) map[string][]string {
 	}
 	return out
 }
+
+// StaleOwners maps each expired or unused fingerprint of b to the owners
+// its entries name (Owners), from the entries the run applied
+// (b.Suppressions): empty for a baseline that does not carry them.
+func (b *Baseline) StaleOwners() map[string][]string {
+	return Owners(b.Suppressions, slices.Concat(b.ExpiredSuppressions, b.UnusedSuppressions))
+}

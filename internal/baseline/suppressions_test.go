@@ -220,3 +220,26 @@ func TestOwners(t *testing.T) {
 		t.Errorf("owners %v, want %v", got, want)
 	}
 }
+
+// StaleOwners names the owners of the expired and the unused entries the
+// baseline carries, and of no other; a baseline without its entries (read
+// from a file) names none.
+func TestStaleOwners(t *testing.T) {
+	t.Parallel()
+	in := "a1b2c3d4e5f67890 owner=@expired\n" +
+		"deadbeefcafe1234 owner=@unused\n" +
+		"0123456789abcdef owner=@in-use\n"
+	entries, err := baseline.ParseSuppressions(strings.NewReader(in), "s.txt", parseDay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &baseline.Baseline{ExpiredSuppressions: []string{"a1b2c3d4e5f67890"}, UnusedSuppressions: []string{"deadbeefcafe1234"}, Suppressions: entries}
+	want := map[string][]string{"a1b2c3d4e5f67890": {"@expired"}, "deadbeefcafe1234": {"@unused"}}
+	if got := b.StaleOwners(); !cmp.Equal(want, got) {
+		t.Errorf("owners %v, want %v", got, want)
+	}
+	b.Suppressions = nil
+	if got := b.StaleOwners(); len(got) != 0 {
+		t.Errorf("without entries: owners %v, want none", got)
+	}
+}

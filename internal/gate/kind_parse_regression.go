@@ -197,7 +197,11 @@ func (c *parseRegressionCheck) Run(ctx context.Context, rc *RunContext) (out Out
 	if len(next.UnusedSuppressions) > 0 {
 		details["unused_suppressions"] = next.UnusedSuppressions
 	}
-	defer func() { out.Summary += staleSuppressions(next) }()
+	owners := next.StaleOwners()
+	if len(owners) > 0 {
+		details["stale_suppression_owners"] = owners
+	}
+	defer func() { out.Summary += staleSuppressions(next, owners) }()
 	if o, ok := c.writeOutput(rc, next, ref, details); !ok {
 		return o
 	}
@@ -276,8 +280,11 @@ const maxStaleListed = 5
 
 // staleSuppressions is the sign-off's note of the entries that no longer
 // do anything: expired ones (expires= or suppressions_max_age) suppress
-// nothing, unused ones match no failure. "" when there are none.
-func staleSuppressions(b *baseline.Baseline) string {
+// nothing, unused ones match no failure, each with the owners its entries
+// name (owner=), whom to ask. "" when there are none. The owners are the
+// suppressions file's words: the sign-off escapes the line (safetext), so
+// that owner=@team names the team without notifying it.
+func staleSuppressions(b *baseline.Baseline, owners map[string][]string) string {
 	var parts []string
 	for _, l := range []struct {
 		what string
@@ -286,10 +293,7 @@ func staleSuppressions(b *baseline.Baseline) string {
 		if len(l.fps) == 0 {
 			continue
 		}
-		names := slices.Clone(l.fps[:min(maxStaleListed, len(l.fps))])
-		if len(l.fps) > maxStaleListed {
-			names = append(names, fmt.Sprintf("and %d more", len(l.fps)-maxStaleListed))
-		}
+		names := scan.StaleNames(l.fps, owners, maxStaleListed)
 		parts = append(parts, fmt.Sprintf("%d %s (%s)", len(l.fps), l.what, strings.Join(names, ", ")))
 	}
 	if len(parts) == 0 {

@@ -12,7 +12,7 @@ import (
 
 // TestParseRegressionSuppressionAge: suppressions_max_age expires entries
 // by their added= day, and the sign-off line and details name the expired
-// and unused entries. The clock is 2026-12-01.
+// and unused entries with their owners. The clock is 2026-12-01.
 func TestParseRegressionSuppressionAge(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -23,7 +23,7 @@ func TestParseRegressionSuppressionAge(t *testing.T) {
 	old, young := baseline.Fingerprint("PARSE_ERROR", 1, "old"), baseline.Fingerprint("PARSE_ERROR", 2, "young")
 	writeFile(t, dir, "supp.txt", old+" # owner=@a added=2026-09-01 first=old.aether\n"+
 		young+" # owner=@b added=2026-09-02 first=young.aether\n"+
-		"fedcba9876543210 # gone added=2026-11-01\n")
+		"fedcba9876543210 # gone owner=@c added=2026-11-01\n")
 	writeFile(t, dir, "future.txt", old+" # added=2026-12-02\n")
 	now := func() time.Time { return time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC) }
 	tests := []struct {
@@ -31,13 +31,15 @@ func TestParseRegressionSuppressionAge(t *testing.T) {
 		ok              bool
 		summary         string
 		expired, unused []string
+		owners          map[string][]string
 	}{
 		{"no limit", "suppressions: supp.txt", true,
-			"PARSE_ERROR 0→0, VALIDATION_ERROR 0→0, INTERNAL_ERROR 0→0; suppression entries 1 unused (fedcba9876543210)", nil, []string{"fedcba9876543210"}},
+			"PARSE_ERROR 0→0, VALIDATION_ERROR 0→0, INTERNAL_ERROR 0→0; suppression entries 1 unused (fedcba9876543210 (owner @c))", nil, []string{"fedcba9876543210"},
+			map[string][]string{"fedcba9876543210": {"@c"}}},
 		{"90 days", "suppressions: supp.txt, suppressions_max_age: 90d, abs_threshold: 0, rel_threshold: 0", false,
-			"regression: PARSE_ERROR +1 (PARSE_ERROR 0→1, VALIDATION_ERROR 0→0, INTERNAL_ERROR 0→0); suppression entries 1 expired (" + old + "), 1 unused (fedcba9876543210)",
-			[]string{old}, []string{"fedcba9876543210"}},
-		{"future added=", "suppressions: future.txt", false, "future.txt:1: added=2026-12-02 is after today (2026-12-01 UTC)", nil, nil},
+			"regression: PARSE_ERROR +1 (PARSE_ERROR 0→1, VALIDATION_ERROR 0→0, INTERNAL_ERROR 0→0); suppression entries 1 expired (" + old + " (owner @a)), 1 unused (fedcba9876543210 (owner @c))",
+			[]string{old}, []string{"fedcba9876543210"}, map[string][]string{old: {"@a"}, "fedcba9876543210": {"@c"}}},
+		{"future added=", "suppressions: future.txt", false, "future.txt:1: added=2026-12-02 is after today (2026-12-01 UTC)", nil, nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,6 +55,9 @@ func TestParseRegressionSuppressionAge(t *testing.T) {
 			}
 			if got, _ := g.Details["unused_suppressions"].([]string); !cmp.Equal(got, tt.unused) {
 				t.Errorf("details.unused_suppressions = %v, want %v", got, tt.unused)
+			}
+			if got, _ := g.Details["stale_suppression_owners"].(map[string][]string); !cmp.Equal(got, tt.owners) {
+				t.Errorf("details.stale_suppression_owners = %v, want %v", got, tt.owners)
 			}
 		})
 	}

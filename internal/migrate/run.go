@@ -91,7 +91,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	if len(sel) == 0 {
-		what := "under " + strings.Join(orDot(o.Paths), ", ")
+		what := "under " + strings.Join(scan.PathsOrDot(o.Paths), ", ")
 		if len(o.Include) > 0 {
 			what += " matching " + strings.Join(o.Include, ", ")
 		}
@@ -210,7 +210,7 @@ func classifyCopy(ctx context.Context, check scan.Options, sel []scan.Selected, 
 		return nil, fmt.Errorf("make the dry run's copy: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	roots := orDot(check.Paths)
+	roots := scan.PathsOrDot(check.Paths)
 	paths := make([]string, len(roots))
 	back := map[string]string{} // reported path in the copy → in the tree
 	for i, root := range roots {
@@ -272,11 +272,4 @@ func leaveSet(paths []string) func(os.FileInfo) bool {
 		}
 		return false
 	}
-}
-
-func orDot(paths []string) []string {
-	if len(paths) == 0 {
-		return []string{"."}
-	}
-	return paths
 }

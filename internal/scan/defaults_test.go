@@ -33,7 +33,8 @@ func TestBuildMaxAge(t *testing.T) {
 		maxAge  int
 		gated   int
 		expired []string
-	}{{0, 0, nil}, {90, 1, []string{old}}, {1, 2, []string{old, young}}} {
+		owners  map[string][]string // of the stale entries, from the entries Build carries
+	}{{0, 0, nil, map[string][]string{}}, {90, 1, []string{old}, map[string][]string{old: {"@a"}}}, {1, 2, []string{old, young}, map[string][]string{old: {"@a"}}}} {
 		b, err := Build(context.Background(), Options{Statuses: "-", Stdin: strings.NewReader(statuses), Suppressions: supp,
 			MaxAgeDays: tt.maxAge, Now: func() time.Time { return now }, Env: []string{}})
 		if err != nil {
@@ -45,6 +46,9 @@ func TestBuildMaxAge(t *testing.T) {
 		slices.Sort(tt.expired) // the baseline sorts them
 		if diff := cmp.Diff(tt.expired, b.ExpiredSuppressions); diff != "" {
 			t.Errorf("max age %d: expired (-want +got):\n%s", tt.maxAge, diff)
+		}
+		if diff := cmp.Diff(tt.owners, b.StaleOwners()); diff != "" {
+			t.Errorf("max age %d: owners of stale entries (-want +got):\n%s", tt.maxAge, diff)
 		}
 	}
 	// A future added= is refused, naming the file and line.

@@ -82,6 +82,7 @@ func Markdown(b *baseline.Baseline) string {
 		}
 	}
 	writeUnscoped(&sb, b)
+	owners := b.StaleOwners()
 	for _, l := range []struct {
 		title string
 		fps   []string
@@ -89,12 +90,14 @@ func Markdown(b *baseline.Baseline) string {
 		if len(l.fps) == 0 {
 			continue
 		}
+		// Every entry, each with its owners: the file's words, escaped so
+		// that owner=@team names the team without notifying it.
 		fmt.Fprintf(&sb, "\n%s: ", l.title)
-		for i, fp := range l.fps {
+		for i, n := range StaleNames(l.fps, owners, len(l.fps)) {
 			if i > 0 {
 				sb.WriteString(", ")
 			}
-			sb.WriteString(safetext.Inline(fp, 40))
+			sb.WriteString(safetext.Inline(n, 200))
 		}
 		sb.WriteString("\n")
 	}

@@ -39,7 +39,7 @@ const (
 // Options says what to check and how. Exactly one of Checker and Statuses
 // is set.
 type Options struct {
-	// Paths are files or folders; empty means ".".
+	// Paths are files or folders; empty means "." (PathsOrDot).
 	Paths []string
 	// Include and Exclude are globs on the reported (relative) path; "**"
 	// spans folders, a pattern without "/" matches the base name. An empty
@@ -145,6 +145,7 @@ func Build(ctx context.Context, o Options) (*baseline.Baseline, error) {
 		return nil, err
 	}
 	b := t.finish()
+	b.Suppressions = supp
 	end := o.Now()
 	b.Timestamp = start.UTC().Format(time.RFC3339)
 	b.DurationSec = math.Round(end.Sub(start).Seconds()*1000) / 1000
@@ -194,9 +195,7 @@ func (o *Options) defaults() error {
 	if err := validGlobs("exclude", o.Exclude); err != nil {
 		return err
 	}
-	if len(o.Paths) == 0 {
-		o.Paths = []string{"."}
-	}
+	o.Paths = PathsOrDot(o.Paths)
 	if o.Jobs == 0 {
 		o.Jobs = runtime.NumCPU()
 	}

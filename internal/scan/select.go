@@ -14,6 +14,16 @@ type Selected struct {
 	Err error
 }
 
+// PathsOrDot is the PATHs a run checks: paths, or the working directory
+// "." when none is given. Build, Select and every caller that names or
+// finds a run's PATHs read them through it, so that they agree.
+func PathsOrDot(paths []string) []string {
+	if len(paths) == 0 {
+		return []string{"."}
+	}
+	return paths
+}
+
 // Select lists, sorted by Rel, the files that Build with these paths and
 // globs would hand to a checker: the same walk, skipped folders and files,
 // globs and links. parse-baseline migrate rewrites exactly the files
@@ -25,11 +35,8 @@ func Select(paths, include, exclude []string) ([]Selected, error) {
 	if err := validGlobs("exclude", exclude); err != nil {
 		return nil, err
 	}
-	if len(paths) == 0 {
-		paths = []string{"."}
-	}
 	var out []Selected
-	for t, err := range distinct(walk(paths, include, exclude)) {
+	for t, err := range distinct(walk(PathsOrDot(paths), include, exclude)) {
 		if err != nil {
 			return nil, err
 		}

@@ -92,53 +92,128 @@ func discover(roots, include, exclude []string) ([]target, error) {
 // that is a file is taken as it is (only --exclude applies); a directory
 // is walked without following symbolic links below it, skipping SkipDirs
 // and SkipFiles. A directory that cannot be read becomes a target with an
-// error, so that what it hides is reported, not lost. The roots' files are
-// merged; an error ends the sequence.
+// error, so that what it hides is reported, not lost. The roots are
+// checked first, in order, and the first that cannot be walked ends the
+// sequence with an error. The roots that are files are one sorted list
+// (they are named on the command line, which can name thousands); the
+// directories' walks are merged with it by a heap, so a run given many
+// PATHs costs what it walks, not PATHs × files.
 func walk(roots, include, exclude []string) iter.Seq2[target, error] {
-	seqs := make([]iter.Seq2[target, error], len(roots))
-	for i, root := range roots {
-		seqs[i] = walkRoot(i, root, include, exclude)
-	}
-	if len(seqs) == 1 {
-		return seqs[0]
-	}
 	return func(yield func(target, error) bool) {
-		type head struct {
-			next func() (target, error, bool)
-			tg   target
-			ok   bool
-		}
-		heads := make([]head, len(seqs))
-		for i, seq := range seqs {
-			next, stop := iter.Pull2(seq)
-			defer stop()
-			heads[i].next = next
-		}
-		advance := func(h *head) bool {
-			tg, err, ok := h.next()
-			if err != nil {
+		var files []target
+		var dirs []iter.Seq2[target, error]
+		for i, root := range roots {
+			tg, isDir, err := rootTarget(root, exclude)
+			switch {
+			case err != nil:
 				yield(target{}, err)
-				return false
-			}
-			h.tg, h.ok = tg, ok
-			return true
-		}
-		for i := range heads {
-			if !advance(&heads[i]) {
 				return
+			case isDir:
+				dirs = append(dirs, walkDir(i, root, include, exclude))
+			case tg.Rel != "":
+				tg.Root = i
+				files = append(files, tg)
 			}
 		}
-		for {
-			at := -1
-			for i, h := range heads {
-				if h.ok && (at < 0 || h.tg.Rel < heads[at].tg.Rel) {
-					at = i
+		// Alike paths keep the order of their roots (distinct names them).
+		slices.SortStableFunc(files, func(a, b target) int { return strings.Compare(a.Rel, b.Rel) })
+		seqs := dirs
+		if len(files) > 0 {
+			seqs = append(seqs, func(yield func(target, error) bool) {
+				for _, tg := range files {
+					if !yield(tg, nil) {
+						return
+					}
+				}
+			})
+		}
+		switch len(seqs) {
+		case 0:
+			return
+		case 1:
+			for tg, err := range seqs[0] {
+				if !yield(tg, err) {
+					return
 				}
 			}
-			if at < 0 || !yield(heads[at].tg, nil) || !advance(&heads[at]) {
+			return
+		}
+		merge(seqs, yield)
+	}
+}
+
+// rootTarget checks one PATH: a directory to walk (isDir), a file to
+// check (tg; none when --exclude drops it), or an error.
+func rootTarget(root string, exclude []string) (tg target, isDir bool, err error) {
+	fi, err := os.Stat(root)
+	if err != nil {
+		return tg, false, fmt.Errorf("path %s: %w", root, unwrapPath(err))
+	}
+	if fi.IsDir() {
+		// As below it: a link to a directory is not followed, and a PATH
+		// that is one is said so rather than found empty.
+		if li, err := os.Lstat(root); err == nil && li.Mode()&fs.ModeSymlink != 0 {
+			return tg, false, fmt.Errorf("path %s: a symbolic link to a directory, which the walk does not follow; name the directory itself", root)
+		}
+		return tg, true, nil
+	}
+	if !fi.Mode().IsRegular() {
+		return tg, false, fmt.Errorf("path %s: not a regular file or directory", root)
+	}
+	rel := filepath.ToSlash(filepath.Clean(root))
+	if glob.MatchAny(exclude, rel) {
+		return tg, false, nil
+	}
+	return target{Rel: rel, Arg: argPath(filepath.Clean(root))}, false, nil
+}
+
+// merge yields the targets of sorted sequences in Rel order (equal Rels
+// in the order of their Root), through a heap of their heads. The
+// sequences yield no errors.
+func merge(seqs []iter.Seq2[target, error], yield func(target, error) bool) {
+	type head struct {
+		next func() (target, error, bool)
+		tg   target
+	}
+	var h []head
+	less := func(a, b target) bool { return a.Rel < b.Rel || a.Rel == b.Rel && a.Root < b.Root }
+	down := func(i int) {
+		for {
+			l, m := 2*i+1, i
+			if l < len(h) && less(h[l].tg, h[m].tg) {
+				m = l
+			}
+			if r := l + 1; r < len(h) && less(h[r].tg, h[m].tg) {
+				m = r
+			}
+			if m == i {
 				return
 			}
+			h[i], h[m] = h[m], h[i]
+			i = m
 		}
+	}
+	for _, seq := range seqs {
+		next, stop := iter.Pull2(seq)
+		defer stop()
+		if tg, _, ok := next(); ok {
+			h = append(h, head{next, tg})
+		}
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for len(h) > 0 {
+		if !yield(h[0].tg, nil) {
+			return
+		}
+		if tg, _, ok := h[0].next(); ok {
+			h[0].tg = tg
+		} else {
+			h[0] = h[len(h)-1]
+			h = h[:len(h)-1]
+		}
+		down(0)
 	}
 }
 
@@ -161,32 +236,9 @@ func distinct(seq iter.Seq2[target, error]) iter.Seq2[target, error] {
 	}
 }
 
-// walkRoot yields the files under one root, sorted by Rel.
-func walkRoot(index int, root string, include, exclude []string) iter.Seq2[target, error] {
+// walkDir yields the files under the directory root, sorted by Rel.
+func walkDir(index int, root string, include, exclude []string) iter.Seq2[target, error] {
 	return func(yield func(target, error) bool) {
-		fi, err := os.Stat(root)
-		if err != nil {
-			yield(target{}, fmt.Errorf("path %s: %w", root, unwrapPath(err)))
-			return
-		}
-		if fi.IsDir() {
-			// As below it: a link to a directory is not followed, and
-			// a PATH that is one is said so rather than found empty.
-			if li, err := os.Lstat(root); err == nil && li.Mode()&fs.ModeSymlink != 0 {
-				yield(target{}, fmt.Errorf("path %s: a symbolic link to a directory, which the walk does not follow; name the directory itself", root))
-				return
-			}
-		} else {
-			if !fi.Mode().IsRegular() {
-				yield(target{}, fmt.Errorf("path %s: not a regular file or directory", root))
-				return
-			}
-			rel := filepath.ToSlash(filepath.Clean(root))
-			if !glob.MatchAny(exclude, rel) {
-				yield(target{Rel: rel, Arg: argPath(filepath.Clean(root)), Root: index}, nil)
-			}
-			return
-		}
 		w := walker{root: index, include: include, exclude: exclude, yield: yield}
 		w.dir(root, "")
 	}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -55,6 +56,52 @@ func TestWalkIsSorted(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("walk order (-sorted +walk):\n%s", diff)
+	}
+}
+
+// TestWalkManyPaths: PATHs that are files (a command line can name
+// thousands) are merged with the folders' walks in path order, without a
+// goroutine each; a file named by two PATHs is refused, naming them in the
+// order given.
+func TestWalkManyPaths(t *testing.T) {
+	// Not parallel: it counts the process's goroutines.
+	root := t.TempDir()
+	const n = 1500
+	files := map[string]string{"d1/f/0100a": "", "d2/g": ""}
+	var roots []string
+	for i := n - 1; i >= 0; i-- { // given out of order
+		name := fmt.Sprintf("f/%04d", i)
+		files[name] = ""
+		roots = append(roots, name)
+	}
+	writeTree(t, root, files)
+	t.Chdir(root)
+	roots = append(roots, "d1", "d2")
+	var want []string
+	for i := range n {
+		want = append(want, fmt.Sprintf("f/%04d", i))
+	}
+	want = append(want, "f/0100a", "g")
+	slices.Sort(want)
+	before, most := runtime.NumGoroutine(), 0
+	var got []string
+	for tg, err := range distinct(walk(roots, nil, nil)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		most = max(most, runtime.NumGoroutine()-before)
+		got = append(got, tg.Rel)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("walk order (-sorted +walk):\n%s", diff)
+	}
+	if most > 10 {
+		t.Errorf("%d goroutines while walking %d PATHs", most, len(roots))
+	}
+	writeTree(t, root, map[string]string{"d1/f/0005": ""})
+	_, err := discover([]string{"f/0007", "d1", "f/0005"}, nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "d1/f/0005 and f/0005 are both reported as") {
+		t.Errorf("a file named by two PATHs: err = %v", err)
 	}
 }
 

@@ -135,7 +135,11 @@ func runChecker(ctx context.Context, o Options, t *tally) error {
 			return err
 		}
 	}
-	size := unitSize(r.parse.Command.Mode == checker.Batch, o.BatchSize, p.count, o.Jobs)
+	// A unit is a batch when either checker takes batches: a batch
+	// execute checker after a per-file checker still runs once per batch
+	// of the files passed, not once per file.
+	batch := r.parse.Command.Mode == checker.Batch || r.exec != nil && r.exec.Command.Mode == checker.Batch
+	size := unitSize(batch, o.BatchSize, p.count, o.Jobs)
 	prog := startProgress(o.Progress, o.ProgressLive, p.count)
 	defer prog.stop()
 	targets := p.targets(o)

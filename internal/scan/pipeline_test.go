@@ -198,6 +198,42 @@ func TestBuildSpilledIsInMemory(t *testing.T) {
 	}
 }
 
+// TestExecPhaseBatches: a batch execute checker after a per-file checker
+// runs once per batch of the files passed, as with a batch checker, not
+// once per file.
+func TestExecPhaseBatches(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	files := map[string]string{}
+	for i := range 20 {
+		files[fmt.Sprintf("f%02d.aether", i)] = "ok"
+	}
+	files["bad.aether"] = "exit 20 Parse error line 1: bad"
+	writeTree(t, root, files)
+	dir := t.TempDir()
+	log, execScript := filepath.Join(dir, "exec.log"), filepath.Join(dir, "exec.sh")
+	if err := os.WriteFile(execScript, []byte(`echo run >> "$LOG"; for f; do printf '{"ok":true,"file":"%s"}\n' "$f"; done`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Build(context.Background(), Options{
+		Paths: []string{root}, Checker: fakeChecker(), ExecChecker: "sh " + execScript + " {files}",
+		Jobs: 2, Now: clock, Env: []string{"PATH=" + os.Getenv("PATH"), "LOG=" + log},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Total != 21 || b.ByCode["SUCCESS"] != 20 || len(b.Files) != 1 || b.Files[0].Phase != baseline.PhaseParse {
+		t.Fatalf("total %d, by code %v, files %+v", b.Total, b.ByCode, b.Files)
+	}
+	data, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runs := strings.Count(string(data), "run"); runs < 1 || runs > 2 {
+		t.Errorf("the batch execute checker ran %d times on 20 files with 2 jobs, want 1 or 2 batches", runs)
+	}
+}
+
 // TestInOrderHoldsAWindow: while the first unit is stuck, the walk goes on
 // only as far as the window, and every unit still reaches done in order.
 func TestInOrderHoldsAWindow(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 	"unique"
 
 	"github.com/org/gonogo-action/internal/baseline"
@@ -368,7 +369,10 @@ func reusable(e *cacheEntry, tg target, sum [sha256.Size]byte) bool {
 
 // record keeps tg's verdict for the next run. Calls come in path order.
 func (c *Cache) record(tg target, sum [32]byte, s checker.Status) error {
-	if !cacheable(s) {
+	// A name that is not UTF-8 cannot be written as JSON as it is: two
+	// such names could come back as one path listed twice, and a cache
+	// that lists one twice is ignored whole.
+	if !cacheable(s) || !utf8.ValidString(tg.Rel) || !utf8.ValidString(tg.Arg) {
 		return nil
 	}
 	return c.out.add(cacheLine{Path: tg.Rel, Arg: tg.Arg, SHA256: hex.EncodeToString(sum[:]), CodeName: s.CodeName,

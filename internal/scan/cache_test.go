@@ -164,6 +164,31 @@ func TestCacheMatchesFullRun(t *testing.T) {
 	}
 }
 
+// TestCacheSkipsNamesJSONCannotHold: a file name that is not UTF-8 would
+// be recorded as JSON makes it (U+FFFD for each bad byte), two such names
+// as one path listed twice, and the next run would ignore the whole cache
+// as damaged. Such files are checked on every run instead.
+func TestCacheSkipsNamesJSONCannotHold(t *testing.T) {
+	t.Parallel()
+	c := newCacheCorpus(t, 10)
+	c.edit(t, "m0/bad\xff.flow", "ok a\n")
+	c.edit(t, "m0/bad\xfe.flow", "ok b\n")
+	first := &Cache{}
+	c.run(t, "{file}", first)
+	data, err := first.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs []string
+	again := &Cache{Log: func(s string) { logs = append(logs, s) }, Sources: []CacheSource{{Name: "first", Data: data}}}
+	if _, checked := c.run(t, "{file}", again); checked != 2 || len(logs) != 0 {
+		t.Errorf("checker handed %d files, want the 2 not-UTF-8 names; log %q", checked, logs)
+	}
+	if st := again.Stats(); st.Reused != c.files || st.Rechecked != 2 {
+		t.Errorf("%+v, want %d reused and 2 re-checked", st, c.files)
+	}
+}
+
 // TestCacheUntrusted: a cache that cannot be trusted whole is ignored with
 // a line that says why, every file is checked again, and the baseline is
 // still a full run's.

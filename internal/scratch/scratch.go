@@ -31,15 +31,24 @@ var _ io.Writer = (*File)(nil)
 func New(pattern string) (*File, error) {
 	f, err := os.CreateTemp("", pattern)
 	if err != nil {
-		return nil, fmt.Errorf("scratch file: %w", err)
+		return nil, fail(err)
 	}
 	return &File{f: f, w: bufio.NewWriterSize(f, 64<<10), unnamed: os.Remove(f.Name()) == nil}, nil
+}
+
+// fail names a temporary file's error and what to do about it: where the
+// files go is the user's to choose, and the user never sees their names.
+func fail(err error) error {
+	return fmt.Errorf("temporary file: %w (set TMPDIR to a writable folder with room)", err)
 }
 
 // Write appends p.
 func (s *File) Write(p []byte) (int, error) {
 	n, err := s.w.Write(p)
 	s.size += int64(n)
+	if err != nil {
+		err = fail(err)
+	}
 	return n, err
 }
 
@@ -47,6 +56,9 @@ func (s *File) Write(p []byte) (int, error) {
 func (s *File) WriteString(str string) (int, error) {
 	n, err := s.w.WriteString(str)
 	s.size += int64(n)
+	if err != nil {
+		err = fail(err)
+	}
 	return n, err
 }
 
@@ -59,7 +71,7 @@ func (s *File) Size() int64 { return s.size }
 // Contents sees it.
 func (s *File) Contents() (*io.SectionReader, error) {
 	if err := s.w.Flush(); err != nil {
-		return nil, fmt.Errorf("scratch file: %w", err)
+		return nil, fail(err)
 	}
 	return io.NewSectionReader(s.f, 0, s.size), nil
 }

@@ -1,27 +1,36 @@
 package scan
 
 import (
+	"bufio"
 	"bytes"
 	"container/heap"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"sync"
 
 	"github.com/org/gonogo-action/internal/baseline"
 	"github.com/org/gonogo-action/internal/checker"
+	"github.com/org/gonogo-action/internal/scratch"
 )
 
-// A checker run streams: the files are walked in path order (twice: once
-// to count and sample them, once to check them), handed to the checker
-// in units, Jobs at a time, and their verdicts put back in path order
-// before they reach the tally, which writes the passed list to a spill.
-// Only the units in flight are held, never the list of files, so memory
-// grows with the failures listed and not with the files checked
-// (docs/parse-baseline.md#memory).
+// A checker run streams: the files are walked once in path order, to
+// count them, refuse two reported alike and draw --limit's sample, and
+// written to an unnamed temporary file as they come; that list is then
+// read back and handed to the checker in units, Jobs at a time, and their
+// verdicts put back in path order before they reach the tally, which
+// writes the passed list to a spill. Only the units in flight are held,
+// never the list of files, so memory grows with the failures listed and
+// not with the files checked (docs/parse-baseline.md#memory). Reading the
+// list back, not walking again, checks the files that were counted: a
+// file that appears during the run (a checker's own output in the tree)
+// is not checked, and one that disappears is reported as unreadable.
 
-// plan is what the first walk learns before any file is checked.
+// plan is what the walk learns before any file is checked.
 type plan struct {
 	// matched is how many files the run selected, before --limit and
 	// --shard; count is how many it checks.
@@ -29,13 +38,70 @@ type plan struct {
 	// sample is --limit's sample when it keeps fewer than matched (nil:
 	// every file).
 	sample map[string]bool
+	// list holds the walk's targets (writeListed), in its order.
+	list *scratch.File
+}
+
+// The list holds each target as its Root and the lengths and bytes of
+// its Rel, Arg and error message: raw bytes, since a name need not be
+// UTF-8 (JSON would change it).
+func writeListed(w *scratch.File, tg target) error {
+	var msg string
+	if tg.Err != nil {
+		msg = tg.Err.Error()
+	}
+	b := binary.AppendUvarint(nil, uint64(tg.Root))
+	for _, s := range []string{tg.Rel, tg.Arg, msg} {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	_, err := w.Write(b)
+	return err
+}
+
+// readListed reads one target back; io.EOF at the end of the list.
+func readListed(r *bufio.Reader) (target, error) {
+	root, err := binary.ReadUvarint(r)
+	if err != nil {
+		return target{}, err
+	}
+	var s [3]string
+	for i := range s {
+		n, err := binary.ReadUvarint(r)
+		switch {
+		case err == io.EOF:
+			return target{}, io.ErrUnexpectedEOF
+		case err != nil:
+			return target{}, err
+		case n > 1<<20:
+			return target{}, errors.New("damaged")
+		}
+		b := make([]byte, n)
+		if _, err := io.ReadFull(r, b); err != nil {
+			return target{}, err
+		}
+		s[i] = string(b)
+	}
+	tg := target{Root: int(root), Rel: s[0], Arg: s[1]}
+	if s[2] != "" {
+		tg.Err = errors.New(s[2])
+	}
+	return tg, nil
 }
 
 // planRun walks the files once: it counts them, refuses two reported
-// alike, and draws --limit's sample (the limit smallest SHA-256 of the
-// paths, as sample does, holding limit of them).
-func planRun(o Options) (plan, error) {
-	var p plan
+// alike, draws --limit's sample (the limit smallest SHA-256 of the paths,
+// as sample does, holding limit of them) and lists them for the check.
+// The caller closes the plan.
+func planRun(o Options) (p plan, err error) {
+	if p.list, err = scratch.New("gonogo-files-*"); err != nil {
+		return p, fmt.Errorf("file list: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			p.close()
+		}
+	}()
 	var h sumHeap
 	for tg, err := range distinct(walk(o.Paths, o.Include, o.Exclude)) {
 		if err != nil {
@@ -49,6 +115,11 @@ func planRun(o Options) (plan, error) {
 			}
 		} else if inShard(tg.Rel, o.ShardK, o.ShardN) {
 			p.count++
+		} else {
+			continue // never checked: not listed
+		}
+		if err := writeListed(p.list, tg); err != nil {
+			return p, fmt.Errorf("file list: %w", err)
 		}
 	}
 	if o.Limit > 0 {
@@ -67,14 +138,35 @@ func planRun(o Options) (plan, error) {
 	return p, nil
 }
 
-// targets walks the files again and yields those the plan checks.
+// close releases the list.
+func (p plan) close() {
+	if p.list != nil {
+		p.list.Close()
+	}
+}
+
+// targets reads the list back and yields the targets the plan checks.
 func (p plan) targets(o Options) iter.Seq2[target, error] {
 	return func(yield func(target, error) bool) {
-		for tg, err := range distinct(walk(o.Paths, o.Include, o.Exclude)) {
-			if err == nil && (p.sample != nil && !p.sample[tg.Rel] || !inShard(tg.Rel, o.ShardK, o.ShardN)) {
+		contents, err := p.list.Contents()
+		if err != nil {
+			yield(target{}, fmt.Errorf("file list: %w", err))
+			return
+		}
+		r := bufio.NewReaderSize(contents, 64<<10)
+		for {
+			tg, err := readListed(r)
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				yield(target{}, fmt.Errorf("file list: %w", err))
+				return
+			}
+			if p.sample != nil && !p.sample[tg.Rel] || !inShard(tg.Rel, o.ShardK, o.ShardN) {
 				continue
 			}
-			if !yield(tg, err) || err != nil {
+			if !yield(tg, nil) {
 				return
 			}
 		}
@@ -124,6 +216,7 @@ func runChecker(ctx context.Context, o Options, t *tally) error {
 	if err != nil {
 		return err
 	}
+	defer p.close()
 	t.matched = p.matched
 	if c := o.Cache; c != nil {
 		runners := []*checker.Runner{r.parse}

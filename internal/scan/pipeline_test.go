@@ -198,6 +198,35 @@ func TestBuildSpilledIsInMemory(t *testing.T) {
 	}
 }
 
+// TestBuildChecksWhatItCounted: a checker that writes into the tree (its
+// logs, in a folder the walk reaches after the files it checks) does not
+// get its own output checked: the run checks the files it counted.
+func TestBuildChecksWhatItCounted(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	files := map[string]string{}
+	const n = 1100 // more than the window of files between the walk and the tally
+	for i := range n {
+		files[fmt.Sprintf("src/f%04d.aether", i)] = "ok"
+	}
+	writeTree(t, root, files)
+	if err := os.Mkdir(filepath.Join(root, "zz"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(t.TempDir(), "check.sh")
+	if err := os.WriteFile(script, []byte(`for f; do echo log > "$OUT/${f##*/}.log"; printf '{"ok":true,"file":"%s"}\n' "$f"; done`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Build(context.Background(), Options{Paths: []string{root}, Checker: "sh " + script + " {files}", BatchSize: 50, Jobs: 1,
+		Now: clock, Env: []string{"PATH=" + os.Getenv("PATH"), "OUT=" + filepath.Join(root, "zz")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if logs, _ := os.ReadDir(filepath.Join(root, "zz")); b.Total != n || len(logs) != n {
+		t.Fatalf("checked %d files, want the %d counted (the checker wrote %d logs)", b.Total, n, len(logs))
+	}
+}
+
 // TestExecPhaseBatches: a batch execute checker after a per-file checker
 // runs once per batch of the files passed, as with a batch checker, not
 // once per file.

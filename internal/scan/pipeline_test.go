@@ -126,6 +126,7 @@ func TestPlanIsNarrow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer p.close()
 		want := narrow(slices.Clone(all), rel, tc.limit, tc.k, tc.n)
 		var got []target
 		for tg, err := range p.targets(o) {

@@ -87,6 +87,11 @@ func TestDecodeErrors(t *testing.T) {
 		{"suppressed unknown category", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "category": "Suppressed-Flaky"}]}`, "files[0].category", `unknown category "Suppressed-Flaky"`},
 		{"unknown by_category", `{"total": 0, "by_code": {}, "by_category": {"Validation": 1}}`, "by_category.Validation", `unknown category "Validation"`},
 		{"unknown phase", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "phase": "compile"}]}`, "files[0].phase", `unknown phase "compile"`},
+		{"files above by_code", `{"total": 3, "by_code": {"PARSE_ERROR": 1, "SUCCESS": 2}, "files": [{"path": "a", "code_name": "PARSE_ERROR"}, {"path": "b", "code_name": "PARSE_ERROR"}]}`, "files", "lists 2 file(s) with PARSE_ERROR, but by_code counts 1"},
+		{"files code absent from by_code", `{"total": 1, "by_code": {"SUCCESS": 1}, "files": [{"path": "a", "code_name": "VALIDATION_ERROR"}]}`, "files", "lists 1 file(s) with VALIDATION_ERROR, but by_code counts 0"},
+		{"file listed twice", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR"}, {"path": "a", "code_name": "PARSE_ERROR"}]}`, "files", "lists 2 file(s) with PARSE_ERROR, but by_code counts 1"},
+		{"listed unsuppressed above gated", `{"total": 2, "by_code": {"PARSE_ERROR": 2}, "suppressed_by_code": {"PARSE_ERROR": 2}, "files": [{"path": "a", "code_name": "PARSE_ERROR"}]}`, "files", "lists 1 file(s) with PARSE_ERROR as not suppressed, but by_code less suppressed_by_code leaves 0"},
+		{"listed suppressed above suppressed_by_code", `{"total": 2, "by_code": {"PARSE_ERROR": 2}, "suppressed_by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "suppressed": true}, {"path": "b", "code_name": "PARSE_ERROR", "suppressed": true}]}`, "files", "lists 2 file(s) with PARSE_ERROR as suppressed, but suppressed_by_code counts 1"},
 		{"suppressed above count", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "suppressed_by_code": {"PARSE_ERROR": 2}}`, "suppressed_by_code.PARSE_ERROR", "2 suppressed, but by_code has 1"},
 	}
 	for _, tt := range tests {

@@ -114,6 +114,9 @@ func (r *Reader) finish() (*Baseline, error) {
 			}
 		}
 	}
+	if err := r.checkListed(b); err != nil {
+		return nil, err
+	}
 	for _, f := range []struct {
 		name string
 		dst  *[]string
@@ -153,6 +156,34 @@ func (r *Reader) finish() (*Baseline, error) {
 		}
 	}
 	return b, nil
+}
+
+// checkListed checks the files listed against the counts: files[] may
+// list fewer files of a code than by_code counts (a counts-only baseline,
+// or one that lists only some), never more. A baseline whose files[] names
+// 30 PARSE_ERROR files under a by_code of 10 says two things, and the
+// comparison, which gates on the counts, would believe the smaller one.
+// Likewise the files listed as not suppressed may not outnumber the
+// failures by_code less suppressed_by_code leaves to gate, nor those
+// marked suppressed the suppressed count.
+func (r *Reader) checkListed(b *Baseline) error {
+	for _, c := range slices.Sorted(maps.Keys(r.perCode)) { // the same error for the same document
+		n := r.perCode[c]
+		if n > b.ByCode[c] {
+			return fieldErr("files", "lists %d file(s) with %s, but by_code counts %d", n, c, b.ByCode[c])
+		}
+		if len(b.SuppressedByCode) == 0 {
+			continue // the files marked suppressed are the suppressed count
+		}
+		supp, gated := r.perCodeSuppressed[c], b.ByCode[c]-b.SuppressedByCode[c]
+		if supp > b.SuppressedByCode[c] {
+			return fieldErr("files", "lists %d file(s) with %s as suppressed, but suppressed_by_code counts %d", supp, c, b.SuppressedByCode[c])
+		}
+		if n-supp > gated {
+			return fieldErr("files", "lists %d file(s) with %s as not suppressed, but by_code less suppressed_by_code leaves %d", n-supp, c, gated)
+		}
+	}
+	return nil
 }
 
 // sizeHint guesses how many files a baseline lists from its failure counts

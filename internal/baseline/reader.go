@@ -31,7 +31,10 @@ type Reader struct {
 	list   bool
 	i      int
 	listed pathSet
-	b      *Baseline
+	// perCode and perCodeSuppressed count the files listed per code, all
+	// and those marked suppressed, to check them against the counts.
+	perCode, perCodeSuppressed map[string]int
+	b                          *Baseline
 	// cur is the file Next returned last.
 	cur File
 	// history is the document's history, or historyErr why it was
@@ -201,6 +204,13 @@ func (r *Reader) element() (*File, error) {
 		return nil, err
 	}
 	r.listed.add(f.Path, f.CodeName)
+	if r.perCode == nil {
+		r.perCode, r.perCodeSuppressed = map[string]int{}, map[string]int{}
+	}
+	r.perCode[f.CodeName]++
+	if f.Suppressed {
+		r.perCodeSuppressed[f.CodeName]++
+	}
 	switch s.peek() {
 	case ',':
 		s.pos++

@@ -100,12 +100,14 @@ func (r *Runner) Run(ctx context.Context, paths []string) ([]Status, error) {
 type result struct {
 	stdout, stderr *stream
 	json           map[int]Status // by index into paths
-	lastJSON       *Status        // per-file: any status line counts
-	prefixCode     string
-	exitCode       int
-	signal         string
-	timedOut       bool
-	startErr       error
+	// Per-file: mine is the verdict of the lines that name the file (or
+	// name none), other of those that name another file.
+	mine, other *Status
+	prefixCode  string
+	exitCode    int
+	signal      string
+	timedOut    bool
+	startErr    error
 }
 
 func (r *Runner) run(ctx context.Context, paths []string) []Status {
@@ -119,15 +121,23 @@ func (r *Runner) run(ctx context.Context, paths []string) []Status {
 
 func (r *Runner) exec(ctx context.Context, paths []string) *result {
 	res := &result{json: map[int]Status{}}
+	// index maps each spelling of each path to its index; per file it
+	// tells a line that names the file from one that names another.
 	index := map[string]int{}
-	if r.Command.Mode == Batch {
-		for i, p := range paths {
-			for _, k := range pathKeys(p) {
-				if _, dup := index[k]; !dup {
-					index[k] = i
-				}
+	for i, p := range paths {
+		for _, k := range pathKeys(p) {
+			if _, dup := index[k]; !dup {
+				index[k] = i
 			}
 		}
+	}
+	names := func(file string) (int, bool) {
+		for _, k := range pathKeys(file) {
+			if i, ok := index[k]; ok {
+				return i, true
+			}
+		}
+		return 0, false
 	}
 	res.stdout = newStream(r.OutputCap, func(line []byte) bool {
 		s, ok, err := ParseStatusLine(line)
@@ -142,13 +152,19 @@ func (r *Runner) exec(ctx context.Context, paths []string) *result {
 			return false
 		}
 		if r.Command.Mode != Batch {
-			res.lastJSON = &s
+			if _, ok := names(s.File); ok || s.File == "" {
+				res.mine = later(res.mine, s)
+			} else {
+				res.other = later(res.other, s)
+			}
 			return true
 		}
-		for _, k := range pathKeys(s.File) {
-			if i, ok := index[k]; ok {
+		if i, ok := names(s.File); ok {
+			prev, seen := res.json[i]
+			if !seen {
 				res.json[i] = s
-				break
+			} else {
+				res.json[i] = *later(&prev, s)
 			}
 		}
 		return true
@@ -193,6 +209,18 @@ func (r *Runner) exec(ctx context.Context, paths []string) *result {
 	return res
 }
 
+// later is the verdict of a file's status lines once s follows prev: the
+// later line, unless it says SUCCESS after a failure. A checker that says
+// both (a failure, then ok for the same file: two passes of a wrapper, or
+// a file's own text echoed back) has not passed it: a failure never
+// passes.
+func later(prev *Status, s Status) *Status {
+	if prev != nil && !prev.OK() && s.OK() {
+		return prev
+	}
+	return &s
+}
+
 // pathKeys are the spellings under which a checker may echo a path back.
 func pathKeys(p string) []string {
 	keys := []string{p}
@@ -214,9 +242,20 @@ func (r *Runner) judge(res *result, path string, i int) Status {
 		s.File = path
 		return s
 	}
-	if res.lastJSON != nil {
-		// A verdict given before a hang or a crash still stands, as in a batch.
-		s := *res.lastJSON
+	// Per file, a verdict given before a hang or a crash still stands, as
+	// in a batch. A failure stands whichever file its line names (a path
+	// spelled otherwise, such as through a symbolic link, or a file the
+	// checker read for this one); a success of a line naming another file
+	// only when the process agrees: a line about another file cannot
+	// overrule this file's own exit status.
+	mine, other := res.mine, res.other
+	switch {
+	case mine != nil && !mine.OK():
+	case other != nil && (!other.OK() || mine == nil && res.clean()):
+		mine = other
+	}
+	if mine != nil {
+		s := *mine
 		s.File = path
 		return s
 	}
@@ -282,6 +321,13 @@ func (r *Runner) judge(res *result, path string, i int) Status {
 	}
 	st.CodeName, st.Message = baseline.GenericFailure, cmp.Or(msg, res.exitText())
 	return st
+}
+
+// clean reports whether the process finished as a success would: started,
+// not timed out or killed, exit status 0, no failing code-prefix line.
+func (res *result) clean() bool {
+	return res.startErr == nil && !res.timedOut && res.signal == "" && res.exitCode == 0 &&
+		(res.prefixCode == "" || res.prefixCode == baseline.Success)
 }
 
 func (res *result) exitText() string {

@@ -64,6 +64,27 @@ func TestRunPerFile(t *testing.T) {
 		{"one argument per path", `printf '{"ok":false,"code":20,"message":"%s args"}\n' "$#"`,
 			Status{CodeName: "PARSE_ERROR", Message: "1 args", Evidence: FromJSON}},
 		{"grandchild keeps pipe", `sleep 30 & echo ok`, Status{CodeName: "SUCCESS", Evidence: FromExit}},
+		// Several lines about the file: a later ok does not undo a failure.
+		{"failure then success", `echo '{"ok":false,"code":20,"message":"Parse error line 5","line":5}'; echo '{"ok":true,"code":0}'; exit 20`,
+			Status{CodeName: "PARSE_ERROR", Line: 5, Message: "Parse error line 5", Evidence: FromJSON}},
+		{"malformed then success", `echo '{"ok":"no","code":20,"file":"x"}'; echo '{"ok":true,"code":0}'`,
+			Status{CodeName: "INTERNAL_ERROR", Message: `checker printed a malformed status line: status line field "ok": want true or false, got a string`, Evidence: FromJSON}},
+		{"success then failure", `echo '{"ok":true,"code":0}'; echo '{"ok":false,"code":25,"message":"unknown function"}'; exit 25`,
+			Status{CodeName: "VALIDATION_ERROR", Message: "unknown function", Evidence: FromJSON}},
+		// A line about another file cannot pass this one against its exit
+		// status; with a clean exit it agrees, and stands.
+		{"success of another file, exit 20", `echo '{"ok":true,"code":0,"file":"elsewhere.aether"}'; echo "Parse error line 2" >&2; exit 20`,
+			Status{CodeName: "PARSE_ERROR", Line: 2, Message: "Parse error line 2", Evidence: FromExit}},
+		{"success of another file, failing prefix", `echo '{"ok":true,"code":0,"file":"elsewhere.aether"}'; echo AETHER_ERROR_CODE:20 >&2`,
+			Status{CodeName: "PARSE_ERROR", Evidence: FromPrefix}},
+		{"success of another file, clean exit", `echo '{"ok":true,"code":0,"file":"/elsewhere/spelled.aether"}'`,
+			Status{CodeName: "SUCCESS", Evidence: FromJSON}},
+		{"failure of another file", `echo '{"ok":false,"code":21,"file":"elsewhere.aether","message":"boom"}'`,
+			Status{CodeName: "RUNTIME_ERROR", Message: "boom", Evidence: FromJSON}},
+		{"failure of another file, then success", `echo '{"ok":false,"code":20,"file":"elsewhere.aether","message":"x"}'; echo '{"ok":true,"code":0}'`,
+			Status{CodeName: "PARSE_ERROR", Message: "x", Evidence: FromJSON}},
+		{"failure, then success of another file", `echo '{"ok":false,"code":26,"message":"y"}'; echo '{"ok":true,"code":0,"file":"elsewhere.aether"}'`,
+			Status{CodeName: "IO_ERROR", Message: "y", Evidence: FromJSON}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -234,5 +255,29 @@ func TestRequireStatus(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestRunBatchFailureNotUndone: a batch checker that says a file failed
+// and then that it passed (two passes of a wrapper, a file's text echoed
+// back) has not passed it; the last failure stands.
+func TestRunBatchFailureNotUndone(t *testing.T) {
+	t.Parallel()
+	script := `for f in "$@"; do
+  printf '{"ok":false,"code":20,"file":"%s","message":"Parse error line 1","line":1}\n' "$f"
+  printf '{"ok":true,"code":0,"file":"%s"}\n' "$f"
+done
+printf '{"ok":true,"code":0,"file":"a.aether"}\n'`
+	r := shell(t, script, "{files}", 20*time.Second)
+	got, err := r.Run(context.Background(), []string{"a.aether", "b.aether"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Status{
+		{File: "a.aether", CodeName: "PARSE_ERROR", Line: 1, Message: "Parse error line 1", Evidence: FromJSON},
+		{File: "b.aether", CodeName: "PARSE_ERROR", Line: 1, Message: "Parse error line 1", Evidence: FromJSON},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
 	}
 }

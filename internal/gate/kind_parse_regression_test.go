@@ -294,7 +294,7 @@ func TestParseRegressionNewSuppressed(t *testing.T) {
 {"ok": false, "code_name": "PARSE_ERROR", "file": "app/new.py", "line": 1, "message": "SyntaxError: invalid syntax"}
 `)
 	writeFile(t, dir, "ref.json", `{"timestamp": "2025-09-13T10:15:22Z", "total": 1, "by_code": {"PARSE_ERROR": 1}, "failure_rate": 1,
-"files": [{"path": "tools/old.py", "code_name": "PARSE_ERROR", "line": 1, "message": "SyntaxError: invalid syntax"}],
+"files": [{"path": "tools/old.py", "code_name": "PARSE_ERROR", "line": 1, "message": "SyntaxError: invalid syntax", "suppressed": true}],
 "suppressed_failures": 1, "suppressed_by_code": {"PARSE_ERROR": 1}}`)
 	fp := baseline.Fingerprint("PARSE_ERROR", 1, "SyntaxError: invalid syntax")
 	writeFile(t, dir, "supp.txt", fp+" # py2 leftovers, owner: tools team\n")

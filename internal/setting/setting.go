@@ -32,7 +32,7 @@ func Int(s string) (int, error) {
 	if errors.Is(err, strconv.ErrRange) {
 		return 0, fmt.Errorf("want a whole number, got %s (out of range)", s)
 	}
-	if f, ferr := strconv.ParseFloat(s, 64); ferr == nil {
+	if f, ferr := strconv.ParseFloat(s, 64); ferr == nil && (decimal(s) || math.IsNaN(f) || math.IsInf(f, 0)) {
 		// 2.0 is the whole number 2 (as JSON Schema's "integer" has it);
 		// 2.5 is not 2.
 		if f == math.Trunc(f) && math.Abs(f) <= 1<<53 {
@@ -48,6 +48,11 @@ func Int(s string) (int, error) {
 // compares false with everything, which would pass any gate.
 func Number(s string) (float64, error) {
 	f, err := strconv.ParseFloat(s, 64)
+	if err == nil && !decimal(s) && !math.IsNaN(f) && !math.IsInf(f, 0) {
+		// Go's float syntax also reads "0x1p-2" and "1_0" (10): not
+		// what a threshold written by hand means.
+		return 0, fmt.Errorf("want a decimal number such as 0.5, got %q", s)
+	}
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		if l := strings.ToLower(s); strings.Contains(l, "nan") || strings.Contains(l, "inf") { // YAML's .nan, .inf
 			return 0, fmt.Errorf("want a finite number, got %s", s)
@@ -58,6 +63,26 @@ func Number(s string) (float64, error) {
 		return 0, fmt.Errorf("want a finite number, got %s", s)
 	}
 	return f, nil
+}
+
+// decimal reports whether s is a number in decimal notation: an optional
+// sign, digits with at most one point, an optional exponent. Go's float
+// syntax reads more (hexadecimal mantissas, "_" between digits), which a
+// setting must not reinterpret.
+func decimal(s string) bool {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	mant, exp, hasExp := strings.Cut(strings.ToLower(s), "e")
+	digits := strings.Replace(mant, ".", "", 1)
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return false
+	}
+	if hasExp {
+		exp = strings.TrimPrefix(strings.TrimPrefix(exp, "+"), "-")
+		return exp != "" && strings.Trim(exp, "0123456789") == ""
+	}
+	return true
 }
 
 // Bool parses true or false, and nothing else: not "yes", "on", "1",

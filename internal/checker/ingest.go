@@ -72,6 +72,9 @@ func ingestLines(r io.Reader) (*Ingested, error) {
 			return nil, fmt.Errorf("line %d: status line has no \"file\"", n)
 		}
 		s.Evidence = FromIngest
+		if i, ok := acc.at[s.File]; ok && (s.NameLossy || acc.out[i].NameLossy) {
+			return nil, fmt.Errorf("line %d: %w", n, ErrLossyNames(s.File))
+		}
 		acc.put(s, true)
 	}
 	if err := sc.Err(); err != nil {
@@ -81,6 +84,15 @@ func ingestLines(r io.Reader) (*Ingested, error) {
 		return nil, errors.New("no JSON status lines and not a SARIF log")
 	}
 	return &Ingested{Statuses: acc.out, Format: "jsonl"}, nil
+}
+
+// ErrLossyNames is two status lines whose files read as one name, name,
+// when at least one was not spelled in UTF-8: they may be two files whose
+// names differ only in bytes JSON cannot hold (Latin-1 "r\xe9sum\xe9" and
+// "r\xe8sum\xe8" both read "r\uFFFDsum\uFFFD"). The later word cannot
+// win: it may be another file's, and would pass this one.
+func ErrLossyNames(name string) error {
+	return fmt.Errorf("two status lines name files that both read as %q, a name that is not UTF-8 (invalid bytes or an unpaired surrogate such as \\udcff): they cannot be told apart; rename the files or leave them out of the statuses", name)
 }
 
 // accumulator keeps one status per file in first-mention order.

@@ -333,3 +333,37 @@ func TestIngestSARIFParsingErrorNotification(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// TestIngestLossyNames: names that are not UTF-8 (Python writes a byte of
+// one as an unpaired surrogate, "\udcff") read as one name with U+FFFD in
+// place of the bytes. Two such lines may be two files: the later word
+// cannot win, or a passing file would hide a failing one.
+func TestIngestLossyNames(t *testing.T) {
+	t.Parallel()
+	for name, in := range map[string]string{
+		"surrogates": `{"ok":false,"code":20,"file":"r\udce9sum\udce9.py","message":"bad"}` + "\n" +
+			`{"ok":true,"code":0,"file":"r\udce8sum\udce8.py"}` + "\n",
+		"invalid bytes": "{\"ok\":false,\"code\":20,\"file\":\"r\xe9sum\xe9.py\",\"message\":\"bad\"}\n" +
+			"{\"ok\":true,\"code\":0,\"file\":\"r\xe8sum\xe8.py\"}\n",
+		"one lossy, one written": `{"ok":false,"code":20,"file":"a\udcff.py","message":"bad"}` + "\n" +
+			`{"ok":true,"code":0,"file":"a\ufffd.py"}` + "\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got, err := Ingest(strings.NewReader(in))
+			if err == nil || !strings.Contains(err.Error(), "line 2: two status lines name files that both read as") {
+				t.Errorf("Ingest = %+v, %v; want an error at line 2", got, err)
+			}
+		})
+	}
+	// A name written with U+FFFD itself is a name like any other: the
+	// later word on it wins, as for any file.
+	in := `{"ok":false,"code":20,"file":"a\ufffd.py","message":"bad"}` + "\n" + "{\"ok\":true,\"code\":0,\"file\":\"a\uFFFD.py\"}\n"
+	got, err := Ingest(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Statuses) != 1 || !got.Statuses[0].OK() || got.Statuses[0].NameLossy {
+		t.Errorf("statuses = %+v, want one SUCCESS, not lossy", got.Statuses)
+	}
+}

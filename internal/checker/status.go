@@ -45,6 +45,11 @@ type Status struct {
 	// suppressed (SARIF result.suppressions, e.g. an eslint-disable
 	// comment): counted and shown, not gated.
 	Suppressed bool
+	// NameLossy: the source spelled File in a way JSON text decodes with
+	// a replacement character (invalid UTF-8, an unpaired surrogate such
+	// as Python's "\udcff" for a byte of a name that is not UTF-8), so two
+	// different files may read as one name.
+	NameLossy bool
 }
 
 // OK reports whether the file passed.
@@ -129,6 +134,7 @@ func ParseStatusLine(line []byte) (Status, bool, error) {
 	s := Status{Phase: phase, Message: Clean(message, MaxMessage), Evidence: FromJSON}
 	if file != nil {
 		s.File = *file
+		s.NameLossy = lossy(m["file"], *file)
 	}
 	if lineNo > 0 {
 		s.Line = lineNo
@@ -159,6 +165,18 @@ func ParseStatusLine(line []byte) (Status, bool, error) {
 	}
 	s.CodeName = name
 	return s, true, nil
+}
+
+// lossy reports whether decoded, the string JSON text raw decodes to,
+// holds replacement characters that raw does not write: raw held invalid
+// UTF-8 or an unpaired surrogate escape, which decoding replaced.
+func lossy(raw json.RawMessage, decoded string) bool {
+	n := strings.Count(decoded, "\uFFFD")
+	if n == 0 {
+		return false
+	}
+	written := bytes.Count(raw, []byte("\uFFFD")) + bytes.Count(bytes.ToLower(raw), []byte(`\ufffd`))
+	return n > written
 }
 
 func isJSONNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }

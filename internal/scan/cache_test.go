@@ -172,7 +172,7 @@ func TestCacheSkipsNamesJSONCannotHold(t *testing.T) {
 	t.Parallel()
 	c := newCacheCorpus(t, 10)
 	c.edit(t, "m0/bad\xff.flow", "ok a\n")
-	c.edit(t, "m0/bad\xfe.flow", "ok b\n")
+	c.edit(t, "m0/other\xfe.flow", "ok b\n")
 	first := &Cache{}
 	c.run(t, "{file}", first)
 	data, err := first.Encode()

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/org/gonogo-action/internal/glob"
 )
@@ -219,13 +220,32 @@ func merge(seqs []iter.Seq2[target, error], yield func(target, error) bool) {
 
 // distinct passes seq on and ends it with an error at two files reported
 // alike (the same path under two roots).
+//
+// A name that is not UTF-8 is written in JSON with U+FFFD for each invalid
+// byte, so two such names (Latin-1 "r\xe9sum\xe9" and "r\xe8sum\xe8")
+// would be one path in the baseline, a file listed twice or, passed and
+// failing at once: those are refused too. Only the names that hold an
+// invalid byte or a U+FFFD are remembered, so memory does not grow with
+// the files.
 func distinct(seq iter.Seq2[target, error]) iter.Seq2[target, error] {
 	return func(yield func(target, error) bool) {
 		var prev target
 		n := 0
+		var written map[string]target
 		for tg, err := range seq {
 			if err == nil && n > 0 && tg.Rel == prev.Rel {
 				err = fmt.Errorf("%s and %s are both reported as %q; pass their common parent as the PATH", prev.Arg, tg.Arg, tg.Rel)
+			}
+			if err == nil && (!utf8.ValidString(tg.Rel) || strings.ContainsRune(tg.Rel, utf8.RuneError)) {
+				w := jsonText(tg.Rel)
+				if other, ok := written[w]; ok && other.Rel != tg.Rel {
+					err = fmt.Errorf("%q and %q are both written as %q in a baseline (a name that is not UTF-8 has U+FFFD for each invalid byte), so it could not tell them apart; rename one, or leave it out with --exclude",
+						other.Arg, tg.Arg, w)
+				}
+				if written == nil {
+					written = map[string]target{}
+				}
+				written[w] = tg
 			}
 			if !yield(tg, err) || err != nil {
 				return
@@ -234,6 +254,22 @@ func distinct(seq iter.Seq2[target, error]) iter.Seq2[target, error] {
 			n++
 		}
 	}
+}
+
+// jsonText is s as encoding/json writes it: each byte that is not part of
+// valid UTF-8 becomes U+FFFD.
+func jsonText(s string) string {
+	var b strings.Builder
+	for len(s) > 0 {
+		r, size := utf8.DecodeRuneInString(s)
+		if r == utf8.RuneError && size == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[:size])
+		}
+		s = s[size:]
+	}
+	return b.String()
 }
 
 // walkDir yields the files under the directory root, sorted by Rel.

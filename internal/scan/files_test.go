@@ -247,3 +247,33 @@ func TestSample(t *testing.T) {
 		t.Errorf("limit above the count kept %d of %d", len(got), len(paths))
 	}
 }
+
+// TestNamesNotUTF8: a name that is not UTF-8 is written in the baseline
+// with U+FFFD for each invalid byte, so two of them (Latin-1 résumé and
+// rèsumè) would be one path there, listed twice or passed and failing at
+// once: the walk refuses them, naming both; one alone is checked.
+func TestNamesNotUTF8(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"r\xe9sum\xe9.txt": "", "m/z.txt": "", "r\xe8sum\xe8.txt": ""})
+	_, err := discover([]string{root}, nil, nil)
+	if err == nil || !strings.Contains(err.Error(), `r\xe8sum\xe8.txt" and "`) || !strings.Contains(err.Error(), "are both written as \"r\uFFFDsum\uFFFD.txt\"") {
+		t.Errorf("two names that read alike: err = %v", err)
+	}
+	got, err := discover([]string{root}, []string{"r\xe9*", "m/**"}, nil)
+	if err != nil || len(got) != 2 {
+		t.Errorf("one name that is not UTF-8: %v, %v", got, err)
+	}
+	// A name holding U+FFFD itself reads like one that is not UTF-8.
+	writeTree(t, root, map[string]string{"x\uFFFD": "", "x\xff": ""})
+	_, err = discover([]string{root}, []string{"x*"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "are both written as \"x\uFFFD\"") {
+		t.Errorf("a name with U+FFFD and one not UTF-8: err = %v", err)
+	}
+	// Statuses that name them alike are refused as well.
+	in := `{"ok":false,"code":20,"file":"q\udce9.py","message":"bad"}` + "\n" + `{"ok":true,"code":0,"file":"./q\udce9.py"}` + "\n"
+	_, err = Build(context.Background(), Options{Statuses: "-", Stdin: strings.NewReader(in), Env: []string{}})
+	if err == nil || !strings.Contains(err.Error(), "both read as") {
+		t.Errorf("statuses naming files alike: err = %v", err)
+	}
+}

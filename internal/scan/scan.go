@@ -262,6 +262,9 @@ func ingest(o Options, t *tally) (string, error) {
 			continue
 		}
 		if i, dup := seen[rel]; dup {
+			if s.NameLossy || items[i].st.NameLossy {
+				return "", fmt.Errorf("statuses %s: %w", name, checker.ErrLossyNames(rel))
+			}
 			items[i].st = s // two spellings of one file: the later word wins
 			continue
 		}

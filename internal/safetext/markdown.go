@@ -1,6 +1,7 @@
 package safetext
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -26,6 +27,11 @@ func Inline(s string, max int) string {
 			b.WriteByte(' ')
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029':
 			b.WriteRune('\uFFFD')
+		case bidi(r):
+			// A direction override or isolate reorders what follows it
+			// on the rendered line ("Trojan Source"): a file name could
+			// show as another. Shown as its escape, as LogLine does.
+			fmt.Fprintf(&b, `\\u%04x`, r)
 		case r == '<':
 			b.WriteString("&lt;")
 		case r == '>':
@@ -48,6 +54,13 @@ func Inline(s string, max int) string {
 		}
 	}
 	return b.String()
+}
+
+// bidi reports whether r is an invisible bidirectional control: the
+// marks, embeddings, overrides and isolates of Unicode's bidirectional
+// algorithm (UAX #9), which reorder the text around them.
+func bidi(r rune) bool {
+	return r == '\u061c' || r == '\u200e' || r == '\u200f' || (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
 }
 
 // Cell is Inline for a table cell; an empty value shows as a dash so the

@@ -22,6 +22,9 @@ func TestInline(t *testing.T) {
 		{"<!-- gonogo:marker -->", "&lt;!-- gonogo\\:marker --&gt;"},
 		{"bad \xff utf8 \x1b[31m", "bad \uFFFD utf8 \uFFFD\\[31m"},
 		{"::set-output name=x::y", `\:\:set-output name=x\:\:y`},
+		{"evil\u202etxt.exe", `evil\\u202etxt.exe`},
+		{"a\u2066b\u2069c\u200fd\u061ce", `a\\u2066b\\u2069c\\u200fd\\u061ce`},
+		{"résumé 中文 👩\u200d💻", "résumé 中文 👩\u200d💻"},
 	}
 	for _, tt := range tests {
 		if got := Inline(tt.in, 0); got != tt.want {

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/org/gonogo-action/internal/outfile"
@@ -37,6 +38,10 @@ type Baseline struct {
 	// ExecChecker is the execute phase's checker, when one ran.
 	ExecChecker string  `json:"exec_checker,omitempty"`
 	DurationSec float64 `json:"duration_sec,omitempty"`
+	// Shard is "K/N" when the run checked only shard K of N (--shard):
+	// the document holds part of the files, for merge, which checks that
+	// every shard is there, and clears it. A comparison refuses it.
+	Shard string `json:"shard,omitempty"`
 	// Passed lists, sorted, the checked files that files[] does not list
 	// (they passed), so that together they name every file checked: a
 	// file a later run fails on is then known to be new, or to have
@@ -83,6 +88,17 @@ type File struct {
 	// Extra keeps fields this version does not know, so that a rewrite
 	// (a shard merge, say) loses nothing.
 	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// ParseShard reads a shard "K/N": whole numbers, 1 ≤ K ≤ N, N ≥ 2.
+func ParseShard(s string) (k, n int, err error) {
+	ks, ns, ok := strings.Cut(s, "/")
+	k, kerr := strconv.Atoi(ks)
+	n, nerr := strconv.Atoi(ns)
+	if !ok || kerr != nil || nerr != nil || n < 2 || k < 1 || k > n || strconv.Itoa(k) != ks || strconv.Itoa(n) != ns {
+		return 0, 0, fmt.Errorf("want K/N with 1 ≤ K ≤ N and N ≥ 2, such as 2/4, got %q", s)
+	}
+	return k, n, nil
 }
 
 // FieldError is a baseline that does not have the expected shape. Read wraps

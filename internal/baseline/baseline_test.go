@@ -92,6 +92,10 @@ func TestDecodeErrors(t *testing.T) {
 		{"file listed twice", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR"}, {"path": "a", "code_name": "PARSE_ERROR"}]}`, "files", "lists 2 file(s) with PARSE_ERROR, but by_code counts 1"},
 		{"listed unsuppressed above gated", `{"total": 2, "by_code": {"PARSE_ERROR": 2}, "suppressed_by_code": {"PARSE_ERROR": 2}, "files": [{"path": "a", "code_name": "PARSE_ERROR"}]}`, "files", "lists 1 file(s) with PARSE_ERROR as not suppressed, but by_code less suppressed_by_code leaves 0"},
 		{"listed suppressed above suppressed_by_code", `{"total": 2, "by_code": {"PARSE_ERROR": 2}, "suppressed_by_code": {"PARSE_ERROR": 1}, "files": [{"path": "a", "code_name": "PARSE_ERROR", "suppressed": true}, {"path": "b", "code_name": "PARSE_ERROR", "suppressed": true}]}`, "files", "lists 2 file(s) with PARSE_ERROR as suppressed, but suppressed_by_code counts 1"},
+		{"shard malformed", `{"total": 0, "by_code": {}, "shard": "0/4"}`, "shard", "want K/N with 1 ≤ K ≤ N and N ≥ 2"},
+		{"shard of one", `{"total": 0, "by_code": {}, "shard": "1/1"}`, "shard", "want K/N"},
+		{"shard padded", `{"total": 0, "by_code": {}, "shard": "01/4"}`, "shard", "want K/N"},
+		{"shard number", `{"total": 0, "by_code": {}, "shard": 2}`, "shard", "want a string"},
 		{"suppressed above count", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "suppressed_by_code": {"PARSE_ERROR": 2}}`, "suppressed_by_code.PARSE_ERROR", "2 suppressed, but by_code has 1"},
 	}
 	for _, tt := range tests {

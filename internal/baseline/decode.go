@@ -15,7 +15,7 @@ var topLevel = map[string]bool{
 	"timestamp": true, "total": true, "by_code": true, "failure_rate": true, "files": true,
 	"by_category": true, "suppressed_failures": true, "suppressed_by_code": true,
 	"expired_suppressions": true, "unused_suppressions": true, "checker": true, "exec_checker": true, "duration_sec": true,
-	"passed": true, "history": true,
+	"passed": true, "history": true, "shard": true,
 }
 
 // Decode parses and validates a baseline document. It keeps no reference
@@ -135,6 +135,14 @@ func (r *Reader) finish() (*Baseline, error) {
 			if err := json.Unmarshal(raw, f.dst); err != nil {
 				return nil, fieldErr(f.name, "want a string")
 			}
+		}
+	}
+	if raw, ok := r.top["shard"]; ok && !isNull(raw) {
+		if err := json.Unmarshal(raw, &b.Shard); err != nil {
+			return nil, fieldErr("shard", "want a string such as \"2/4\"")
+		}
+		if _, _, err := ParseShard(b.Shard); err != nil {
+			return nil, fieldErr("shard", "%v", err)
 		}
 	}
 	if raw, ok := r.top["duration_sec"]; ok && !isNull(raw) {

@@ -28,6 +28,10 @@ var _ Source = (*baseline.Reader)(nil)
 // it cannot be joined file by file. Read that baseline whole and Compare.
 var ErrUnsorted = errors.New("files are not sorted by path, code and line")
 
+// ErrShard is a baseline of one shard of a run (--shard K/N): it holds
+// part of the files, so a comparison would take the others for fixed.
+var ErrShard = errors.New("the baseline is shard")
+
 // All lists every file: Stream's limit for a full report.
 const All = -1
 
@@ -104,6 +108,11 @@ func stream(ref, next Source, p Policy, limit int, rest Overflow) (Result, error
 		newGated: map[string]int{}, includeSuppressed: p.IncludeSuppressed}
 	if err := j.run(); err != nil {
 		return Result{}, err
+	}
+	for _, s := range []side{j.ref, j.next} {
+		if s.doc.Shard != "" {
+			return Result{}, fmt.Errorf("%s: %w %s of a run; merge the shards first (parse-baseline merge)", s.name, ErrShard, s.doc.Shard)
+		}
 	}
 	return judge(j, p), nil
 }

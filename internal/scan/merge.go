@@ -20,6 +20,9 @@ func Merge(parts []*baseline.Baseline) (*baseline.Baseline, error) {
 	if len(parts) == 0 {
 		return nil, errors.New("merge: no baselines")
 	}
+	if err := allShards(parts); err != nil {
+		return nil, err
+	}
 	out := &baseline.Baseline{ByCode: map[string]int{}, ByCategory: map[string]int{}, SuppressedByCode: map[string]int{}}
 	owner := map[string]int{}
 	// Every file checked is recorded only if every shard records it.
@@ -96,4 +99,49 @@ func Merge(parts []*baseline.Baseline) (*baseline.Baseline, error) {
 		return nil, errors.New("merge: the baselines hold no file; a run that checked nothing proves nothing")
 	}
 	return out, nil
+}
+
+// allShards checks that baselines written by sharded runs (shard "K/N")
+// are every shard of one run, each once: a merge without one would be a
+// baseline without its files, whose failures would then look fixed.
+// Baselines that record no shard (older versions) are merged as they are.
+func allShards(parts []*baseline.Baseline) error {
+	n, first := 0, -1
+	seen := map[int]int{}
+	for i, b := range parts {
+		if b.Shard == "" {
+			continue
+		}
+		k, of, err := baseline.ParseShard(b.Shard)
+		if err != nil {
+			return fmt.Errorf("merge: baseline %d: shard %w", i+1, err)
+		}
+		if first < 0 {
+			n, first = of, i
+		} else if of != n {
+			return fmt.Errorf("merge: baseline %d is shard %s and baseline %d shard %s: shards of different runs", first+1, parts[first].Shard, i+1, b.Shard)
+		}
+		if j, dup := seen[k]; dup {
+			return fmt.Errorf("merge: baselines %d and %d are both shard %s", j+1, i+1, b.Shard)
+		}
+		seen[k] = i
+	}
+	if first < 0 {
+		return nil
+	}
+	for i, b := range parts {
+		if b.Shard == "" {
+			return fmt.Errorf("merge: baseline %d records no shard, but baseline %d is shard %s: merge the shards of one run", i+1, first+1, parts[first].Shard)
+		}
+	}
+	var missing []string
+	for k := 1; k <= n; k++ {
+		if _, ok := seen[k]; !ok {
+			missing = append(missing, fmt.Sprintf("%d/%d", k, n))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("merge: shard %s missing: without it the merged baseline would leave its files out; merge all %d shards", strings.Join(missing, ", "), n)
+	}
+	return nil
 }

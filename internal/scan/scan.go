@@ -149,6 +149,9 @@ func Build(ctx context.Context, o Options) (*baseline.Baseline, error) {
 	end := o.Now()
 	b.Timestamp = start.UTC().Format(time.RFC3339)
 	b.DurationSec = math.Round(end.Sub(start).Seconds()*1000) / 1000
+	if o.ShardN > 1 {
+		b.Shard = fmt.Sprintf("%d/%d", o.ShardK, o.ShardN)
+	}
 	return b, nil
 }
 

@@ -85,8 +85,21 @@ func parseFlags(args []string, stdio cli.Stdio) (options, error) {
 	if p.Codes, err = cli.Codes("--codes", codes); err != nil {
 		return o, err
 	}
+	if len(p.Codes) == 0 {
+		// An unset variable ("--codes $CODES") must not turn the
+		// thresholds off.
+		return o, cli.Usagef("--codes %q: want at least one code, such as PARSE_ERROR,VALIDATION_ERROR (the default)", codes)
+	}
 	if p.FailOnNew, err = cli.Codes("--fail-on-new", failOnNew); err != nil {
 		return o, err
+	}
+	for _, f := range []struct {
+		flag  string
+		codes []string
+	}{{"--codes", p.Codes}, {"--fail-on-new", p.FailOnNew}} {
+		if err := compare.CheckGated(f.codes); err != nil {
+			return o, cli.Usagef("%s: %w", f.flag, err)
+		}
 	}
 	o.policy = p
 	return o, nil

@@ -5,6 +5,7 @@
 package compare
 
 import (
+	"errors"
 	"maps"
 	"slices"
 	"time"
@@ -54,6 +55,16 @@ func (p Policy) GatedCodes() []string {
 	codes := slices.Concat(p.Codes, p.FailOnNew)
 	baseline.SortCodes(codes)
 	return slices.Compact(codes)
+}
+
+// CheckGated refuses SUCCESS among the codes a policy gates (Codes,
+// FailOnNew): a success never regresses, so gating it gates nothing, and a
+// policy of it alone would pass every comparison.
+func CheckGated(codes []string) error {
+	if slices.Contains(codes, baseline.Success) {
+		return errors.New("SUCCESS is not a failure and never regresses: name failure codes such as PARSE_ERROR")
+	}
+	return nil
 }
 
 // DefaultPolicy is the specification's policy.

@@ -142,6 +142,9 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 			}
 			list.names[i] = name
 		}
+		if err := compare.CheckGated(list.names); err != nil {
+			return nil, d.settingError(value, list.key, err)
+		}
 	}
 	if len(c.Codes) > 0 {
 		p.Codes = c.Codes

@@ -215,6 +215,8 @@ func TestParseRegressionConfigErrors(t *testing.T) {
 		"{statuses: s, reference: {file: r}, missing_reference: maybe}": `g.yml:4: "missing_reference": want pass, warn or fail, got "maybe"`,
 		"{statuses: s, reference: {file: r}, codes: [PARSE_ERRORS]}":    `g.yml:4: "codes": PARSE_ERRORS: unknown code (known: SUCCESS, `,
 		"{statuses: s, reference: {file: r}, fail_on_new: [nope]}":      `g.yml:4: "fail_on_new": nope: unknown code (known: `,
+		"{statuses: s, reference: {file: r}, codes: [success]}":         `g.yml:4: "codes": SUCCESS is not a failure and never regresses`,
+		"{statuses: s, reference: {file: r}, fail_on_new: [SUCCESS]}":   `g.yml:4: "fail_on_new": SUCCESS is not a failure and never regresses`,
 		"{statuses: s, reference: {file: r, artefact: x}}":              "unknown key \"artefact\"",
 		"{statuses: s, exec_checker: x, reference: {file: r}}":          `g.yml:4: "exec_checker": runs on the files checker passed`,
 		"{checker: c, exec_checker: \"x 'y\", reference: {file: r}}":    `g.yml:4: "exec_checker": `,

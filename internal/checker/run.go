@@ -254,6 +254,14 @@ func (r *Runner) judge(res *result, path string, i int) Status {
 	case other != nil && (!other.OK() || mine == nil && res.clean()):
 		mine = other
 	}
+	if mine != nil && mine.OK() && res.failureCode() {
+		// The process says otherwise in its own words: an exit status
+		// of the table's failures (20–27) or a failing code-prefix
+		// line. A success line it contradicts (a file's own text echoed
+		// back by a checker that prints none) does not pass the file;
+		// the evidence below decides.
+		mine = nil
+	}
 	if mine != nil {
 		s := *mine
 		s.File = path
@@ -328,6 +336,20 @@ func (r *Runner) judge(res *result, path string, i int) Status {
 func (res *result) clean() bool {
 	return res.startErr == nil && !res.timedOut && res.signal == "" && res.exitCode == 0 &&
 		(res.prefixCode == "" || res.prefixCode == baseline.Success)
+}
+
+// failureCode reports whether the process ended with a failure code of
+// its own: a code-prefix line other than SUCCESS, or an exit status the
+// code table reads as a failure (20–27; 1 and the rest are no code).
+func (res *result) failureCode() bool {
+	if res.startErr != nil || res.timedOut || res.signal != "" {
+		return false
+	}
+	if res.prefixCode != "" {
+		return res.prefixCode != baseline.Success
+	}
+	name, ok := ExitCodeName(res.exitCode)
+	return ok && name != baseline.Success
 }
 
 func (res *result) exitText() string {

@@ -71,6 +71,16 @@ func TestRunPerFile(t *testing.T) {
 			Status{CodeName: "INTERNAL_ERROR", Message: `checker printed a malformed status line: status line field "ok": want true or false, got a string`, Evidence: FromJSON}},
 		{"success then failure", `echo '{"ok":true,"code":0}'; echo '{"ok":false,"code":25,"message":"unknown function"}'; exit 25`,
 			Status{CodeName: "VALIDATION_ERROR", Message: "unknown function", Evidence: FromJSON}},
+		// A success line the process contradicts with a failure code of
+		// its own (a file's text echoed back by a checker that prints no
+		// status line) does not pass the file; exit 1 is no code, and a
+		// crash after the line leaves the verdict standing.
+		{"success line, exit 20", `echo 'Parse error line 2:'; echo '{"ok":true,"code":0}'; exit 20`,
+			Status{CodeName: "PARSE_ERROR", Line: 2, Message: "Parse error line 2:", Evidence: FromExit}},
+		{"success line, failing prefix", `echo '{"ok":true,"code":0}'; echo AETHER_ERROR_CODE:25 >&2; exit 0`,
+			Status{CodeName: "VALIDATION_ERROR", Evidence: FromPrefix}},
+		{"success line, exit 1", `echo '{"ok":true,"code":0}'; exit 1`, Status{CodeName: "SUCCESS", Evidence: FromJSON}},
+		{"success line, then a crash", `echo '{"ok":true,"code":0}'; kill -9 $$`, Status{CodeName: "SUCCESS", Evidence: FromJSON}},
 		// A line about another file cannot pass this one against its exit
 		// status; with a clean exit it agrees, and stands.
 		{"success of another file, exit 20", `echo '{"ok":true,"code":0,"file":"elsewhere.aether"}'; echo "Parse error line 2" >&2; exit 20`,

@@ -3,6 +3,7 @@ package scan
 import (
 	"bufio"
 	"bytes"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -184,6 +185,28 @@ func cacheable(s checker.Status) bool {
 	return true
 }
 
+// toolID is the tool's version as a cache records it: the release stamp,
+// or, for a build that carries none ("dev": a go build, and a go install
+// …@v1.2.3 too, which applies no -ldflags), "dev+" and a digest of the
+// running executable. Two unstamped builds may judge the same checker
+// output differently (a later one fails closed where an earlier one
+// passed), so a verdict one of them recorded is not the other's. An
+// executable that cannot be read gets a digest of its own, never equal to
+// another run's.
+var toolID = sync.OnceValue(func() string {
+	if version.Version != "dev" {
+		return version.Version
+	}
+	if exe, err := os.Executable(); err == nil {
+		if sum, err := hashFile(exe); err == nil {
+			return "dev+" + hex.EncodeToString(sum[:8])
+		}
+	}
+	var nonce [8]byte
+	rand.Read(nonce[:])
+	return "dev+unreadable-" + hex.EncodeToString(nonce[:])
+})
+
 // volatileEnv names the variables left out of the identity: they describe
 // the run, not the check (the commit, the event, the run's number, the
 // step's command files, the container's host name), and would otherwise
@@ -260,7 +283,7 @@ func (c *Cache) identity(in identityInput) cacheHeader {
 	parts["env_names"] = strings.Join(names, ",")
 	data, _ := json.Marshal(parts) // sorted keys
 	id := sha256.Sum256(data)
-	return cacheHeader{Format: cacheFormat, Version: cacheVersion, Tool: version.Version,
+	return cacheHeader{Format: cacheFormat, Version: cacheVersion, Tool: toolID(),
 		Identity: hex.EncodeToString(id[:]), Parts: parts}
 }
 
@@ -436,8 +459,8 @@ func (c *Cache) verify(src CacheSource) (*cacheCursor, error) {
 	switch {
 	case h.Version != cacheVersion:
 		return nil, fmt.Errorf("cache format version %d, this tool reads %d", h.Version, cacheVersion)
-	case h.Tool != version.Version:
-		return nil, fmt.Errorf("written by version %q of the tool, this is %q", h.Tool, version.Version)
+	case h.Tool != toolID():
+		return nil, fmt.Errorf("written by version %q of the tool, this is %q", h.Tool, toolID())
 	}
 	sum := sha256.New()
 	sum.Write(first)

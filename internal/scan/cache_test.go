@@ -223,7 +223,11 @@ func TestCacheUntrusted(t *testing.T) {
 		"line dropped":  {strings.Join(append(lines[:3:3], lines[4:]...), ""), "damaged"},
 		"foreign":       {string(foreign), "not a parse-baseline cache"},
 		"empty":         {"", "not a parse-baseline cache"},
-		"other version": {strings.Replace(string(good), `"tool":"dev"`, `"tool":"v0.0.1"`, 1), `version "v0.0.1"`},
+		"other version": {strings.Replace(string(good), `"tool":"`+toolID()+`"`, `"tool":"v0.0.1"`, 1), `version "v0.0.1"`},
+		// An unstamped build of other code ("dev", as every build without
+		// -ldflags said before): its verdicts are not this build's, even
+		// resealed.
+		"other unstamped build": {reseal(t, strings.Replace(string(good), `"tool":"`+toolID()+`"`, `"tool":"dev"`, 1)), `written by version "dev" of the tool, this is "dev+`},
 		"other format":  {strings.Replace(string(good), `"version":1`, `"version":2`, 1), "format version 2"},
 		// Lines edited and the end line's checksum recomputed: each line
 		// is judged as a live verdict would be.

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/org/gonogo-action/internal/baseline"
+	"github.com/org/gonogo-action/internal/jsonstrict"
 )
 
 // Evidence says what a status was decided from, strongest first.
@@ -92,6 +93,20 @@ func ParseStatusLine(line []byte) (Status, bool, error) {
 		return Status{}, false, nil
 	}
 	_, strict := m["file"]
+	if k, ok := repeatedKey(line); ok {
+		// {"code_name":"PARSE_ERROR", …, "code_name":"SUCCESS"}: encoding/json
+		// keeps the last, another reader the first; a verdict must not
+		// depend on the reader.
+		if !strict {
+			return Status{}, false, nil
+		}
+		bad := &StatusLineError{Field: k, Want: "the key once", Got: "it twice"}
+		var f string
+		if json.Unmarshal(m["file"], &f) == nil && k != "file" {
+			bad.File = f
+		}
+		return Status{}, true, bad
+	}
 	var bad *StatusLineError
 	field := func(k, want string, read func(json.RawMessage) bool) {
 		raw, ok := m[k]
@@ -165,6 +180,24 @@ func ParseStatusLine(line []byte) (Status, bool, error) {
 	}
 	s.CodeName = name
 	return s, true, nil
+}
+
+// repeatedKey returns a key that the JSON object line names twice, at its
+// top level or below.
+func repeatedKey(line []byte) (string, bool) {
+	err := jsonstrict.UniqueKeys(line)
+	if err == nil {
+		return "", false
+	}
+	msg := err.Error()
+	if _, rest, ok := strings.Cut(msg, "repeated key "); ok {
+		if k, err := strconv.QuotedPrefix(rest); err == nil {
+			if uq, err := strconv.Unquote(k); err == nil {
+				return uq, true
+			}
+		}
+	}
+	return msg, true
 }
 
 // lossy reports whether decoded, the string JSON text raw decodes to,

@@ -3,6 +3,7 @@ package checker
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -176,5 +177,21 @@ func TestIngestMalformedStatusLineNamesLineAndField(t *testing.T) {
 	_, err := Ingest(strings.NewReader(in))
 	if err == nil || err.Error() != `line 3: status line field "ok": want true or false, got a string` {
 		t.Errorf("Ingest error = %v", err)
+	}
+}
+
+// TestStatusLineRepeatedKey: a status line that names a key twice means
+// one thing to encoding/json (the last) and another to other readers (the
+// first); it is refused as malformed, never read as either.
+func TestStatusLineRepeatedKey(t *testing.T) {
+	t.Parallel()
+	_, ok, err := ParseStatusLine([]byte(`{"ok":false,"code_name":"PARSE_ERROR","file":"a.py","code_name":"SUCCESS","ok":true}`))
+	var se *StatusLineError
+	if !ok || !errors.As(err, &se) || se.File != "a.py" || !strings.Contains(err.Error(), `field "code_name": want the key once, got it twice`) {
+		t.Errorf("ok %v, err %v; want a malformed status line naming code_name", ok, err)
+	}
+	// Without a file it is no status line: ordinary output.
+	if _, ok, err := ParseStatusLine([]byte(`{"ok":false,"ok":true}`)); ok || err != nil {
+		t.Errorf("ok %v, err %v; want ordinary output", ok, err)
 	}
 }

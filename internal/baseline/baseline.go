@@ -42,6 +42,11 @@ type Baseline struct {
 	// the document holds part of the files, for merge, which checks that
 	// every shard is there, and clears it. A comparison refuses it.
 	Shard string `json:"shard,omitempty"`
+	// Limit is N when the run checked a sample (--limit N) of more files
+	// that matched: not every file. A comparison refuses to set it
+	// against a baseline of another selection, whose other files would
+	// look fixed or new.
+	Limit int `json:"limit,omitempty"`
 	// Passed lists, sorted, the checked files that files[] does not list
 	// (they passed), so that together they name every file checked: a
 	// file a later run fails on is then known to be new, or to have

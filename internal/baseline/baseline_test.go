@@ -96,6 +96,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"shard of one", `{"total": 0, "by_code": {}, "shard": "1/1"}`, "shard", "want K/N"},
 		{"shard padded", `{"total": 0, "by_code": {}, "shard": "01/4"}`, "shard", "want K/N"},
 		{"shard number", `{"total": 0, "by_code": {}, "shard": 2}`, "shard", "want a string"},
+		{"limit negative", `{"total": 0, "by_code": {}, "limit": -3}`, "limit", "negative count"},
+		{"limit string", `{"total": 0, "by_code": {}, "limit": "300"}`, "limit", "want a non-negative integer"},
 		{"suppressed above count", `{"total": 1, "by_code": {"PARSE_ERROR": 1}, "suppressed_by_code": {"PARSE_ERROR": 2}}`, "suppressed_by_code.PARSE_ERROR", "2 suppressed, but by_code has 1"},
 	}
 	for _, tt := range tests {

@@ -15,7 +15,7 @@ var topLevel = map[string]bool{
 	"timestamp": true, "total": true, "by_code": true, "failure_rate": true, "files": true,
 	"by_category": true, "suppressed_failures": true, "suppressed_by_code": true,
 	"expired_suppressions": true, "unused_suppressions": true, "checker": true, "exec_checker": true, "duration_sec": true,
-	"passed": true, "history": true, "shard": true,
+	"passed": true, "history": true, "shard": true, "limit": true,
 }
 
 // Decode parses and validates a baseline document. It keeps no reference
@@ -143,6 +143,11 @@ func (r *Reader) finish() (*Baseline, error) {
 		}
 		if _, _, err := ParseShard(b.Shard); err != nil {
 			return nil, fieldErr("shard", "%v", err)
+		}
+	}
+	if raw, ok := r.top["limit"]; ok && !isNull(raw) {
+		if b.Limit, err = count("limit", raw); err != nil {
+			return nil, err
 		}
 	}
 	if raw, ok := r.top["duration_sec"]; ok && !isNull(raw) {

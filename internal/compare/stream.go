@@ -32,6 +32,18 @@ var ErrUnsorted = errors.New("files are not sorted by path, code and line")
 // part of the files, so a comparison would take the others for fixed.
 var ErrShard = errors.New("the baseline is shard")
 
+// ErrSample is two baselines of different selections: a sample (--limit)
+// and every file, or samples of different sizes. The files one checked and
+// the other did not would look fixed or new.
+var ErrSample = errors.New("the baselines check different files")
+
+func sampleOf(limit int) string {
+	if limit == 0 {
+		return "every file"
+	}
+	return fmt.Sprintf("a sample of %d files (--limit %d)", limit, limit)
+}
+
 // All lists every file: Stream's limit for a full report.
 const All = -1
 
@@ -113,6 +125,9 @@ func stream(ref, next Source, p Policy, limit int, rest Overflow) (Result, error
 		if s.doc.Shard != "" {
 			return Result{}, fmt.Errorf("%s: %w %s of a run; merge the shards first (parse-baseline merge)", s.name, ErrShard, s.doc.Shard)
 		}
+	}
+	if r, n := j.ref.doc.Limit, j.next.doc.Limit; r != n {
+		return Result{}, fmt.Errorf("%w: ref is %s, new %s; compare baselines of the same selection", ErrSample, sampleOf(r), sampleOf(n))
 	}
 	return judge(j, p), nil
 }

@@ -23,6 +23,11 @@ func Merge(parts []*baseline.Baseline) (*baseline.Baseline, error) {
 	if err := allShards(parts); err != nil {
 		return nil, err
 	}
+	for i, b := range parts[1:] {
+		if b.Limit != parts[0].Limit {
+			return nil, fmt.Errorf("merge: baseline 1 is %s, baseline %d %s: shards of different runs", sampleWord(parts[0].Limit), i+2, sampleWord(b.Limit))
+		}
+	}
 	out := &baseline.Baseline{ByCode: map[string]int{}, ByCategory: map[string]int{}, SuppressedByCode: map[string]int{}}
 	owner := map[string]int{}
 	// Every file checked is recorded only if every shard records it.
@@ -83,6 +88,7 @@ func Merge(parts []*baseline.Baseline) (*baseline.Baseline, error) {
 	}
 	out.ExpiredSuppressions = sortedUnique(out.ExpiredSuppressions)
 	out.UnusedSuppressions = sortedUnique(out.UnusedSuppressions)
+	out.Limit = parts[0].Limit
 	out.Checker = strings.Join(checkers, "; ")
 	out.ExecChecker = strings.Join(execs, "; ")
 	if len(out.ByCategory) == 0 {
@@ -144,4 +150,12 @@ func allShards(parts []*baseline.Baseline) error {
 		return fmt.Errorf("merge: shard %s missing: without it the merged baseline would leave its files out; merge all %d shards", strings.Join(missing, ", "), n)
 	}
 	return nil
+}
+
+// sampleWord says what a baseline's limit makes it.
+func sampleWord(limit int) string {
+	if limit == 0 {
+		return "of every file"
+	}
+	return fmt.Sprintf("of a sample of %d files (--limit)", limit)
 }

@@ -152,6 +152,9 @@ func Build(ctx context.Context, o Options) (*baseline.Baseline, error) {
 	if o.ShardN > 1 {
 		b.Shard = fmt.Sprintf("%d/%d", o.ShardK, o.ShardN)
 	}
+	if o.Limit > 0 && t.matched > o.Limit {
+		b.Limit = o.Limit // a sample, not every file
+	}
 	return b, nil
 }
 

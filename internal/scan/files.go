@@ -235,6 +235,9 @@ func distinct(seq iter.Seq2[target, error]) iter.Seq2[target, error] {
 		for tg, err := range seq {
 			if err == nil && n > 0 && tg.Rel == prev.Rel {
 				err = fmt.Errorf("%s and %s are both reported as %q; pass their common parent as the PATH", prev.Arg, tg.Arg, tg.Rel)
+				if sameFile(prev.Arg, tg.Arg) {
+					err = fmt.Errorf("%s is reached through two PATHs (a PATH given twice, or spelled two ways); name it once", tg.Arg)
+				}
 			}
 			if err == nil && (!utf8.ValidString(tg.Rel) || strings.ContainsRune(tg.Rel, utf8.RuneError)) {
 				w := jsonText(tg.Rel)
@@ -254,6 +257,13 @@ func distinct(seq iter.Seq2[target, error]) iter.Seq2[target, error] {
 			n++
 		}
 	}
+}
+
+// sameFile reports whether two paths name one file.
+func sameFile(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }
 
 // jsonText is s as encoding/json writes it: each byte that is not part of

@@ -103,6 +103,11 @@ func TestWalkManyPaths(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "d1/f/0005 and f/0005 are both reported as") {
 		t.Errorf("a file named by two PATHs: err = %v", err)
 	}
+	// The same folder twice is said as such, not as two folders to join.
+	_, err = discover([]string{filepath.Join(root, "d1"), filepath.Join(root, "d1") + "/"}, nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "is reached through two PATHs (a PATH given twice, or spelled two ways); name it once") {
+		t.Errorf("one folder given twice: err = %v", err)
+	}
 }
 
 // TestPlanIsNarrow: the first walk's sample and shard keep exactly the

@@ -195,7 +195,22 @@ func stream(ctx context.Context, o options) (compare.Result, *baseline.Baseline,
 	}
 	defer next.close()
 	res, rest, err := judge(o, ref, next)
+	if err == nil {
+		err = checkedSome(next.Baseline())
+	}
 	return res, ref.Baseline(), rest, err
+}
+
+// checkedSome refuses a new baseline of 0 files: parse-baseline never
+// writes one ("a run that checked nothing proves nothing"), and compared
+// with a reference it would read as every failure fixed. (A gate's
+// allow_empty compares an empty run on purpose; this command has no such
+// switch.)
+func checkedSome(next *baseline.Baseline) error {
+	if next != nil && next.Total == 0 {
+		return errors.New("--new: the baseline checked no file (total 0): a run that checked nothing proves nothing, and would pass as every failure fixed")
+	}
+	return nil
 }
 
 // inMemory reads both baselines whole (one core each) and compares them
@@ -218,5 +233,8 @@ func inMemory(o options) (compare.Result, *baseline.Baseline, *spills, error) {
 		return compare.Result{}, nil, nil, fmt.Errorf("--new: %w", err)
 	}
 	res, rest, err := judge(o, compare.Files(ref), compare.Files(next))
+	if err == nil {
+		err = checkedSome(next)
+	}
 	return res, ref, rest, err
 }

@@ -228,7 +228,7 @@ func TestCacheUntrusted(t *testing.T) {
 		// -ldflags said before): its verdicts are not this build's, even
 		// resealed.
 		"other unstamped build": {reseal(t, strings.Replace(string(good), `"tool":"`+toolID()+`"`, `"tool":"dev"`, 1)), `written by version "dev" of the tool, this is "dev+`},
-		"other format":  {strings.Replace(string(good), `"version":1`, `"version":2`, 1), "format version 2"},
+		"other format":          {strings.Replace(string(good), `"version":1`, `"version":2`, 1), "format version 2"},
 		// Lines edited and the end line's checksum recomputed: each line
 		// is judged as a live verdict would be.
 		"unknown phase": {reseal(t, strings.Replace(string(good), `"phase":"parse"`, `"phase":"bogus"`, 1)), "phase out of range"},

@@ -14,9 +14,15 @@
 //     rerun that failed before a pass, they are read as flaky too);
 //   - none of these → passed.
 //
-// Within one report, the same classname and name appearing again is a rerun
-// (pytest-rerunfailures' style): the last occurrence decides, and a test whose
-// last run passed after a failed run is flaky, not failed. Reruns are one test.
+// Within one <testsuite> element, the same classname and name appearing again
+// is a rerun (gotestsum --rerun-fails and pytest-rerunfailures write reruns
+// so): the last occurrence decides, and a test whose last run passed after a
+// failed run is flaky, not failed; a skipped rerun decides nothing (a
+// failure stays a failure). Reruns are one test. The same classname and name
+// in two <testsuite> elements are two tests: jest-junit names a test
+// "classname title" without its file, so two test files may each hold a
+// test of the same name, and a pass of one must not hide the failure of the
+// other.
 //
 // Known gaps of the formats, not of this reader: jest-junit leaves out a test
 // file that fails to load unless reportTestSuiteErrors is set, and writes
@@ -174,7 +180,8 @@ func Parse(data []byte) (*Report, error) {
 		return nil, fmt.Errorf("root element <%s>: want <testsuites> or <testsuite>", root.XMLName.Local)
 	}
 	var raw []rawCase
-	if _, err := walk(&root, "", &raw); err != nil {
+	w := walker{out: &raw}
+	if _, err := w.walk(&root, ""); err != nil {
 		return nil, err
 	}
 	if len(raw) == 0 {
@@ -210,6 +217,9 @@ func trailing(dec *xml.Decoder) error {
 type rawCase struct {
 	Case
 	uncounted bool
+	// suite numbers the <testsuite> element that holds the testcase:
+	// reruns are looked for within one suite only.
+	suite int
 }
 
 // tally is the count of raw testcases under a suite, as a generator
@@ -226,8 +236,15 @@ func (t *tally) add(o tally) {
 	t.childless += o.childless
 }
 
+// walker collects testcases, numbering the suites that hold them.
+type walker struct {
+	out    *[]rawCase
+	suites int
+}
+
 // walk collects the testcases under s and checks s's counts against them.
-func walk(s *xmlSuite, path string, out *[]rawCase) (tally, error) {
+func (w *walker) walk(s *xmlSuite, path string) (tally, error) {
+	out := w.out
 	where := "<" + s.XMLName.Local + ">"
 	if s.Name != "" {
 		where = fmt.Sprintf("<%s name=%q>", s.XMLName.Local, s.Name)
@@ -240,15 +257,17 @@ func walk(s *xmlSuite, path string, out *[]rawCase) (tally, error) {
 	}
 	var t tally
 	for i := range s.Suites {
-		sub, err := walk(&s.Suites[i], where, out)
+		sub, err := w.walk(&s.Suites[i], where)
 		if err != nil {
 			return tally{}, err
 		}
 		t.add(sub)
 	}
 	start := len(*out)
+	w.suites++
+	suite := w.suites
 	for _, xc := range s.Cases {
-		c := rawCase{Case: Case{Classname: xc.Classname, Name: xc.Name, File: xc.File}}
+		c := rawCase{Case: Case{Classname: xc.Classname, Name: xc.Name, File: xc.File}, suite: suite}
 		if strings.TrimSpace(xc.Name) == "" && strings.TrimSpace(xc.Classname) == "" {
 			return tally{}, fmt.Errorf("%s: a <testcase> without name or classname", where)
 		}
@@ -341,15 +360,18 @@ func count(where, attr, v string) (int, error) {
 	return n, nil
 }
 
-// collapse merges reruns (same classname and name) into one test each,
-// keeping first-appearance order, and counts.
+// collapse merges reruns (same classname and name in one suite) into one
+// test each, keeping first-appearance order, and counts.
 func collapse(raw []rawCase) *Report {
-	type key struct{ classname, name, file string }
+	type key struct {
+		classname, name, file string
+		suite                 int
+	}
 	index := map[key]int{}
 	rep := &Report{}
 	var uncounted []bool
 	for _, rc := range raw {
-		k := key{rc.Classname, rc.Name, rc.File}
+		k := key{rc.Classname, rc.Name, rc.File, rc.suite}
 		i, seen := index[k]
 		if !seen {
 			index[k] = len(rep.Cases)
@@ -360,7 +382,12 @@ func collapse(raw []rawCase) *Report {
 		prev := rep.Cases[i]
 		runs := max(prev.Runs, 1) + 1
 		next := rc.Case
-		if next.Outcome == Passed && prev.Outcome != Passed && prev.Outcome != Skipped {
+		switch {
+		case next.Outcome == Skipped && prev.Outcome != Skipped:
+			// A skipped rerun establishes nothing: the earlier run's
+			// outcome (a failure above all) stands.
+			next.Outcome, next.Message = prev.Outcome, prev.Message
+		case next.Outcome == Passed && prev.Outcome != Passed && prev.Outcome != Skipped:
 			// Failed (or flaky) before, passed now: flaky, with the
 			// failure's message.
 			next.Outcome, next.Message = Flaky, prev.Message

@@ -152,6 +152,60 @@ func TestReruns(t *testing.T) {
 	}
 }
 
+// TestSkippedRerunKeepsTheFailure: a rerun that was skipped proves nothing;
+// the failure before it stands, as a flaky pass before it does.
+func TestSkippedRerunKeepsTheFailure(t *testing.T) {
+	t.Parallel()
+	const doc = `<testsuite tests="5" failures="1" skipped="2">
+<testcase classname="m" name="broken"><failure message="boom"/></testcase>
+<testcase classname="m" name="broken"><skipped message="no db"/></testcase>
+<testcase classname="m" name="flip"><error message="first"/></testcase>
+<testcase classname="m" name="flip"/>
+<testcase classname="m" name="flip"><skipped/></testcase>
+</testsuite>`
+	rep, err := Parse([]byte(strings.Replace(doc, `failures="1"`, `failures="1" errors="1"`, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Case{
+		{Classname: "m", Name: "broken", Outcome: Failed, Message: "boom", Runs: 2},
+		{Classname: "m", Name: "flip", Outcome: Flaky, Message: "first", Runs: 3},
+	}
+	if diff := cmp.Diff(want, rep.Cases); diff != "" {
+		t.Errorf("cases (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(Counts{Total: 2, Failed: 1, Flaky: 1}, rep.Counts); diff != "" {
+		t.Errorf("counts (-want +got):\n%s", diff)
+	}
+}
+
+// TestSameNameInTwoSuites: jest-junit names a test by its describe blocks
+// and title, not its file ("classname= works" for a top-level test("works")),
+// so two test files can each hold a test of the same name, in two
+// <testsuite> elements. They are two tests: the pass of one is no rerun of
+// the other's failure.
+func TestSameNameInTwoSuites(t *testing.T) {
+	t.Parallel()
+	const doc = `<testsuites name="jest tests" tests="2" failures="1" errors="0">
+  <testsuite name="undefined" errors="0" failures="1" skipped="0" tests="1">
+    <testcase classname=" works" name=" works"><failure>Error: boom</failure></testcase>
+  </testsuite>
+  <testsuite name="undefined" errors="0" failures="0" skipped="0" tests="1">
+    <testcase classname=" works" name=" works"></testcase>
+  </testsuite>
+</testsuites>`
+	rep, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(Counts{Total: 2, Passed: 1, Failed: 1}, rep.Counts); diff != "" {
+		t.Errorf("counts (-want +got):\n%s", diff)
+	}
+	if got := rep.Failing(); len(got) != 1 || got[0].Message != "Error: boom" {
+		t.Errorf("failing = %+v", got)
+	}
+}
+
 // TestRefused: fail closed on every input a tool would not write.
 func TestRefused(t *testing.T) {
 	t.Parallel()

@@ -114,6 +114,10 @@ func (c *testsCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 	var problems []string
 	if n := rep.Counts.Failed + rep.Counts.Errors; n > 0 {
 		problems = append(problems, failedSummary(rep, n))
+	} else if rep.Counts.Passed+rep.Counts.Flaky == 0 {
+		// Every test skipped (or a todo): the reports record tests, but
+		// none ran. Nothing established is never a pass.
+		problems = append(problems, noTestRan(rep))
 	}
 	var out Outcome
 	if c.Reference.File != "" || c.Reference.Artifact != "" {
@@ -168,6 +172,17 @@ func passSummary(rep *TestsReport) string {
 		s += fmt.Sprintf(" (%+d vs reference)", -*rep.TestDrop)
 	}
 	return s
+}
+
+// noTestRan says that no test of the reports ran: all were skipped, or
+// jest todos.
+func noTestRan(rep *TestsReport) string {
+	c := rep.Counts
+	s := fmt.Sprintf("no test ran: %d of %d tests skipped", c.Skipped, c.Total)
+	if c.Uncounted > 0 {
+		s += fmt.Sprintf(", %d not counted (todo)", c.Uncounted)
+	}
+	return s + "; a run in which every test was skipped proves nothing"
 }
 
 func failedSummary(rep *TestsReport, n int) string {

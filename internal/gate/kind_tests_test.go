@@ -70,6 +70,28 @@ func TestTestsGateRealReports(t *testing.T) {
 	}
 }
 
+// TestTestsGateNothingRan: reports whose every test was skipped (or is a
+// jest todo) record tests, but none ran: the gate fails, as any set that
+// established nothing does; one test that ran among skipped ones passes.
+func TestTestsGateNothingRan(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeTestFile(t, dir, "skipped/a.xml", `<testsuite tests="2" skipped="2"><testcase classname="m" name="one"><skipped message="no database"/></testcase><testcase classname="m" name="two"><skipped/></testcase></testsuite>`)
+	writeTestFile(t, dir, "skipped/b.xml", `<testsuite tests="0"><testcase classname=" todo" name=" todo"/></testsuite>`)
+	writeTestFile(t, dir, "one/a.xml", `<testsuite tests="2" skipped="1"><testcase classname="m" name="one"><skipped/></testcase><testcase classname="m" name="two"/></testsuite>`)
+	res := runConfig(t, "version: 1\ngates:\n  - id: unit\n    tests: \"skipped/*.xml\"\n  - id: one\n    tests: \"one/*.xml\"\n", Options{Dir: dir})
+	g := res.Gate("unit")
+	if g.OK || g.Status() != StatusFail || g.Tests == nil {
+		t.Fatalf("every test skipped: ok=%v status=%s %q", g.OK, g.Status(), g.Summary)
+	}
+	if want := "no test ran: 2 of 3 tests skipped, 1 not counted (todo)"; !strings.HasPrefix(g.Summary, want) {
+		t.Errorf("summary %q, want it to start with %q", g.Summary, want)
+	}
+	if g := res.Gate("one"); !g.OK || g.Summary != "2 tests: 1 passed, 1 skipped" {
+		t.Errorf("one test ran: ok=%v %q", g.OK, g.Summary)
+	}
+}
+
 func TestTestsGate(t *testing.T) {
 	t.Parallel()
 	dir := testsDir(t)

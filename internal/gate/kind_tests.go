@@ -263,6 +263,11 @@ func (g *GateResult) decodeTests(raw []byte) error {
 			c.Total != c.Passed+c.Failed+c.Errors+c.Skipped+c.Flaky+c.Uncounted {
 			return fmt.Errorf("details.tests.counts do not add up: %+v", c)
 		}
+		for i, f := range tr.Failed {
+			if f.Outcome != junit.Failed && f.Outcome != junit.Errored {
+				return fmt.Errorf("details.tests.failed[%d].outcome: want %q or %q, got %q", i, junit.Failed, junit.Errored, f.Outcome)
+			}
+		}
 		g.Tests = tr
 		delete(g.Details, "tests")
 	}

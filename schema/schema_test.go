@@ -253,6 +253,10 @@ func validate(root, s map[string]any, v any, at string) []string {
 			if n, ok := v.(float64); ok && n > kw.(float64) {
 				fail("%v > %v", n, kw)
 			}
+		case "exclusiveMaximum":
+			if n, ok := v.(float64); ok && n >= kw.(float64) {
+				fail("%v >= %v", n, kw)
+			}
 		case "minItems":
 			if a, ok := v.([]any); ok && len(a) < int(kw.(float64)) {
 				fail("fewer than %v items", kw)

@@ -131,12 +131,17 @@ func Parse(data []byte, format string) (Report, error) {
 // number), or a coverage report in any supported format. A figure outside
 // [0, 100], NaN or infinite is refused.
 func BaselinePercent(data []byte) (float64, error) {
-	v, err := baselinePercent(data)
+	v, written, err := baselinePercent(data)
 	if err != nil {
 		return 0, err
 	}
 	if err := CheckPercent(v); err != nil {
 		return 0, fmt.Errorf("baseline: %w", err)
+	}
+	if written && v > 0 && v < 1 {
+		// As in the configuration (setting.Percent): a fraction written
+		// for a percentage, under which every run passes.
+		return 0, fmt.Errorf("baseline: %v is a fraction, not a percentage: write %v for %v %% (a figure between 0 and 1 is refused)", v, math.Round(v*100*1e6)/1e6, math.Round(v*100*1e6)/1e6)
 	}
 	return v, nil
 }
@@ -150,29 +155,31 @@ func CheckPercent(v float64) error {
 	return nil
 }
 
-func baselinePercent(data []byte) (float64, error) {
+// baselinePercent reads the figure; written is true when it is written as a
+// number (bare or in JSON), false when computed from a report.
+func baselinePercent(data []byte) (v float64, written bool, err error) {
 	s := strings.TrimSpace(string(data))
 	if v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64); err == nil {
-		return v, nil
+		return v, true, nil
 	}
 	if f := DetectFormat(data); f != "" {
 		r, err := Parse(data, f)
 		if err != nil {
-			return 0, fmt.Errorf("baseline: %w", err)
+			return 0, false, fmt.Errorf("baseline: %w", err)
 		}
-		return r.Exact(), nil
+		return r.Exact(), false, nil
 	}
 	var obj map[string]any
 	if err := json.Unmarshal(data, &obj); err != nil {
-		return 0, errors.New(`baseline: want a percentage ("81.5"), JSON {"percent": 81.5} or a coverage report`)
+		return 0, false, errors.New(`baseline: want a percentage ("81.5"), JSON {"percent": 81.5} or a coverage report`)
 	}
 	if err := jsonstrict.UniqueKeys(data); err != nil {
-		return 0, fmt.Errorf("baseline: %w", err)
+		return 0, false, fmt.Errorf("baseline: %w", err)
 	}
 	for _, k := range []string{"percent", "coverage", "total"} {
 		if v, ok := obj[k].(float64); ok {
-			return v, nil
+			return v, true, nil
 		}
 	}
-	return 0, errors.New(`baseline JSON has no numeric "percent" or "coverage"`)
+	return 0, false, errors.New(`baseline JSON has no numeric "percent" or "coverage"`)
 }

@@ -180,6 +180,13 @@ func TestBaselinePercent(t *testing.T) {
 		{in: `{"coverage": {"a": 1, "a": 2}, "percent": 5}`, err: `coverage: repeated key "a"`},
 		{in: "n/a", err: "want a percentage"},
 		{in: "SF:a\nLF:3\nLH:5\nend_of_record\n", err: "LH 5 > LF 3"},
+		// A fraction written for a percentage would let every run pass;
+		// a report's figure below 1 % is a figure.
+		{in: "0.78\n", err: "baseline: 0.78 is a fraction, not a percentage: write 78 for 78 %"},
+		{in: `{"percent": 0.5}`, err: "0.5 is a fraction"},
+		{in: "1", want: 1},
+		{in: "SF:a\nDA:1,1\n" + strings.Repeat("DA:2,0\n", 1) + "end_of_record\n", want: 50},
+		{in: "mode: set\na.go:1.1,2.2 1 1\na.go:3.1,4.2 199 0\n", want: 0.5},
 	}
 	for _, tt := range tests {
 		got, err := BaselinePercent([]byte(tt.in))

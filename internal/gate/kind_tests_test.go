@@ -129,6 +129,40 @@ func TestTestsGate(t *testing.T) {
 	}
 }
 
+// TestTestsGateReportIsAnchored: a report named without a folder is the
+// file at the top of the working directory. When the run wrote none, a
+// junit.xml further down (a vendored package's, a fixture) is no evidence
+// of it: the gate is missing, never passing on that file.
+func TestTestsGateReportIsAnchored(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	green := `<testsuite><testcase classname="m" name="ok"/></testsuite>`
+	writeTestFile(t, dir, "vendor/pkg/test/junit.xml", green)
+	writeTestFile(t, dir, "reports/unit.xml", green)
+	res := runConfig(t, "version: 1\ngates:\n"+
+		"  - id: bare\n    tests: junit.xml\n"+
+		"  - id: star\n    tests: \"*.xml\"\n"+
+		"  - id: deep\n    tests: \"**/junit.xml\"\n"+
+		"  - id: folder\n    tests: reports\n", Options{Dir: dir})
+	for id, want := range map[string]string{
+		"bare":   "tests: no JUnit report matches junit.xml",
+		"star":   "tests: no JUnit report matches *.xml",
+		"folder": "tests: no JUnit report matches reports: a folder; name its reports (reports/*.xml)",
+	} {
+		if g := res.Gate(id); g.OK || g.Status() != StatusMissing || g.Summary != want {
+			t.Errorf("%s: ok=%v status=%s %q, want missing: %q", id, g.OK, g.Status(), g.Summary, want)
+		}
+	}
+	if g := res.Gate("deep"); !g.OK || g.Tests == nil || len(g.Tests.Files) != 1 || g.Tests.Files[0].Path != "vendor/pkg/test/junit.xml" {
+		t.Errorf("**/junit.xml: ok=%v %q", g.OK, g.Summary)
+	}
+	writeTestFile(t, dir, "junit.xml", green)
+	if g := runConfig(t, "version: 1\ngates:\n  - id: bare\n    tests: junit.xml\n", Options{Dir: dir}).Gate("bare"); !g.OK ||
+		len(g.Tests.Files) != 1 || g.Tests.Files[0].Path != "junit.xml" {
+		t.Errorf("junit.xml at the top: ok=%v %q %+v", g.OK, g.Summary, g.Tests)
+	}
+}
+
 // TestTestsGateAgainstFailingReference: failures already failing in the
 // reference are told apart from new ones, and the gate still fails.
 func TestTestsGateAgainstFailingReference(t *testing.T) {
@@ -168,6 +202,9 @@ func TestTestsConfigErrors(t *testing.T) {
 		{`{reports: [a.xml], missing_reference: maybe}`, "missing_reference must be pass, warn or fail"},
 		{`{reports: [a.xml], gate: Bad-Id}`, "must match"},
 		{`{reports: [a.xml], max_drop: 1}`, `unknown key "max_drop"`},
+		{`{reports: ["../reports/junit.xml"]}`, `tests: reports pattern "../reports/junit.xml": .. leaves the working directory`},
+		{`{reports: ["reports/../../junit.xml"]}`, `.. leaves the working directory`},
+		{`[a.xml, b.xml]`, "tests: want a file or glob (tests: reports/junit.xml) or a mapping (tests: {reports: [a.xml, b.xml]}), not a list"},
 	} {
 		_, err := ParseConfig("t.yml", []byte("version: 1\ngates:\n  - id: unit\n    tests: "+tt.spec+"\n"))
 		if err == nil || !strings.Contains(err.Error(), tt.want) {

@@ -43,6 +43,11 @@ func TestRealReports(t *testing.T) {
 		{"jest-junit", "jest-junit.xml", []string{
 			"fails: failed: Error: expect(received).toBe(expected) // Object.is equality",
 		}},
+		// Two files each with a test of the same title: two tests, one
+		// failing, not one test rerun.
+		{"jest-junit-samename", "jest-junit.xml", []string{
+			"handles empty input: failed: Error: expect(received).toEqual(expected) // deep equality",
+		}},
 	} {
 		t.Run(tc.sample, func(t *testing.T) {
 			t.Parallel()

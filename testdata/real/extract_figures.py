@@ -382,6 +382,7 @@ def jest(sample, out):
 
 EXTRACT = {
     "jest-junit": jest,
+    "jest-junit-samename": jest,
     "gotestsum-junit": gotestsum,
     "pytest-junit": pytest_junit,
     "jacoco-xml": jacoco,

@@ -157,6 +157,53 @@ func TestReruns(t *testing.T) {
 	}
 }
 
+// TestRealRerun: gotestsum --rerun-fails writes the rerun of a test in the
+// same <testsuite> as its failed first run; read as one flaky test, as
+// gotestsum's own verdict (exit 0) and its rerun report say.
+func TestRealRerun(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("..", "..", "testdata", "real", "gotestsum-rerun-junit")
+	data, err := os.ReadFile(filepath.Join(dir, "out", "gotestsum-junit.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "figures.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fig struct {
+		Tests struct {
+			Total  int `json:"total"`
+			Passed int `json:"passed"`
+			Flaky  int `json:"flaky"`
+		} `json:"tests"`
+		RerunReport []string `json:"rerun_report"`
+		ExitStatus  int      `json:"exit_status"`
+	}
+	if err := json.Unmarshal(raw, &fig); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(Counts{Total: fig.Tests.Total, Passed: fig.Tests.Passed, Flaky: fig.Tests.Flaky}, rep.Counts); diff != "" {
+		t.Errorf("counts differ from the tool's (-tool +ours):\n%s", diff)
+	}
+	if fig.ExitStatus != 0 || len(rep.Failing()) != 0 {
+		t.Errorf("gotestsum exit %d, failing %v", fig.ExitStatus, rep.Failing())
+	}
+	var flaky []string
+	for _, c := range rep.Cases {
+		if c.Outcome == Flaky {
+			flaky = append(flaky, c.Classname+"."+c.Name)
+		}
+	}
+	if diff := cmp.Diff(fig.RerunReport, flaky); diff != "" {
+		t.Errorf("flaky tests differ from the rerun report (-tool +ours):\n%s", diff)
+	}
+}
+
 // TestSkippedRerunKeepsTheFailure: a rerun that was skipped proves nothing;
 // the failure before it stands, as a flaky pass before it does.
 func TestSkippedRerunKeepsTheFailure(t *testing.T) {

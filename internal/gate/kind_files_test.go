@@ -93,6 +93,27 @@ func TestQuietGate(t *testing.T) {
 	}
 }
 
+// TestQuietGateUnreadableTimes: a time that is not one (NaN, an infinity,
+// a figure out of range) is no reason to skip an alert: it counts, as an
+// entry without a time does. Converted, they read as dates before 1970.
+func TestQuietGateUnreadableTimes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	start := time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC)
+	writeFile(t, dir, "alerts.jsonl", `{"ts": "NaN", "msg": "a"}
+{"ts": "Infinity", "msg": "b"}
+{"ts": "-Inf", "msg": "c"}
+{"ts": -1e300, "msg": "d"}
+{"ts": 1e300, "msg": "e"}
+{"ts": "1e19", "msg": "f"}
+{"ts": 1767340000, "msg": "before the run"}
+`)
+	g := runConfig(t, "version: 1\ngates:\n  - id: q\n    quiet: {file: alerts.jsonl}\n", Options{Dir: dir, Now: func() time.Time { return start }}).Gate("q")
+	if g.OK || g.Details["alerts"] != 6 {
+		t.Fatalf("ok %v alerts %v (%s), want a failure with 6 alerts", g.OK, g.Details["alerts"], g.Summary)
+	}
+}
+
 func TestResultsGate(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

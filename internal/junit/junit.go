@@ -187,7 +187,43 @@ func Parse(data []byte) (*Report, error) {
 	if len(raw) == 0 {
 		return nil, errors.New("no <testcase>: the report records no test")
 	}
+	if n, where := countCases(data); n != len(raw) {
+		// A testcase under an element this reader does not walk (a
+		// wrapper around a <testsuite>, a <testcase> in a <testcase>)
+		// would go unread, its failure with it.
+		return nil, fmt.Errorf("a <testcase> in %s: want each <testcase> in a <testsuite>, suites only in suites (%d in the file, %d read)", where, n, len(raw))
+	}
 	return collapse(raw), nil
+}
+
+// countCases counts the <testcase> elements of a document Parse decoded
+// (so well-formed), and gives the path of the first one Parse does not
+// read: one whose ancestors are not all <testsuite> or <testsuites>.
+func countCases(data []byte) (n int, where string) {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	var stack []string
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return n, where
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Local == "testcase" {
+				n++
+				read := stack[len(stack)-1] == "testsuite"
+				for _, a := range stack {
+					read = read && (a == "testsuite" || a == "testsuites")
+				}
+				if !read && where == "" {
+					where = "<" + strings.Join(stack, "> <") + ">"
+				}
+			}
+			stack = append(stack, t.Name.Local)
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		}
+	}
 }
 
 // trailing refuses anything but whitespace, comments and processing

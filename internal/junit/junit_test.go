@@ -281,6 +281,9 @@ func TestRefused(t *testing.T) {
 		{"text after", `<testsuite><testcase name="a"/></testsuite> trailing`, "text after the root element"},
 		{"nameless case", `<testsuite><testcase/></testsuite>`, "without name or classname"},
 		{"case under testsuites", `<testsuites><testcase name="a"/></testsuites>`, "directly under <testsuites>"},
+		// A testcase this reader does not walk to would hide its failure.
+		{"wrapped suite", `<testsuites><testsuite><testcase name="a"/></testsuite><group><testsuite><testcase name="b"><failure/></testcase></testsuite></group></testsuites>`, "a <testcase> in <testsuites> <group> <testsuite>: want each <testcase> in a <testsuite>, suites only in suites (2 in the file, 1 read)"},
+		{"case in a case", `<testsuite><testcase name="a"><testcase name="b"><failure/></testcase></testcase></testsuite>`, "a <testcase> in <testsuite> <testcase>:"},
 		{"not UTF-8", "<testsuite name=\"\xff\"><testcase name=\"a\"/></testsuite>", "not UTF-8"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

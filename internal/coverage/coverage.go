@@ -58,10 +58,14 @@ func (r Report) Exact() float64 {
 	return float64(r.Covered) * 100 / float64(r.Total)
 }
 
+// bom is the UTF-8 byte order mark some Windows tools start a file with;
+// the readers skip it.
+var bom = []byte("\ufeff")
+
 // DetectFormat guesses a report's format from its content; "" when it
 // recognises none.
 func DetectFormat(data []byte) string {
-	head := bytes.TrimSpace(data)
+	head := bytes.TrimSpace(bytes.TrimPrefix(data, bom))
 	switch {
 	case bytes.HasPrefix(head, []byte("mode:")):
 		return FormatGo
@@ -90,6 +94,7 @@ func add(a, b int64) (int64, error) {
 
 // Parse parses a coverage report; format may be auto (or empty).
 func Parse(data []byte, format string) (Report, error) {
+	data = bytes.TrimPrefix(data, bom)
 	if format == "" || format == FormatAuto {
 		format = DetectFormat(data)
 		if format == "" {
@@ -158,6 +163,7 @@ func CheckPercent(v float64) error {
 // baselinePercent reads the figure; written is true when it is written as a
 // number (bare or in JSON), false when computed from a report.
 func baselinePercent(data []byte) (v float64, written bool, err error) {
+	data = bytes.TrimPrefix(data, bom)
 	s := strings.TrimSpace(string(data))
 	if v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64); err == nil {
 		return v, true, nil

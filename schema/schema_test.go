@@ -275,6 +275,19 @@ func validate(root, s map[string]any, v any, at string) []string {
 					errs = append(errs, validate(root, kw.(map[string]any), e, fmt.Sprintf("%s[%d]", at, i))...)
 				}
 			}
+		case "dependentRequired":
+			if o, ok := v.(map[string]any); ok {
+				for key, needs := range kw.(map[string]any) {
+					if _, ok := o[key]; !ok {
+						continue
+					}
+					for _, r := range needs.([]any) {
+						if _, ok := o[r.(string)]; !ok {
+							fail("%s without %s", key, r)
+						}
+					}
+				}
+			}
 		case "required":
 			if o, ok := v.(map[string]any); ok {
 				for _, r := range kw.([]any) {

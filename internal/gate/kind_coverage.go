@@ -121,6 +121,11 @@ func decodeCoverage(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Chec
 	if err := setting.Points(c.MaxDrop); err != nil {
 		return nil, d.settingError(value, "max_drop", err)
 	}
+	if !c.Baseline.set() && valueNode(value, "max_drop", nil) != nil {
+		// Without a baseline there is nothing to drop from: the key
+		// would look like a ratchet and judge nothing.
+		return nil, d.Errorf(value, "coverage: max_drop needs a baseline to drop from (baseline: a file or a figure)")
+	}
 	return c, nil
 }
 

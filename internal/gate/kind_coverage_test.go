@@ -176,3 +176,16 @@ func TestCoverageConfigRefusesNonPercentages(t *testing.T) {
 		}
 	}
 }
+
+// TestCoverageMaxDropNeedsABaseline: max_drop without a baseline would read
+// as a ratchet and judge nothing; it is refused at its line.
+func TestCoverageMaxDropNeedsABaseline(t *testing.T) {
+	t.Parallel()
+	_, err := ParseConfig("t.yml", []byte("version: 1\ngates:\n  - id: c\n    coverage: {profile: c.out, min: 80, max_drop: 0.5}\n"))
+	if err == nil || err.Error() != "t.yml:4: coverage: max_drop needs a baseline to drop from (baseline: a file or a figure)" {
+		t.Errorf("err = %v", err)
+	}
+	if _, err := ParseConfig("t.yml", []byte("version: 1\ngates:\n  - id: c\n    coverage: {profile: c.out, baseline: 80, max_drop: 0.5}\n")); err != nil {
+		t.Errorf("with a baseline: %v", err)
+	}
+}

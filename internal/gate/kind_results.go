@@ -51,6 +51,11 @@ func (c *resultsCheck) Run(_ context.Context, rc *RunContext) Outcome {
 		if len(c.Gates) > 0 && !slices.Contains(c.Gates, g.ID) {
 			continue
 		}
+		if !idPattern.MatchString(g.ID) {
+			// gate writes ids of [a-z0-9_]+ only; another would be shown
+			// as is in logs and the verdict line.
+			return Errored("%s: %q is not a gate id ([a-z0-9_]+): the file was not written by gate", c.File, g.ID)
+		}
 		if err := consistent(g); err != nil {
 			return Errored("%s: gate %s: %v", c.File, g.ID, err)
 		}

@@ -68,6 +68,9 @@ type TestsReport struct {
 type TestsFile struct {
 	Path   string       `json:"path"`
 	Counts junit.Counts `json:"counts"`
+	// Mismatches are the report's count attributes that contradict its
+	// testcases, in a report that fails anyway (junit.Report).
+	Mismatches []string `json:"mismatches,omitempty"`
 }
 
 func decodeTests(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, error) {
@@ -330,7 +333,7 @@ func (c *testsCheck) read(ctx context.Context, rc *RunContext) (*TestsReport, er
 		if err != nil {
 			return nil, err
 		}
-		rep.Files = append(rep.Files, TestsFile{Path: f, Counts: r.Counts})
+		rep.Files = append(rep.Files, TestsFile{Path: f, Counts: r.Counts, Mismatches: r.Mismatches})
 		rep.Counts.Add(r.Counts)
 		for _, tc := range r.Cases {
 			switch tc.Outcome {

@@ -112,6 +112,10 @@ func (c *Counts) Add(o Counts) {
 type Report struct {
 	Cases  []Case
 	Counts Counts
+	// Mismatches are count attributes that contradict the testcases, in
+	// a report that fails anyway (a testcase failed); any other report
+	// with one is refused.
+	Mismatches []string
 }
 
 // Failing returns the failed and errored tests, in report order.
@@ -187,13 +191,28 @@ func Parse(data []byte) (*Report, error) {
 	if len(raw) == 0 {
 		return nil, errors.New("no <testcase>: the report records no test")
 	}
+	if len(w.mismatches) > 0 {
+		// Counts that contradict the testcases may mean lost testcases:
+		// refused, unless a testcase failed, so that the report fails
+		// whatever was lost. gotestsum writes a package that does not
+		// build as a failing TestMain its tests="0" failures="0" leave
+		// out: that is a failure to show, not a malformed report.
+		failing := slices.ContainsFunc(raw, func(c rawCase) bool { return c.Outcome == Failed || c.Outcome == Errored })
+		if !failing {
+			return nil, w.mismatches[0]
+		}
+	}
 	if n, where := countCases(data); n != len(raw) {
 		// A testcase under an element this reader does not walk (a
 		// wrapper around a <testsuite>, a <testcase> in a <testcase>)
 		// would go unread, its failure with it.
 		return nil, fmt.Errorf("a <testcase> in %s: want each <testcase> in a <testsuite>, suites only in suites (%d in the file, %d read)", where, n, len(raw))
 	}
-	return collapse(raw), nil
+	rep := collapse(raw)
+	for _, m := range w.mismatches {
+		rep.Mismatches = append(rep.Mismatches, m.msg)
+	}
+	return rep, nil
 }
 
 // countCases counts the <testcase> elements of a document Parse decoded
@@ -272,10 +291,12 @@ func (t *tally) add(o tally) {
 	t.childless += o.childless
 }
 
-// walker collects testcases, numbering the suites that hold them.
+// walker collects testcases, numbering the suites that hold them, and the
+// count attributes that contradict them.
 type walker struct {
-	out    *[]rawCase
-	suites int
+	out        *[]rawCase
+	suites     int
+	mismatches []*mismatch
 }
 
 // walk collects the testcases under s and checks s's counts against them.
@@ -332,14 +353,18 @@ func (w *walker) walk(s *xmlSuite, path string) (tally, error) {
 		}
 		*out = append(*out, c)
 	}
-	if err := checkCount(where, "failures", s.Failures, t.failures); err != nil {
-		return tally{}, err
-	}
-	if err := checkCount(where, "errors", s.Errors, t.errors); err != nil {
-		return tally{}, err
-	}
-	if err := checkCount(where, "skipped", s.Skipped, t.skipped); err != nil {
-		return tally{}, err
+	for _, a := range []struct {
+		attr string
+		v    *string
+		have int
+	}{{"failures", s.Failures, t.failures}, {"errors", s.Errors, t.errors}, {"skipped", s.Skipped, t.skipped}} {
+		if err := checkCount(where, a.attr, a.v, a.have); err != nil {
+			var m *mismatch
+			if !errors.As(err, &m) {
+				return tally{}, err
+			}
+			w.mismatches = append(w.mismatches, m)
+		}
 	}
 	if s.Tests == nil {
 		return t, nil
@@ -355,9 +380,11 @@ func (w *walker) walk(s *xmlSuite, path string) (tally, error) {
 	surplus := t.tests - n
 	switch {
 	case surplus < 0:
-		return tally{}, fmt.Errorf("%s: tests=%d but %d <testcase> elements", where, n, t.tests)
+		w.mismatches = append(w.mismatches, &mismatch{fmt.Sprintf("%s: tests=%d but %d <testcase> elements", where, n, t.tests)})
+		return t, nil
 	case surplus > t.childless:
-		return tally{}, fmt.Errorf("%s: tests=%d but %d <testcase> elements, of which only %d have no outcome element", where, n, t.tests, t.childless)
+		w.mismatches = append(w.mismatches, &mismatch{fmt.Sprintf("%s: tests=%d but %d <testcase> elements, of which only %d have no outcome element", where, n, t.tests, t.childless)})
+		return t, nil
 	}
 	// Mark the surplus among this suite's own childless testcases (the
 	// nested suites' were checked by their own attributes).
@@ -369,7 +396,8 @@ func (w *walker) walk(s *xmlSuite, path string) (tally, error) {
 		}
 	}
 	if surplus > 0 {
-		return tally{}, fmt.Errorf("%s: tests=%d does not match its %d <testcase> elements", where, n, t.tests)
+		w.mismatches = append(w.mismatches, &mismatch{fmt.Sprintf("%s: tests=%d does not match its %d <testcase> elements", where, n, t.tests)})
+		return t, nil
 	}
 	return tally{tests: n, failures: t.failures, errors: t.errors, skipped: t.skipped, childless: t.childless - (t.tests - n)}, nil
 }
@@ -383,10 +411,15 @@ func checkCount(where, attr string, v *string, have int) error {
 		return err
 	}
 	if n != have {
-		return fmt.Errorf("%s: %s=%d but %d <testcase> elements say so", where, attr, n, have)
+		return &mismatch{fmt.Sprintf("%s: %s=%d but %d <testcase> elements say so", where, attr, n, have)}
 	}
 	return nil
 }
+
+// mismatch is a count attribute that contradicts the testcases.
+type mismatch struct{ msg string }
+
+func (m *mismatch) Error() string { return m.msg }
 
 func count(where, attr, v string) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(v))

@@ -258,6 +258,63 @@ func TestSameNameInTwoSuites(t *testing.T) {
 	}
 }
 
+// TestContradictionInAFailingReport: count attributes that contradict the
+// testcases are refused (testcases may be lost), except in a report where a
+// testcase failed: it fails whatever was lost, and its failure is the news.
+// gotestsum v1.13.0 writes a Go package that does not build so (`gotestsum
+// --junitfile junit.xml -- ./...` over a package whose test does not
+// compile, go1.26.8: "DONE 1 tests, 1 failure, 1 error", exit 1): a failing
+// TestMain its suite's tests="0" failures="0" leave out, under a root that
+// counts the build error among errors.
+func TestContradictionInAFailingReport(t *testing.T) {
+	t.Parallel()
+	const doc = `<?xml version="1.0" encoding="UTF-8"?>
+<testsuites tests="1" failures="1" errors="1" time="0.633100">
+	<testsuite tests="0" failures="0" time="0.000000" name="" timestamp="0001-01-01T00:00:00Z">
+		<properties>
+			<property name="go.version" value="go1.26.8 linux/amd64"></property>
+		</properties>
+	</testsuite>
+	<testsuite tests="0" failures="0" time="0.001000" name="example.com/b/broken" timestamp="2026-12-01T07:01:09Z">
+		<properties>
+			<property name="go.version" value="go1.26.8 linux/amd64"></property>
+		</properties>
+		<testcase classname="" name="TestMain" time="0.000000">
+			<failure message="Failed" type="">FAIL&#x9;example.com/b/broken [build failed]&#xA;</failure>
+		</testcase>
+	</testsuite>
+	<testsuite tests="1" failures="0" time="0.014000" name="example.com/b/ok" timestamp="2026-12-01T07:01:09Z">
+		<properties>
+			<property name="go.version" value="go1.26.8 linux/amd64"></property>
+		</properties>
+		<testcase classname="example.com/b/ok" name="TestOK" time="0.000000"></testcase>
+	</testsuite>
+</testsuites>`
+	rep, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(Counts{Total: 2, Passed: 1, Failed: 1}, rep.Counts); diff != "" {
+		t.Errorf("counts (-want +got):\n%s", diff)
+	}
+	if f := rep.Failing(); len(f) != 1 || f[0].Name != "TestMain" || f[0].Message != "Failed" {
+		t.Errorf("failing = %+v", f)
+	}
+	want := []string{
+		`<testsuites> <testsuite name="example.com/b/broken">: failures=0 but 1 <testcase> elements say so`,
+		`<testsuites> <testsuite name="example.com/b/broken">: tests=0 but 1 <testcase> elements, of which only 0 have no outcome element`,
+		`<testsuites>: errors=1 but 0 <testcase> elements say so`,
+		`<testsuites>: tests=1 does not match its 2 <testcase> elements`,
+	}
+	if diff := cmp.Diff(want, rep.Mismatches); diff != "" {
+		t.Errorf("mismatches (-want +got):\n%s", diff)
+	}
+	// The same contradictions without the failing testcase: refused.
+	if _, err := Parse([]byte(strings.Replace(doc, `<failure message="Failed" type="">FAIL&#x9;example.com/b/broken [build failed]&#xA;</failure>`, "", 1))); err == nil {
+		t.Error("contradicting counts accepted in a report where nothing failed")
+	}
+}
+
 // TestRefused: fail closed on every input a tool would not write.
 func TestRefused(t *testing.T) {
 	t.Parallel()
@@ -270,9 +327,9 @@ func TestRefused(t *testing.T) {
 		{"no testcase", `<testsuites><testsuite tests="0"/></testsuites>`, "no <testcase>"},
 		{"empty testsuites", `<testsuites/>`, "no <testcase>"},
 		{"more tests than cases", `<testsuite tests="3"><testcase name="a"/><testcase name="b"/></testsuite>`, "tests=3 but 2 <testcase>"},
-		{"fewer tests, failures", `<testsuite tests="0" failures="1"><testcase name="a"><failure/></testcase></testsuite>`, "only 0 have no outcome element"},
-		{"failures contradict", `<testsuite failures="2"><testcase name="a"><failure/></testcase></testsuite>`, "failures=2 but 1"},
-		{"errors contradict", `<testsuite errors="0"><testcase name="a"><error/></testcase></testsuite>`, "errors=0 but 1"},
+		{"fewer tests, skipped", `<testsuite tests="0" skipped="1"><testcase name="a"><skipped/></testcase></testsuite>`, "only 0 have no outcome element"},
+		{"failures contradict", `<testsuite failures="1"><testcase name="a"/></testsuite>`, "failures=1 but 0"},
+		{"errors contradict", `<testsuite errors="1"><testcase name="a"/><testcase name="b"><skipped/></testcase></testsuite>`, "errors=1 but 0"},
 		{"skipped contradict", `<testsuite skipped="1"><testcase name="a"/></testsuite>`, "skipped=1 but 0"},
 		{"testsuites contradict", `<testsuites failures="1"><testsuite><testcase name="a"/></testsuite></testsuites>`, "<testsuites>: failures=1"},
 		{"negative count", `<testsuite tests="-1"><testcase name="a"/></testsuite>`, `tests="-1" is not a count`},

@@ -132,6 +132,9 @@ func decodeCoverage(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Chec
 func (c *coverageCheck) Run(_ context.Context, rc *RunContext) Outcome {
 	data, err := os.ReadFile(rc.Path(c.Profile))
 	if errors.Is(err, fs.ErrNotExist) {
+		if strings.ContainsAny(c.Profile, "*?[") {
+			return Missing("coverage profile %s is missing (profile names one file; a glob is not expanded)", c.Profile)
+		}
 		return Missing("coverage profile %s is missing", c.Profile)
 	}
 	if err != nil {

@@ -30,6 +30,7 @@ func TestCoverageGate(t *testing.T) {
 		{"dropped", "{profile: " + abs + ", baseline: base70.json, min: 0}", "pass"},
 		{"drop over max", "{profile: lcov.info, baseline: base80.txt, max_drop: 1}", "dropped 13.33 points below the baseline 80.00%"},
 		{"missing profile", "{profile: nope.out, min: 1}", "coverage profile nope.out is missing"},
+		{"glob profile", "{profile: \"*.info\", min: 1}", "coverage profile *.info is missing (profile names one file; a glob is not expanded)"},
 		{"missing baseline", "{profile: " + abs + ", baseline: nope.txt}", "coverage baseline nope.txt is missing"},
 		{"bad baseline", "{profile: " + abs + ", baseline: base_bad.txt}", "coverage baseline base_bad.txt"},
 		// The figure may be written in the configuration, as docs/gate.md shows.

@@ -171,6 +171,9 @@ func Parse(data []byte) (*Report, error) {
 	var root xmlSuite
 	if err := dec.Decode(&root); err != nil {
 		if errors.Is(err, io.EOF) {
+			if head := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\ufeff"))); len(head) > 0 && (head[0] == '{' || head[0] == '[') {
+				return nil, errors.New("a JSON document, not JUnit XML (SARIF, a coverage or a test runner's JSON report?): want <testsuites> or <testsuite>")
+			}
 			return nil, errors.New("no XML element: want <testsuites> or <testsuite>")
 		}
 		return nil, fmt.Errorf("malformed XML: %w", err)

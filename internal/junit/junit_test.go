@@ -321,7 +321,8 @@ func TestRefused(t *testing.T) {
 	for _, tc := range []struct{ name, doc, want string }{
 		{"empty", "", "no XML element"},
 		{"not XML", "PASS\nok example.com/x 0.1s\n", "no XML element"},
-		{"JSON", `{"tests": 1}`, "no XML element"},
+		{"JSON", `{"tests": 1}`, "a JSON document, not JUnit XML"},
+		{"SARIF", `{"version": "2.1.0", "runs": []}`, "a JSON document, not JUnit XML (SARIF"},
 		{"truncated", `<testsuites><testsuite tests="1"><testcase name="a">`, "malformed XML"},
 		{"other root", `<coverage/>`, "root element <coverage>"},
 		{"no testcase", `<testsuites><testsuite tests="0"/></testsuites>`, "no <testcase>"},

@@ -253,6 +253,10 @@ func validate(root, s map[string]any, v any, at string) []string {
 			if n, ok := v.(float64); ok && n > kw.(float64) {
 				fail("%v > %v", n, kw)
 			}
+		case "exclusiveMaximum":
+			if n, ok := v.(float64); ok && n >= kw.(float64) {
+				fail("%v >= %v", n, kw)
+			}
 		case "minItems":
 			if a, ok := v.([]any); ok && len(a) < int(kw.(float64)) {
 				fail("fewer than %v items", kw)
@@ -269,6 +273,19 @@ func validate(root, s map[string]any, v any, at string) []string {
 			if a, ok := v.([]any); ok {
 				for i, e := range a {
 					errs = append(errs, validate(root, kw.(map[string]any), e, fmt.Sprintf("%s[%d]", at, i))...)
+				}
+			}
+		case "dependentRequired":
+			if o, ok := v.(map[string]any); ok {
+				for key, needs := range kw.(map[string]any) {
+					if _, ok := o[key]; !ok {
+						continue
+					}
+					for _, r := range needs.([]any) {
+						if _, ok := o[r.(string)]; !ok {
+							fail("%s without %s", key, r)
+						}
+					}
 				}
 			}
 		case "required":

@@ -15,6 +15,7 @@ import (
 	"github.com/org/gonogo-action/internal/outfile"
 	"github.com/org/gonogo-action/internal/proc"
 	"github.com/org/gonogo-action/internal/report/signoff"
+	"github.com/org/gonogo-action/internal/safetext"
 	"github.com/org/gonogo-action/internal/setting"
 )
 
@@ -125,7 +126,9 @@ func runGates(ctx context.Context, args []string, stdio cli.Stdio, getenv func(s
 	case manual > 1:
 		followups = fmt.Sprintf(", %d manual follow-ups", manual)
 	}
-	fmt.Fprintf(stdio.Out, "%s (%d/%d gates passed%s)\n", verdict, passed, len(res.Gates), followups)
+	// The ids may come from an imported gate_results.json: one line, no
+	// workflow command (safetext.LogLine).
+	fmt.Fprintf(stdio.Out, "%s (%d/%d gates passed%s)\n", safetext.LogLine(verdict), passed, len(res.Gates), followups)
 	if res.Meta.Interrupted {
 		fmt.Fprintf(stdio.Err, "%s: interrupted; results written with unfinished gates marked\n", prog)
 	}

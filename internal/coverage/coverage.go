@@ -42,19 +42,30 @@ type Report struct {
 	Total   int64
 }
 
-// Percent is the coverage in percent, rounded to two decimals. Parse never
-// returns a Report with Total 0.
+// Percent is the coverage in percent, rounded to two decimals: the figure
+// shown. Parse never returns a Report with Total 0.
 func (r Report) Percent() float64 {
+	return math.Round(r.Exact()*100) / 100
+}
+
+// Exact is the coverage in percent, unrounded: the figure to compare with a
+// threshold, so that 79.9975 % (31,999 of 40,000 lines) is below a minimum
+// of 80 % although it is shown as 80.00 %.
+func (r Report) Exact() float64 {
 	if r.Total <= 0 {
 		return 0
 	}
-	return math.Round(float64(r.Covered)/float64(r.Total)*10000) / 100
+	return float64(r.Covered) * 100 / float64(r.Total)
 }
+
+// bom is the UTF-8 byte order mark some Windows tools start a file with;
+// the readers skip it.
+var bom = []byte("\ufeff")
 
 // DetectFormat guesses a report's format from its content; "" when it
 // recognises none.
 func DetectFormat(data []byte) string {
-	head := bytes.TrimSpace(data)
+	head := bytes.TrimSpace(bytes.TrimPrefix(data, bom))
 	switch {
 	case bytes.HasPrefix(head, []byte("mode:")):
 		return FormatGo
@@ -83,6 +94,7 @@ func add(a, b int64) (int64, error) {
 
 // Parse parses a coverage report; format may be auto (or empty).
 func Parse(data []byte, format string) (Report, error) {
+	data = bytes.TrimPrefix(data, bom)
 	if format == "" || format == FormatAuto {
 		format = DetectFormat(data)
 		if format == "" {
@@ -124,12 +136,17 @@ func Parse(data []byte, format string) (Report, error) {
 // number), or a coverage report in any supported format. A figure outside
 // [0, 100], NaN or infinite is refused.
 func BaselinePercent(data []byte) (float64, error) {
-	v, err := baselinePercent(data)
+	v, written, err := baselinePercent(data)
 	if err != nil {
 		return 0, err
 	}
 	if err := CheckPercent(v); err != nil {
 		return 0, fmt.Errorf("baseline: %w", err)
+	}
+	if written && v > 0 && v < 1 {
+		// As in the configuration (setting.Percent): a fraction written
+		// for a percentage, under which every run passes.
+		return 0, fmt.Errorf("baseline: %v is a fraction, not a percentage: write %v for %v %% (a figure between 0 and 1 is refused)", v, math.Round(v*100*1e6)/1e6, math.Round(v*100*1e6)/1e6)
 	}
 	return v, nil
 }
@@ -143,29 +160,32 @@ func CheckPercent(v float64) error {
 	return nil
 }
 
-func baselinePercent(data []byte) (float64, error) {
+// baselinePercent reads the figure; written is true when it is written as a
+// number (bare or in JSON), false when computed from a report.
+func baselinePercent(data []byte) (v float64, written bool, err error) {
+	data = bytes.TrimPrefix(data, bom)
 	s := strings.TrimSpace(string(data))
 	if v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64); err == nil {
-		return v, nil
+		return v, true, nil
 	}
 	if f := DetectFormat(data); f != "" {
 		r, err := Parse(data, f)
 		if err != nil {
-			return 0, fmt.Errorf("baseline: %w", err)
+			return 0, false, fmt.Errorf("baseline: %w", err)
 		}
-		return r.Percent(), nil
+		return r.Exact(), false, nil
 	}
 	var obj map[string]any
 	if err := json.Unmarshal(data, &obj); err != nil {
-		return 0, errors.New(`baseline: want a percentage ("81.5"), JSON {"percent": 81.5} or a coverage report`)
+		return 0, false, errors.New(`baseline: want a percentage ("81.5"), JSON {"percent": 81.5} or a coverage report`)
 	}
 	if err := jsonstrict.UniqueKeys(data); err != nil {
-		return 0, fmt.Errorf("baseline: %w", err)
+		return 0, false, fmt.Errorf("baseline: %w", err)
 	}
 	for _, k := range []string{"percent", "coverage", "total"} {
 		if v, ok := obj[k].(float64); ok {
-			return v, nil
+			return v, true, nil
 		}
 	}
-	return 0, errors.New(`baseline JSON has no numeric "percent" or "coverage"`)
+	return 0, false, errors.New(`baseline JSON has no numeric "percent" or "coverage"`)
 }

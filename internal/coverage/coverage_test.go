@@ -180,6 +180,15 @@ func TestBaselinePercent(t *testing.T) {
 		{in: `{"coverage": {"a": 1, "a": 2}, "percent": 5}`, err: `coverage: repeated key "a"`},
 		{in: "n/a", err: "want a percentage"},
 		{in: "SF:a\nLF:3\nLH:5\nend_of_record\n", err: "LH 5 > LF 3"},
+		// A fraction written for a percentage would let every run pass;
+		// a report's figure below 1 % is a figure.
+		{in: "0.78\n", err: "baseline: 0.78 is a fraction, not a percentage: write 78 for 78 %"},
+		{in: `{"percent": 0.5}`, err: "0.5 is a fraction"},
+		{in: "1", want: 1},
+		{in: "\ufeff81.5\r\n", want: 81.5},
+		{in: "\ufeff{\"percent\": 70}", want: 70},
+		{in: "SF:a\nDA:1,1\n" + strings.Repeat("DA:2,0\n", 1) + "end_of_record\n", want: 50},
+		{in: "mode: set\na.go:1.1,2.2 1 1\na.go:3.1,4.2 199 0\n", want: 0.5},
 	}
 	for _, tt := range tests {
 		got, err := BaselinePercent([]byte(tt.in))
@@ -256,4 +265,26 @@ func FuzzBaselinePercent(f *testing.F) {
 			t.Fatalf("baseline %v from %q", v, data)
 		}
 	})
+}
+
+// TestByteOrderMark: a report that starts with a UTF-8 byte order mark (as
+// some Windows tools write them), with CRLF line ends, reads as without.
+func TestByteOrderMark(t *testing.T) {
+	t.Parallel()
+	for _, doc := range []string{
+		"mode: set\r\na.go:1.1,2.2 1 1\r\na.go:3.1,4.2 1 0\r\n",
+		"TN:\r\nSF:a.js\r\nDA:1,1\r\nDA:2,0\r\nend_of_record\r\n",
+		`<?xml version="1.0" ?>` + "\r\n" + `<coverage lines-valid="2" lines-covered="1" line-rate="0.5"></coverage>`,
+		`<report name="x"><counter type="LINE" missed="1" covered="1"/></report>`,
+		`{"meta": {}, "totals": {"covered_lines": 1, "num_statements": 2}}`,
+	} {
+		want, err := Parse([]byte(doc), FormatAuto)
+		if err != nil {
+			t.Fatalf("%q: %v", doc, err)
+		}
+		got, err := Parse([]byte("\ufeff"+doc), FormatAuto)
+		if err != nil || got != want {
+			t.Errorf("with a byte order mark: %+v, %v; want %+v", got, err, want)
+		}
+	}
 }

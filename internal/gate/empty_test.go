@@ -153,3 +153,21 @@ func TestKindsWithoutSet(t *testing.T) {
 		}
 	}
 }
+
+// TestMetricsEmptyExposition: an exposition of no series (an empty scrape,
+// a file truncated to nothing) meets every {absent: true}; it fails unless
+// allow_empty says that nothing is the news.
+func TestMetricsEmptyExposition(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "empty.prom", "")
+	writeFile(t, dir, "comments.prom", "# HELP dlq_depth Tasks in the dead-letter queue.\n# TYPE dlq_depth gauge\n")
+	writeFile(t, dir, "one.prom", "up 1\n")
+	absent := "expect: [{name: dlq_depth, value: {absent: true}}]"
+	runEmptyCases(t, "metrics", dir, []emptyCase{
+		{"empty", "{file: empty.prom, " + absent + "}", false, StatusFail, "no series in empty.prom: an empty exposition proves nothing"},
+		{"comments only", "{file: comments.prom, " + absent + "}", false, StatusFail, "no series in comments.prom"},
+		{"allowed", "{file: empty.prom, " + absent + ", allow_empty: true}", true, StatusPass, "dlq_depth absent"},
+		{"a series read", "{file: one.prom, " + absent + "}", true, StatusPass, "dlq_depth absent"},
+	})
+}

@@ -147,7 +147,8 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Results, error) {
 	dir := cmp.Or(opt.Dir, ".")
 	started := now()
 	base := &RunContext{Dir: dir, Root: opt.Root, Env: opt.Environ, User: opt.User, Started: started, Now: now, HTTP: client,
-		Reference: opt.Reference, OutputCap: opt.OutputCap, MissingReference: opt.MissingReference, Commit: opt.Commit}
+		Reference: opt.Reference, OutputCap: opt.OutputCap, MissingReference: opt.MissingReference, Commit: opt.Commit,
+		StrictManual: opt.StrictManual, Approvals: opt.Approvals}
 	runEnv := map[string]string{"GONOGO_PROFILE": profile}
 
 	e := &engine{cfg: cfg, opt: opt, base: base, runEnv: runEnv, results: map[string]*GateResult{},

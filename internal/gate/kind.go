@@ -81,6 +81,10 @@ type RunContext struct {
 	MissingReference string
 	// Commit is the commit the run is for (Options.Commit).
 	Commit string
+	// StrictManual and Approvals are the run's (Options): a results gate
+	// applies them to the manual gates it imports.
+	StrictManual bool
+	Approvals    map[string]Approval
 }
 
 // Path resolves a configured path against the working directory.

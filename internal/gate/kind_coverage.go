@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -120,12 +121,20 @@ func decodeCoverage(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Chec
 	if err := setting.Points(c.MaxDrop); err != nil {
 		return nil, d.settingError(value, "max_drop", err)
 	}
+	if !c.Baseline.set() && valueNode(value, "max_drop", nil) != nil {
+		// Without a baseline there is nothing to drop from: the key
+		// would look like a ratchet and judge nothing.
+		return nil, d.Errorf(value, "coverage: max_drop needs a baseline to drop from (baseline: a file or a figure)")
+	}
 	return c, nil
 }
 
 func (c *coverageCheck) Run(_ context.Context, rc *RunContext) Outcome {
 	data, err := os.ReadFile(rc.Path(c.Profile))
 	if errors.Is(err, fs.ErrNotExist) {
+		if strings.ContainsAny(c.Profile, "*?[") {
+			return Missing("coverage profile %s is missing (profile names one file; a glob is not expanded)", c.Profile)
+		}
 		return Missing("coverage profile %s is missing", c.Profile)
 	}
 	if err != nil {
@@ -135,14 +144,18 @@ func (c *coverageCheck) Run(_ context.Context, rc *RunContext) Outcome {
 	if err != nil {
 		return Errored("coverage profile %s: %v", c.Profile, err)
 	}
-	pct := rep.Percent()
+	pct, exact := rep.Percent(), rep.Exact()
 	details := map[string]any{"profile": c.Profile, "format": rep.Format, "percent": pct,
 		"covered": rep.Covered, "total": rep.Total}
 	var problems []string
+	// Thresholds judge the unrounded figure: the two decimals shown would
+	// round 79.9975 % up to a pass of min: 80. A float's own error (81.4
+	// minus 0.1) is forgiven.
 	if c.Min != nil {
 		details["min"] = *c.Min
-		if pct < *c.Min {
-			problems = append(problems, fmt.Sprintf("coverage %.2f%% is below the minimum %.2f%%", pct, *c.Min))
+		if exact < *c.Min-pctEpsilon {
+			d := decimals(exact, *c.Min)
+			problems = append(problems, fmt.Sprintf("coverage %s%% is below the minimum %s%%", fixed(exact, d), fixed(*c.Min, d)))
 		}
 	}
 	summary := fmt.Sprintf("%.2f%%", pct)
@@ -152,14 +165,16 @@ func (c *coverageCheck) Run(_ context.Context, rc *RunContext) Outcome {
 			out.Details = mergeDetails(details, out.Details)
 			return out
 		}
-		drop := roundPct(base - pct)
+		drop := base - exact
 		if c.Baseline.Path != "" {
 			details["baseline"] = c.Baseline.Path
 		}
-		details["baseline_percent"], details["drop"], details["max_drop"] = base, drop, c.MaxDrop
+		details["baseline_percent"], details["drop"], details["max_drop"] = roundPct(base), roundPct(drop), c.MaxDrop
 		summary = fmt.Sprintf("%.2f%% vs baseline %.2f%%", pct, base)
-		if drop > c.MaxDrop {
-			problems = append(problems, fmt.Sprintf("coverage %.2f%% dropped %.2f points below the baseline %.2f%% (max %.2f)", pct, drop, base, c.MaxDrop))
+		if drop > c.MaxDrop+pctEpsilon {
+			d := max(decimals(exact, base), decimals(drop, c.MaxDrop))
+			problems = append(problems, fmt.Sprintf("coverage %s%% dropped %s points below the baseline %s%% (max %s)",
+				fixed(exact, d), fixed(drop, d), fixed(base, d), fixed(c.MaxDrop, d)))
 		}
 	}
 	if len(problems) > 0 {
@@ -168,6 +183,23 @@ func (c *coverageCheck) Run(_ context.Context, rc *RunContext) Outcome {
 	}
 	return Passed(summary, details)
 }
+
+// pctEpsilon forgives a float's rounding error in a comparison of
+// percentages, far below any figure a report can give (one line in 10^9).
+const pctEpsilon = 1e-9
+
+// decimals is how many decimals (two to six) tell a from b apart when
+// printed: 79.9975 % and a minimum of 80 % are both 80.00 with two, so
+// three: 79.998 and 80.000.
+func decimals(a, b float64) int {
+	d := 2
+	for d < 6 && strconv.FormatFloat(a, 'f', d, 64) == strconv.FormatFloat(b, 'f', d, 64) {
+		d++
+	}
+	return d
+}
+
+func fixed(v float64, d int) string { return strconv.FormatFloat(v, 'f', d, 64) }
 
 func roundPct(v float64) float64 { return math.Round(v*100) / 100 }
 

@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,6 +30,7 @@ func TestCoverageGate(t *testing.T) {
 		{"dropped", "{profile: " + abs + ", baseline: base70.json, min: 0}", "pass"},
 		{"drop over max", "{profile: lcov.info, baseline: base80.txt, max_drop: 1}", "dropped 13.33 points below the baseline 80.00%"},
 		{"missing profile", "{profile: nope.out, min: 1}", "coverage profile nope.out is missing"},
+		{"glob profile", "{profile: \"*.info\", min: 1}", "coverage profile *.info is missing (profile names one file; a glob is not expanded)"},
 		{"missing baseline", "{profile: " + abs + ", baseline: nope.txt}", "coverage baseline nope.txt is missing"},
 		{"bad baseline", "{profile: " + abs + ", baseline: base_bad.txt}", "coverage baseline base_bad.txt"},
 		// The figure may be written in the configuration, as docs/gate.md shows.
@@ -49,6 +51,47 @@ func TestCoverageGate(t *testing.T) {
 			}
 			if g.OK || !strings.Contains(g.Summary, tt.want) {
 				t.Fatalf("summary %q, want %q", g.Summary, tt.want)
+			}
+		})
+	}
+}
+
+// TestCoverageGateJudgesTheUnroundedFigure: the figure is shown with two
+// decimals, but min and max_drop judge it unrounded: 31,999 of 40,000 lines
+// (79.9975 %, shown 80.00 %) is below min: 80, and a report baseline of
+// 80.004 % against 79.996 % (both shown 80.00 %) is a drop past max_drop: 0.
+func TestCoverageGateJudgesTheUnroundedFigure(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cob := func(covered, valid int) string {
+		return fmt.Sprintf(`<coverage lines-valid="%d" lines-covered="%d"></coverage>`, valid, covered)
+	}
+	for name, body := range map[string]string{
+		"below.xml": cob(31999, 40000), "exact.xml": cob(32000, 40000),
+		"was.xml": cob(20001, 25000), "now.xml": cob(19999, 25000), "same.xml": cob(20001, 25000),
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct{ name, spec, want string }{
+		{"just below min", "{profile: below.xml, min: 80}", "coverage 79.998% is below the minimum 80.000%"},
+		{"at min", "{profile: exact.xml, min: 80}", "pass"},
+		{"hidden drop", "{profile: now.xml, baseline: was.xml}", "coverage 79.996% dropped 0.008 points below the baseline 80.004% (max 0.000)"},
+		{"no drop", "{profile: same.xml, baseline: was.xml}", "pass"},
+		{"drop within max", "{profile: now.xml, baseline: was.xml, max_drop: 0.01}", "pass"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := runConfig(t, "version: 1\ngates:\n  - id: c\n    coverage: "+tt.spec+"\n", Options{Dir: dir}).Gate("c")
+			if tt.want == "pass" {
+				if !g.OK {
+					t.Fatalf("want pass: %s", g.Summary)
+				}
+				return
+			}
+			if g.OK || g.Summary != tt.want {
+				t.Fatalf("ok=%v summary %q, want %q", g.OK, g.Summary, tt.want)
 			}
 		})
 	}
@@ -132,5 +175,18 @@ func TestCoverageConfigRefusesNonPercentages(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "g.yml:4: "+want) {
 			t.Errorf("%s: error %v, want %q", spec, err, want)
 		}
+	}
+}
+
+// TestCoverageMaxDropNeedsABaseline: max_drop without a baseline would read
+// as a ratchet and judge nothing; it is refused at its line.
+func TestCoverageMaxDropNeedsABaseline(t *testing.T) {
+	t.Parallel()
+	_, err := ParseConfig("t.yml", []byte("version: 1\ngates:\n  - id: c\n    coverage: {profile: c.out, min: 80, max_drop: 0.5}\n"))
+	if err == nil || err.Error() != "t.yml:4: coverage: max_drop needs a baseline to drop from (baseline: a file or a figure)" {
+		t.Errorf("err = %v", err)
+	}
+	if _, err := ParseConfig("t.yml", []byte("version: 1\ngates:\n  - id: c\n    coverage: {profile: c.out, baseline: 80, max_drop: 0.5}\n")); err != nil {
+		t.Errorf("with a baseline: %v", err)
 	}
 }

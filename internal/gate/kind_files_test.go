@@ -93,6 +93,27 @@ func TestQuietGate(t *testing.T) {
 	}
 }
 
+// TestQuietGateUnreadableTimes: a time that is not one (NaN, an infinity,
+// a figure out of range) is no reason to skip an alert: it counts, as an
+// entry without a time does. Converted, they read as dates before 1970.
+func TestQuietGateUnreadableTimes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	start := time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC)
+	writeFile(t, dir, "alerts.jsonl", `{"ts": "NaN", "msg": "a"}
+{"ts": "Infinity", "msg": "b"}
+{"ts": "-Inf", "msg": "c"}
+{"ts": -1e300, "msg": "d"}
+{"ts": 1e300, "msg": "e"}
+{"ts": "1e19", "msg": "f"}
+{"ts": 1767340000, "msg": "before the run"}
+`)
+	g := runConfig(t, "version: 1\ngates:\n  - id: q\n    quiet: {file: alerts.jsonl}\n", Options{Dir: dir, Now: func() time.Time { return start }}).Gate("q")
+	if g.OK || g.Details["alerts"] != 6 {
+		t.Fatalf("ok %v alerts %v (%s), want a failure with 6 alerts", g.OK, g.Details["alerts"], g.Summary)
+	}
+}
+
 func TestResultsGate(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -128,5 +149,66 @@ func TestResultsGate(t *testing.T) {
 	res = runConfig(t, strings.Replace(cfg, "%s", "none.json", 1), Options{Dir: dir})
 	if g := res.Gate("host"); g.OK || g.Status() != StatusMissing {
 		t.Errorf("host %+v", g)
+	}
+}
+
+// TestResultsGateStrictManual: a manual gate imported as a follow-up (the
+// run that wrote the file was not strict) is no pass under --strict-manual:
+// it fails, saying where to approve it, and so does the results gate; an
+// approved one is imported as passed.
+func TestResultsGateStrictManual(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "host.json", `{
+"_meta": {"profile": "test", "ts": 1730000000.123, "all_passed": true},
+"hmr": {"ok": true, "manual": true, "mandatory": true, "summary": "manual follow-up", "details": {"status": "manual", "manual_followup": true}},
+"signed": {"ok": true, "manual": true, "mandatory": true, "details": {"status": "approved", "approved_by": "alice"}}
+}`)
+	cfg := "version: 1\ngates:\n  - id: host\n    results: host.json\n"
+	res := runConfig(t, cfg, Options{Dir: dir, StrictManual: true})
+	if res.Meta.AllPassed {
+		t.Fatalf("an unapproved imported manual gate passed under --strict-manual: %+v", res.Meta)
+	}
+	if g := res.Gate("hmr"); g.OK || g.Status() != StatusFail || g.ManualFollowup() ||
+		g.Summary != "manual validation missing (imported from host.json)" {
+		t.Errorf("hmr: ok=%v status=%s %q", g.OK, g.Status(), g.Summary)
+	}
+	if g := res.Gate("host"); g.OK || g.Summary != "failed: hmr" {
+		t.Errorf("host: ok=%v %q", g.OK, g.Summary)
+	}
+	if g := res.Gate("signed"); !g.OK || g.Status() != StatusApproved {
+		t.Errorf("signed: ok=%v status=%s", g.OK, g.Status())
+	}
+	// Without --strict-manual the follow-up is imported as one.
+	res = runConfig(t, cfg, Options{Dir: dir})
+	if g := res.Gate("hmr"); !res.Meta.AllPassed || !g.OK || !g.ManualFollowup() {
+		t.Errorf("not strict: meta %+v, hmr ok=%v followup=%v", res.Meta, g.OK, g.ManualFollowup())
+	}
+}
+
+// TestResultsGateRefusesContradictions: an imported gate whose ok
+// contradicts its status (a file edited by hand) is an error, never taken
+// at its ok.
+func TestResultsGateRefusesContradictions(t *testing.T) {
+	t.Parallel()
+	for name, tt := range map[string]struct{ gate, want string }{
+		"ok but failed":    {`{"ok": true, "manual": false, "details": {"status": "fail"}}`, `host.json: gate unit: ok is true but details.status is "fail": the file contradicts itself`},
+		"ok but missing":   {`{"ok": true, "manual": false, "details": {"status": "missing"}}`, `ok is true but details.status is "missing"`},
+		"ok, odd status":   {`{"ok": true, "manual": false, "details": {"status": 1}}`, `ok is true but details.status is "1"`},
+		"failed but pass":  {`{"ok": false, "manual": false, "details": {"status": "pass"}}`, `ok is false but details.status is "pass"`},
+		"follow-up passed": {`{"ok": true, "manual": true, "details": {"status": "pass", "manual_followup": true}}`, `details.manual_followup is true but details.status is "pass"`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			writeFile(t, dir, "host.json", `{"_meta": {"profile": "", "ts": 1, "all_passed": true}, "unit": `+tt.gate+`}`)
+			res := runConfig(t, "version: 1\ngates:\n  - id: host\n    results: host.json\n", Options{Dir: dir})
+			if g := res.Gate("host"); g.OK || g.Status() != StatusError || g.Summary != tt.want && !strings.Contains(g.Summary, tt.want) {
+				t.Errorf("ok=%v status=%s %q, want error %q", g.OK, g.Status(), g.Summary, tt.want)
+			}
+			if res.Meta.AllPassed {
+				t.Errorf("passed: %+v", res.Meta)
+			}
+		})
 	}
 }

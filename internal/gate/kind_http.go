@@ -1,6 +1,7 @@
 package gate
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -149,7 +150,11 @@ func (s httpStep) do(ctx context.Context, client *http.Client, details map[strin
 	if len(s.Expect.JSON) > 0 || len(s.capture) > 0 {
 		var doc any
 		if err := json.Unmarshal(data, &doc); err != nil {
-			problems = append(problems, "body is not JSON: "+truncate(string(data), 80))
+			if len(bytes.TrimSpace(data)) == 0 {
+				problems = append(problems, "body is empty, want JSON")
+			} else {
+				problems = append(problems, "body is not JSON: "+truncate(string(data), 80))
+			}
 		} else {
 			problems = append(problems, s.Expect.JSON.check(doc)...)
 			problems = append(problems, captureValues(s.capture, doc, "the body's JSON", details)...)

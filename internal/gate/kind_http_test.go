@@ -109,6 +109,7 @@ func TestHTTPCapture(t *testing.T) {
 			w.Write([]byte(`{"coherence": 0.98, "node_statistics": {"total_nodes": 3}}`))
 		case "/text":
 			w.Write([]byte(`ok`))
+		case "/empty":
 		default:
 			t.Errorf("unexpected request %s", r.URL)
 			http.NotFound(w, r)
@@ -130,6 +131,9 @@ func TestHTTPCapture(t *testing.T) {
 		{"not JSON", `
       - request: {url: ` + srv.URL + `/text}
         capture: {x: $.x}`, "body is not JSON: ok", map[string]any{}},
+		{"empty", `
+      - request: {url: ` + srv.URL + `/empty}
+        capture: {x: $.x}`, "step 1 (GET " + srv.URL + "/empty): body is empty, want JSON", map[string]any{}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -32,6 +32,9 @@ type metricsCheck struct {
 	File    string            `yaml:"file"`
 	Headers map[string]string `yaml:"headers"`
 	Expect  []metricExpect    `yaml:"expect"`
+	// AllowEmpty passes an exposition of no series (expectations of
+	// absence are then all met); without it, that is no evidence.
+	AllowEmpty bool `yaml:"allow_empty"`
 }
 
 // metricExpect selects series by name and (a subset of) labels, compared
@@ -142,6 +145,11 @@ func (c *metricsCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 	}
 	samples := flatten(families)
 	details["series_read"] = len(samples)
+	if len(samples) == 0 && !c.AllowEmpty {
+		// An empty scrape (or file) meets every {absent: true}: nothing
+		// read is no evidence that nothing is there.
+		return Failed(fmt.Sprintf("no series in %s: an empty exposition proves nothing (allow_empty: true accepts it)", source), details)
+	}
 	var problems []string
 	var judged []map[string]any
 	for _, e := range c.Expect {

@@ -91,7 +91,10 @@ func decodeParseRegression(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node
 			return nil, d.settingError(value, "checker", err)
 		}
 		c.command, c.line = cmd, valueNode(value, "checker", value).Line
-	case c.Reference.File == "" && c.Reference.Artifact == "":
+	}
+	// Checked for a checker gate too: without a reference it ran and failed
+	// with "reference : read .: is a directory".
+	if c.Reference.File == "" && c.Reference.Artifact == "" {
 		return nil, d.Errorf(value, "parse-regression: reference needs file: F or artifact: NAME")
 	}
 	if c.ExecChecker != "" {

@@ -212,6 +212,8 @@ func TestParseRegressionConfigErrors(t *testing.T) {
 		"{reference: {file: r}}":                                        "give statuses: FILE or checker: CMD",
 		"{statuses: s, checker: c, reference: {file: r}}":               "give statuses: FILE or checker: CMD",
 		"{statuses: s}":                                                 "reference needs file",
+		"{checker: \"lint {file}\"}":                                    "reference needs file",
+		"{checker: \"lint {file}\", reference: {}}":                     "reference needs file",
 		"{statuses: s, reference: {file: r}, missing_reference: maybe}": `g.yml:4: "missing_reference": want pass, warn or fail, got "maybe"`,
 		"{statuses: s, reference: {file: r}, codes: [PARSE_ERRORS]}":    `g.yml:4: "codes": PARSE_ERRORS: unknown code (known: SUCCESS, `,
 		"{statuses: s, reference: {file: r}, fail_on_new: [nope]}":      `g.yml:4: "fail_on_new": nope: unknown code (known: `,

@@ -113,16 +113,29 @@ func (c *quietCheck) timeOf(obj map[string]any) (time.Time, bool) {
 	for _, f := range fields {
 		switch v := obj[f].(type) {
 		case float64:
-			sec := int64(v)
-			return time.Unix(sec, int64((v-float64(sec))*1e9)), true
+			return unixTime(v)
 		case string:
 			if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
 				return t, true
 			}
 			if n, err := strconv.ParseFloat(v, 64); err == nil {
-				return time.Unix(int64(n), 0), true
+				return unixTime(n)
 			}
 		}
 	}
 	return time.Time{}, false
+}
+
+// maxUnix is the last second of year 9999: a time past it is no time.
+const maxUnix = 253402300799
+
+// unixTime reads Unix seconds. NaN, an infinity or a figure past year 9999
+// (or before 1970) is no readable time, so the entry counts as an alert:
+// converted, "NaN" and "Infinity" became a date before 1970 and hid it.
+func unixTime(v float64) (time.Time, bool) {
+	if !(v >= 0 && v <= maxUnix) { // false for NaN too
+		return time.Time{}, false
+	}
+	sec := int64(v)
+	return time.Unix(sec, int64((v-float64(sec))*1e9)), true
 }

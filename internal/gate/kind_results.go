@@ -51,7 +51,18 @@ func (c *resultsCheck) Run(_ context.Context, rc *RunContext) Outcome {
 		if len(c.Gates) > 0 && !slices.Contains(c.Gates, g.ID) {
 			continue
 		}
+		if !idPattern.MatchString(g.ID) {
+			// gate writes ids of [a-z0-9_]+ only; another would be shown
+			// as is in logs and the verdict line.
+			return Errored("%s: %q is not a gate id ([a-z0-9_]+): the file was not written by gate", c.File, g.ID)
+		}
+		if err := consistent(g); err != nil {
+			return Errored("%s: gate %s: %v", c.File, g.ID, err)
+		}
 		g.Details["imported_from"] = c.File
+		if g.ManualFollowup() {
+			manualImport(&g, rc, c.File)
+		}
 		imported = append(imported, g)
 		ids = append(ids, g.ID)
 		if g.Mandatory && !g.OK {
@@ -77,4 +88,53 @@ func (c *resultsCheck) Run(_ context.Context, rc *RunContext) Outcome {
 	}
 	out.Imported = imported
 	return out
+}
+
+// consistent refuses an imported gate whose ok contradicts its status
+// (ok: true with status fail): a file edited by hand, or not written by
+// gate. Taken at its ok, it would pass a gate its own status failed.
+func consistent(g GateResult) error {
+	st, present := g.Details["status"]
+	if !present {
+		return nil // the original tool's files have no status
+	}
+	s, _ := st.(string)
+	passing := s == StatusPass || s == StatusManual || s == StatusApproved
+	switch {
+	case g.OK && !passing:
+		return fmt.Errorf("ok is true but details.status is %q: the file contradicts itself", fmt.Sprint(st))
+	case !g.OK && passing:
+		return fmt.Errorf("ok is false but details.status is %q: the file contradicts itself", s)
+	case g.ManualFollowup() && s != StatusManual:
+		return fmt.Errorf("details.manual_followup is true but details.status is %q: the file contradicts itself", s)
+	}
+	return nil
+}
+
+// manualImport applies this run's manual rules to an imported manual gate
+// that passed as a follow-up where it ran: approved when this run approves
+// it, failed under --strict-manual otherwise (the earlier run may not have
+// been strict; this one is).
+func manualImport(g *GateResult, rc *RunContext, file string) {
+	if a, ok := rc.Approvals[g.ID]; ok {
+		delete(g.Details, "manual_followup")
+		g.Details["status"] = StatusApproved
+		g.Details["approved_by"] = a.By
+		if a.SHA != "" {
+			g.Details["approved_sha"] = a.SHA
+		}
+		if a.Source != "" {
+			g.Details["approval_source"] = a.Source
+		}
+		return
+	}
+	if !rc.StrictManual {
+		return
+	}
+	delete(g.Details, "manual_followup")
+	g.OK = false
+	g.Details["status"] = StatusFail
+	g.Details["reason"] = "manual gate not validated: it passed as a follow-up in the run that wrote " + file +
+		", unapproved; approve it there (--approve " + g.ID + "=NAME or an approvals file)"
+	g.Summary = "manual validation missing (imported from " + file + ")"
 }

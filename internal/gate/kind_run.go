@@ -53,6 +53,18 @@ func decodeRun(d *Decoder, value *yaml.Node, siblings map[string]*yaml.Node) (Ch
 		if err := d.Decode(n, &c.Expect); err != nil {
 			return nil, err
 		}
+		// An expectation that expects nothing is a mistake that would
+		// pass on the exit status alone: "" is in every output.
+		switch {
+		case n.Kind == yaml.MappingNode && len(n.Content) == 0:
+			return nil, d.Errorf(n, "expect: an empty mapping expects nothing: give stdout_contains or stdout_json, or leave expect out")
+		case c.Expect.StdoutContains != nil && len(c.Expect.StdoutContains) == 0:
+			return nil, d.Errorf(n, "expect: stdout_contains: an empty list expects nothing: name the substrings, or leave the key out")
+		case slices.Contains(c.Expect.StdoutContains, ""):
+			return nil, d.Errorf(n, "expect: stdout_contains: an empty string is in every output")
+		case c.Expect.StdoutJSON != nil && len(c.Expect.StdoutJSON) == 0:
+			return nil, d.Errorf(n, "expect: stdout_json: an empty mapping expects nothing: name a path, or leave the key out")
+		}
 	}
 	if n := siblings["ok_exit"]; n != nil {
 		codes, err := decodeOKExit(d, n)

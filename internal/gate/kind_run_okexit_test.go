@@ -54,3 +54,23 @@ func TestRunOKExitRefused(t *testing.T) {
 		t.Errorf("ok_exit on a coverage gate: %v", err)
 	}
 }
+
+// TestRunEmptyExpectRefused: an expectation that expects nothing would pass
+// on the exit status alone; it is refused at its line.
+func TestRunEmptyExpectRefused(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ value, want string }{
+		{"{}", "expect: an empty mapping expects nothing"},
+		{"{stdout_contains: []}", "expect: stdout_contains: an empty list expects nothing"},
+		{`{stdout_contains: [ready, ""]}`, "expect: stdout_contains: an empty string is in every output"},
+		{"{stdout_json: {}}", "expect: stdout_json: an empty mapping expects nothing"},
+	} {
+		_, err := ParseConfig("t.yml", []byte("version: 1\ngates:\n  - id: r\n    run: \"true\"\n    expect: "+tt.value+"\n"))
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "t.yml:5: ") {
+			t.Errorf("expect: %s: error %v, want t.yml:5: …%q", tt.value, err, tt.want)
+		}
+	}
+	if _, err := ParseConfig("t.yml", []byte("version: 1\ngates:\n  - id: r\n    run: \"true\"\n    expect: {stdout_contains: [ready], stdout_json: {ok: true}}\n")); err != nil {
+		t.Errorf("a real expectation: %v", err)
+	}
+}

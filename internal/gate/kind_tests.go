@@ -68,14 +68,22 @@ type TestsReport struct {
 type TestsFile struct {
 	Path   string       `json:"path"`
 	Counts junit.Counts `json:"counts"`
+	// Mismatches are the report's count attributes that contradict its
+	// testcases, in a report that fails anyway (junit.Report).
+	Mismatches []string `json:"mismatches,omitempty"`
 }
 
 func decodeTests(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, error) {
 	c := &testsCheck{}
-	if value.Kind == yaml.ScalarNode {
+	switch value.Kind {
+	case yaml.ScalarNode:
 		c.Reports = []string{value.Value}
-	} else if err := d.Decode(value, c); err != nil {
-		return nil, err
+	case yaml.SequenceNode:
+		return nil, d.Errorf(value, "tests: want a file or glob (tests: reports/junit.xml) or a mapping (tests: {reports: [a.xml, b.xml]}), not a list")
+	default:
+		if err := d.Decode(value, c); err != nil {
+			return nil, err
+		}
 	}
 	if len(c.Reports) == 0 {
 		return nil, d.Errorf(value, "tests: reports is required (JUnit XML files or globs)")
@@ -83,6 +91,9 @@ func decodeTests(d *Decoder, value *yaml.Node, _ map[string]*yaml.Node) (Check, 
 	for _, p := range c.Reports {
 		if err := glob.Validate(p); err != nil {
 			return nil, d.Errorf(value, "tests: reports pattern %q: %v", p, err)
+		}
+		if slices.Contains(strings.Split(p, "/"), "..") {
+			return nil, d.Errorf(value, "tests: reports pattern %q: .. leaves the working directory, where reports are read", p)
 		}
 	}
 	if c.MaxTestDrop < 0 {
@@ -114,6 +125,10 @@ func (c *testsCheck) Run(ctx context.Context, rc *RunContext) Outcome {
 	var problems []string
 	if n := rep.Counts.Failed + rep.Counts.Errors; n > 0 {
 		problems = append(problems, failedSummary(rep, n))
+	} else if rep.Counts.Passed+rep.Counts.Flaky == 0 {
+		// Every test skipped (or a todo): the reports record tests, but
+		// none ran. Nothing established is never a pass.
+		problems = append(problems, noTestRan(rep))
 	}
 	var out Outcome
 	if c.Reference.File != "" || c.Reference.Artifact != "" {
@@ -168,6 +183,17 @@ func passSummary(rep *TestsReport) string {
 		s += fmt.Sprintf(" (%+d vs reference)", -*rep.TestDrop)
 	}
 	return s
+}
+
+// noTestRan says that no test of the reports ran: all were skipped, or
+// jest todos.
+func noTestRan(rep *TestsReport) string {
+	c := rep.Counts
+	s := fmt.Sprintf("no test ran: %d of %d tests skipped", c.Skipped, c.Total)
+	if c.Uncounted > 0 {
+		s += fmt.Sprintf(", %d not counted (todo)", c.Uncounted)
+	}
+	return s + "; a run in which every test was skipped proves nothing"
 }
 
 func failedSummary(rep *TestsReport, n int) string {
@@ -248,6 +274,11 @@ func (g *GateResult) decodeTests(raw []byte) error {
 			c.Total != c.Passed+c.Failed+c.Errors+c.Skipped+c.Flaky+c.Uncounted {
 			return fmt.Errorf("details.tests.counts do not add up: %+v", c)
 		}
+		for i, f := range tr.Failed {
+			if f.Outcome != junit.Failed && f.Outcome != junit.Errored {
+				return fmt.Errorf("details.tests.failed[%d].outcome: want %q or %q, got %q", i, junit.Failed, junit.Errored, f.Outcome)
+			}
+		}
 		g.Tests = tr
 		delete(g.Details, "tests")
 	}
@@ -256,9 +287,15 @@ func (g *GateResult) decodeTests(raw []byte) error {
 
 // missingReports is a glob that matched no file, or a named file that does
 // not exist: the evidence is absent.
-type missingReports struct{ pattern string }
+type missingReports struct {
+	pattern string
+	dir     bool // the pattern names a folder
+}
 
 func (e *missingReports) Error() string {
+	if e.dir {
+		return fmt.Sprintf("tests: no JUnit report matches %s: a folder; name its reports (%s/*.xml)", e.pattern, strings.TrimSuffix(e.pattern, "/"))
+	}
 	return fmt.Sprintf("tests: no JUnit report matches %s", e.pattern)
 }
 
@@ -277,7 +314,11 @@ func (c *testsCheck) read(ctx context.Context, rc *RunContext) (*TestsReport, er
 			return nil, fmt.Errorf("tests: reports %s: %w", p, err)
 		}
 		if len(matched) == 0 {
-			return nil, &missingReports{pattern: p}
+			miss := &missingReports{pattern: p}
+			if fi, err := root.Stat(strings.TrimSuffix(p, "/")); err == nil && fi.IsDir() {
+				miss.dir = true
+			}
+			return nil, miss
 		}
 		for _, m := range matched {
 			if !slices.Contains(files, m) {
@@ -292,7 +333,7 @@ func (c *testsCheck) read(ctx context.Context, rc *RunContext) (*TestsReport, er
 		if err != nil {
 			return nil, err
 		}
-		rep.Files = append(rep.Files, TestsFile{Path: f, Counts: r.Counts})
+		rep.Files = append(rep.Files, TestsFile{Path: f, Counts: r.Counts, Mismatches: r.Mismatches})
 		rep.Counts.Add(r.Counts)
 		for _, tc := range r.Cases {
 			switch tc.Outcome {
@@ -335,7 +376,27 @@ func readReport(root *os.Root, name string) (*junit.Report, error) {
 
 // expand lists the regular files under root matching pattern, walking only
 // below the pattern's fixed leading directories.
+//
+// A report pattern is anchored at the working directory: one without a "/"
+// (junit.xml, junit-*.xml) names top-level files only, not files of that
+// name at any depth as an include glob would (glob.Match). A report is the
+// evidence of this run: junit.xml must not be met by a vendored package's
+// or a fixture's junit.xml when the run wrote none. **/junit.xml says any
+// depth.
 func expand(ctx context.Context, root *os.Root, pattern string) ([]string, error) {
+	if !strings.Contains(pattern, "/") {
+		entries, err := fs.ReadDir(root.FS(), ".")
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, e := range entries {
+			if ok, _ := path.Match(pattern, e.Name()); ok && e.Type().IsRegular() {
+				out = append(out, e.Name())
+			}
+		}
+		return out, nil
+	}
 	start := "."
 	if strings.Contains(pattern, "/") {
 		segs := strings.Split(pattern, "/")

@@ -70,6 +70,28 @@ func TestTestsGateRealReports(t *testing.T) {
 	}
 }
 
+// TestTestsGateNothingRan: reports whose every test was skipped (or is a
+// jest todo) record tests, but none ran: the gate fails, as any set that
+// established nothing does; one test that ran among skipped ones passes.
+func TestTestsGateNothingRan(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeTestFile(t, dir, "skipped/a.xml", `<testsuite tests="2" skipped="2"><testcase classname="m" name="one"><skipped message="no database"/></testcase><testcase classname="m" name="two"><skipped/></testcase></testsuite>`)
+	writeTestFile(t, dir, "skipped/b.xml", `<testsuite tests="0"><testcase classname=" todo" name=" todo"/></testsuite>`)
+	writeTestFile(t, dir, "one/a.xml", `<testsuite tests="2" skipped="1"><testcase classname="m" name="one"><skipped/></testcase><testcase classname="m" name="two"/></testsuite>`)
+	res := runConfig(t, "version: 1\ngates:\n  - id: unit\n    tests: \"skipped/*.xml\"\n  - id: one\n    tests: \"one/*.xml\"\n", Options{Dir: dir})
+	g := res.Gate("unit")
+	if g.OK || g.Status() != StatusFail || g.Tests == nil {
+		t.Fatalf("every test skipped: ok=%v status=%s %q", g.OK, g.Status(), g.Summary)
+	}
+	if want := "no test ran: 2 of 3 tests skipped, 1 not counted (todo)"; !strings.HasPrefix(g.Summary, want) {
+		t.Errorf("summary %q, want it to start with %q", g.Summary, want)
+	}
+	if g := res.Gate("one"); !g.OK || g.Summary != "2 tests: 1 passed, 1 skipped" {
+		t.Errorf("one test ran: ok=%v %q", g.OK, g.Summary)
+	}
+}
+
 func TestTestsGate(t *testing.T) {
 	t.Parallel()
 	dir := testsDir(t)
@@ -104,6 +126,40 @@ func TestTestsGate(t *testing.T) {
 				t.Fatalf("status %s, summary %q; want %s, %q", g.Status(), g.Summary, tt.status, tt.want)
 			}
 		})
+	}
+}
+
+// TestTestsGateReportIsAnchored: a report named without a folder is the
+// file at the top of the working directory. When the run wrote none, a
+// junit.xml further down (a vendored package's, a fixture) is no evidence
+// of it: the gate is missing, never passing on that file.
+func TestTestsGateReportIsAnchored(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	green := `<testsuite><testcase classname="m" name="ok"/></testsuite>`
+	writeTestFile(t, dir, "vendor/pkg/test/junit.xml", green)
+	writeTestFile(t, dir, "reports/unit.xml", green)
+	res := runConfig(t, "version: 1\ngates:\n"+
+		"  - id: bare\n    tests: junit.xml\n"+
+		"  - id: star\n    tests: \"*.xml\"\n"+
+		"  - id: deep\n    tests: \"**/junit.xml\"\n"+
+		"  - id: folder\n    tests: reports\n", Options{Dir: dir})
+	for id, want := range map[string]string{
+		"bare":   "tests: no JUnit report matches junit.xml",
+		"star":   "tests: no JUnit report matches *.xml",
+		"folder": "tests: no JUnit report matches reports: a folder; name its reports (reports/*.xml)",
+	} {
+		if g := res.Gate(id); g.OK || g.Status() != StatusMissing || g.Summary != want {
+			t.Errorf("%s: ok=%v status=%s %q, want missing: %q", id, g.OK, g.Status(), g.Summary, want)
+		}
+	}
+	if g := res.Gate("deep"); !g.OK || g.Tests == nil || len(g.Tests.Files) != 1 || g.Tests.Files[0].Path != "vendor/pkg/test/junit.xml" {
+		t.Errorf("**/junit.xml: ok=%v %q", g.OK, g.Summary)
+	}
+	writeTestFile(t, dir, "junit.xml", green)
+	if g := runConfig(t, "version: 1\ngates:\n  - id: bare\n    tests: junit.xml\n", Options{Dir: dir}).Gate("bare"); !g.OK ||
+		len(g.Tests.Files) != 1 || g.Tests.Files[0].Path != "junit.xml" {
+		t.Errorf("junit.xml at the top: ok=%v %q %+v", g.OK, g.Summary, g.Tests)
 	}
 }
 
@@ -146,6 +202,9 @@ func TestTestsConfigErrors(t *testing.T) {
 		{`{reports: [a.xml], missing_reference: maybe}`, "missing_reference must be pass, warn or fail"},
 		{`{reports: [a.xml], gate: Bad-Id}`, "must match"},
 		{`{reports: [a.xml], max_drop: 1}`, `unknown key "max_drop"`},
+		{`{reports: ["../reports/junit.xml"]}`, `tests: reports pattern "../reports/junit.xml": .. leaves the working directory`},
+		{`{reports: ["reports/../../junit.xml"]}`, `.. leaves the working directory`},
+		{`[a.xml, b.xml]`, "tests: want a file or glob (tests: reports/junit.xml) or a mapping (tests: {reports: [a.xml, b.xml]}), not a list"},
 	} {
 		_, err := ParseConfig("t.yml", []byte("version: 1\ngates:\n  - id: unit\n    tests: "+tt.spec+"\n"))
 		if err == nil || !strings.Contains(err.Error(), tt.want) {

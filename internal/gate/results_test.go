@@ -80,3 +80,27 @@ func TestReadResultsRefusesRepeatedKeys(t *testing.T) {
 		t.Fatalf("ReadResults = %+v, %v", r, err)
 	}
 }
+
+// TestReadResultsRefusesUnknownTestOutcome: details.tests.failed lists failed
+// and errored tests; any other outcome in a handed-over file (the report
+// mode, a results gate) is refused, naming the field, rather than rendered.
+func TestReadResultsRefusesUnknownTestOutcome(t *testing.T) {
+	t.Parallel()
+	tests := func(outcome string) string {
+		return `{"unit": {"ok": false, "manual": false, "duration_sec": 1, "kind": "tests", "details": {"status": "fail", "tests": ` +
+			`{"files": [], "counts": {"total": 1, "passed": 0, "failed": 1, "errors": 0, "skipped": 0, "flaky": 0}, ` +
+			`"failed": [{"name": "t", "outcome": ` + outcome + `}], "failing": ["t"], "max_test_drop": 0}}}}`
+	}
+	dir := t.TempDir()
+	writeFile(t, dir, "bad.json", tests(`"failed\n\n# heading @org/team"`))
+	_, err := ReadResults(filepath.Join(dir, "bad.json"))
+	if err == nil || !strings.Contains(err.Error(), "details.tests.failed[0].outcome") {
+		t.Fatalf("err = %v, want it to name details.tests.failed[0].outcome", err)
+	}
+	for _, ok := range []string{`"failed"`, `"error"`} {
+		writeFile(t, dir, "good.json", tests(ok))
+		if _, err := ReadResults(filepath.Join(dir, "good.json")); err != nil {
+			t.Errorf("outcome %s: %v", ok, err)
+		}
+	}
+}

@@ -14,9 +14,15 @@
 //     rerun that failed before a pass, they are read as flaky too);
 //   - none of these → passed.
 //
-// Within one report, the same classname and name appearing again is a rerun
-// (pytest-rerunfailures' style): the last occurrence decides, and a test whose
-// last run passed after a failed run is flaky, not failed. Reruns are one test.
+// Within one <testsuite> element, the same classname and name appearing again
+// is a rerun (gotestsum --rerun-fails and pytest-rerunfailures write reruns
+// so): the last occurrence decides, and a test whose last run passed after a
+// failed run is flaky, not failed; a skipped rerun decides nothing (a
+// failure stays a failure). Reruns are one test. The same classname and name
+// in two <testsuite> elements are two tests: jest-junit names a test
+// "classname title" without its file, so two test files may each hold a
+// test of the same name, and a pass of one must not hide the failure of the
+// other.
 //
 // Known gaps of the formats, not of this reader: jest-junit leaves out a test
 // file that fails to load unless reportTestSuiteErrors is set, and writes
@@ -106,6 +112,10 @@ func (c *Counts) Add(o Counts) {
 type Report struct {
 	Cases  []Case
 	Counts Counts
+	// Mismatches are count attributes that contradict the testcases, in
+	// a report that fails anyway (a testcase failed); any other report
+	// with one is refused.
+	Mismatches []string
 }
 
 // Failing returns the failed and errored tests, in report order.
@@ -161,6 +171,9 @@ func Parse(data []byte) (*Report, error) {
 	var root xmlSuite
 	if err := dec.Decode(&root); err != nil {
 		if errors.Is(err, io.EOF) {
+			if head := bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\ufeff"))); len(head) > 0 && (head[0] == '{' || head[0] == '[') {
+				return nil, errors.New("a JSON document, not JUnit XML (SARIF, a coverage or a test runner's JSON report?): want <testsuites> or <testsuite>")
+			}
 			return nil, errors.New("no XML element: want <testsuites> or <testsuite>")
 		}
 		return nil, fmt.Errorf("malformed XML: %w", err)
@@ -174,13 +187,65 @@ func Parse(data []byte) (*Report, error) {
 		return nil, fmt.Errorf("root element <%s>: want <testsuites> or <testsuite>", root.XMLName.Local)
 	}
 	var raw []rawCase
-	if _, err := walk(&root, "", &raw); err != nil {
+	w := walker{out: &raw}
+	if _, err := w.walk(&root, ""); err != nil {
 		return nil, err
 	}
 	if len(raw) == 0 {
 		return nil, errors.New("no <testcase>: the report records no test")
 	}
-	return collapse(raw), nil
+	if len(w.mismatches) > 0 {
+		// Counts that contradict the testcases may mean lost testcases:
+		// refused, unless a testcase failed, so that the report fails
+		// whatever was lost. gotestsum writes a package that does not
+		// build as a failing TestMain its tests="0" failures="0" leave
+		// out: that is a failure to show, not a malformed report.
+		failing := slices.ContainsFunc(raw, func(c rawCase) bool { return c.Outcome == Failed || c.Outcome == Errored })
+		if !failing {
+			return nil, w.mismatches[0]
+		}
+	}
+	if n, where := countCases(data); n != len(raw) {
+		// A testcase under an element this reader does not walk (a
+		// wrapper around a <testsuite>, a <testcase> in a <testcase>)
+		// would go unread, its failure with it.
+		return nil, fmt.Errorf("a <testcase> in %s: want each <testcase> in a <testsuite>, suites only in suites (%d in the file, %d read)", where, n, len(raw))
+	}
+	rep := collapse(raw)
+	for _, m := range w.mismatches {
+		rep.Mismatches = append(rep.Mismatches, m.msg)
+	}
+	return rep, nil
+}
+
+// countCases counts the <testcase> elements of a document Parse decoded
+// (so well-formed), and gives the path of the first one Parse does not
+// read: one whose ancestors are not all <testsuite> or <testsuites>.
+func countCases(data []byte) (n int, where string) {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	var stack []string
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return n, where
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Local == "testcase" {
+				n++
+				read := stack[len(stack)-1] == "testsuite"
+				for _, a := range stack {
+					read = read && (a == "testsuite" || a == "testsuites")
+				}
+				if !read && where == "" {
+					where = "<" + strings.Join(stack, "> <") + ">"
+				}
+			}
+			stack = append(stack, t.Name.Local)
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		}
+	}
 }
 
 // trailing refuses anything but whitespace, comments and processing
@@ -210,6 +275,9 @@ func trailing(dec *xml.Decoder) error {
 type rawCase struct {
 	Case
 	uncounted bool
+	// suite numbers the <testsuite> element that holds the testcase:
+	// reruns are looked for within one suite only.
+	suite int
 }
 
 // tally is the count of raw testcases under a suite, as a generator
@@ -226,8 +294,17 @@ func (t *tally) add(o tally) {
 	t.childless += o.childless
 }
 
+// walker collects testcases, numbering the suites that hold them, and the
+// count attributes that contradict them.
+type walker struct {
+	out        *[]rawCase
+	suites     int
+	mismatches []*mismatch
+}
+
 // walk collects the testcases under s and checks s's counts against them.
-func walk(s *xmlSuite, path string, out *[]rawCase) (tally, error) {
+func (w *walker) walk(s *xmlSuite, path string) (tally, error) {
+	out := w.out
 	where := "<" + s.XMLName.Local + ">"
 	if s.Name != "" {
 		where = fmt.Sprintf("<%s name=%q>", s.XMLName.Local, s.Name)
@@ -240,15 +317,17 @@ func walk(s *xmlSuite, path string, out *[]rawCase) (tally, error) {
 	}
 	var t tally
 	for i := range s.Suites {
-		sub, err := walk(&s.Suites[i], where, out)
+		sub, err := w.walk(&s.Suites[i], where)
 		if err != nil {
 			return tally{}, err
 		}
 		t.add(sub)
 	}
 	start := len(*out)
+	w.suites++
+	suite := w.suites
 	for _, xc := range s.Cases {
-		c := rawCase{Case: Case{Classname: xc.Classname, Name: xc.Name, File: xc.File}}
+		c := rawCase{Case: Case{Classname: xc.Classname, Name: xc.Name, File: xc.File}, suite: suite}
 		if strings.TrimSpace(xc.Name) == "" && strings.TrimSpace(xc.Classname) == "" {
 			return tally{}, fmt.Errorf("%s: a <testcase> without name or classname", where)
 		}
@@ -277,14 +356,18 @@ func walk(s *xmlSuite, path string, out *[]rawCase) (tally, error) {
 		}
 		*out = append(*out, c)
 	}
-	if err := checkCount(where, "failures", s.Failures, t.failures); err != nil {
-		return tally{}, err
-	}
-	if err := checkCount(where, "errors", s.Errors, t.errors); err != nil {
-		return tally{}, err
-	}
-	if err := checkCount(where, "skipped", s.Skipped, t.skipped); err != nil {
-		return tally{}, err
+	for _, a := range []struct {
+		attr string
+		v    *string
+		have int
+	}{{"failures", s.Failures, t.failures}, {"errors", s.Errors, t.errors}, {"skipped", s.Skipped, t.skipped}} {
+		if err := checkCount(where, a.attr, a.v, a.have); err != nil {
+			var m *mismatch
+			if !errors.As(err, &m) {
+				return tally{}, err
+			}
+			w.mismatches = append(w.mismatches, m)
+		}
 	}
 	if s.Tests == nil {
 		return t, nil
@@ -300,9 +383,11 @@ func walk(s *xmlSuite, path string, out *[]rawCase) (tally, error) {
 	surplus := t.tests - n
 	switch {
 	case surplus < 0:
-		return tally{}, fmt.Errorf("%s: tests=%d but %d <testcase> elements", where, n, t.tests)
+		w.mismatches = append(w.mismatches, &mismatch{fmt.Sprintf("%s: tests=%d but %d <testcase> elements", where, n, t.tests)})
+		return t, nil
 	case surplus > t.childless:
-		return tally{}, fmt.Errorf("%s: tests=%d but %d <testcase> elements, of which only %d have no outcome element", where, n, t.tests, t.childless)
+		w.mismatches = append(w.mismatches, &mismatch{fmt.Sprintf("%s: tests=%d but %d <testcase> elements, of which only %d have no outcome element", where, n, t.tests, t.childless)})
+		return t, nil
 	}
 	// Mark the surplus among this suite's own childless testcases (the
 	// nested suites' were checked by their own attributes).
@@ -314,7 +399,8 @@ func walk(s *xmlSuite, path string, out *[]rawCase) (tally, error) {
 		}
 	}
 	if surplus > 0 {
-		return tally{}, fmt.Errorf("%s: tests=%d does not match its %d <testcase> elements", where, n, t.tests)
+		w.mismatches = append(w.mismatches, &mismatch{fmt.Sprintf("%s: tests=%d does not match its %d <testcase> elements", where, n, t.tests)})
+		return t, nil
 	}
 	return tally{tests: n, failures: t.failures, errors: t.errors, skipped: t.skipped, childless: t.childless - (t.tests - n)}, nil
 }
@@ -328,10 +414,15 @@ func checkCount(where, attr string, v *string, have int) error {
 		return err
 	}
 	if n != have {
-		return fmt.Errorf("%s: %s=%d but %d <testcase> elements say so", where, attr, n, have)
+		return &mismatch{fmt.Sprintf("%s: %s=%d but %d <testcase> elements say so", where, attr, n, have)}
 	}
 	return nil
 }
+
+// mismatch is a count attribute that contradicts the testcases.
+type mismatch struct{ msg string }
+
+func (m *mismatch) Error() string { return m.msg }
 
 func count(where, attr, v string) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(v))
@@ -341,15 +432,18 @@ func count(where, attr, v string) (int, error) {
 	return n, nil
 }
 
-// collapse merges reruns (same classname and name) into one test each,
-// keeping first-appearance order, and counts.
+// collapse merges reruns (same classname and name in one suite) into one
+// test each, keeping first-appearance order, and counts.
 func collapse(raw []rawCase) *Report {
-	type key struct{ classname, name, file string }
+	type key struct {
+		classname, name, file string
+		suite                 int
+	}
 	index := map[key]int{}
 	rep := &Report{}
 	var uncounted []bool
 	for _, rc := range raw {
-		k := key{rc.Classname, rc.Name, rc.File}
+		k := key{rc.Classname, rc.Name, rc.File, rc.suite}
 		i, seen := index[k]
 		if !seen {
 			index[k] = len(rep.Cases)
@@ -360,7 +454,12 @@ func collapse(raw []rawCase) *Report {
 		prev := rep.Cases[i]
 		runs := max(prev.Runs, 1) + 1
 		next := rc.Case
-		if next.Outcome == Passed && prev.Outcome != Passed && prev.Outcome != Skipped {
+		switch {
+		case next.Outcome == Skipped && prev.Outcome != Skipped:
+			// A skipped rerun establishes nothing: the earlier run's
+			// outcome (a failure above all) stands.
+			next.Outcome, next.Message = prev.Outcome, prev.Message
+		case next.Outcome == Passed && prev.Outcome != Passed && prev.Outcome != Skipped:
 			// Failed (or flaky) before, passed now: flaky, with the
 			// failure's message.
 			next.Outcome, next.Message = Flaky, prev.Message

@@ -214,10 +214,16 @@ func Position(n int) error {
 }
 
 // Percent checks a coverage percentage (coverage's min and an inline
-// baseline), between 0 and 100.
+// baseline), between 0 and 100. A figure above 0 and below 1 is almost
+// always a fraction written for a percentage ("0.8" for 80 %), under which
+// every report passes; it is refused, not multiplied.
 func Percent(f float64) error {
-	if !(f >= 0 && f <= 100) { // false for NaN too
+	switch {
+	case !(f >= 0 && f <= 100): // true for NaN too
 		return fmt.Errorf("want a percentage between 0 and 100, got %v", f)
+	case f > 0 && f < 1:
+		pct := math.Round(f*100*1e6) / 1e6
+		return fmt.Errorf("want a percentage between 0 and 100, got %v: write %v for %v %% (a figure between 0 and 1 is refused as a fraction)", f, pct, pct)
 	}
 	return nil
 }

@@ -111,6 +111,11 @@ func TestChecks(t *testing.T) {
 		{"position 0", Position(0), "want 1 or more, got 0"},
 		{"percent 100", Percent(100), ""},
 		{"percent over", Percent(100.5), "want a percentage between 0 and 100, got 100.5"},
+		// A fraction written for a percentage would pass every report.
+		{"percent fraction", Percent(0.8), "want a percentage between 0 and 100, got 0.8: write 80 for 80 % (a figure between 0 and 1 is refused as a fraction)"},
+		{"percent small fraction", Percent(0.07), "want a percentage between 0 and 100, got 0.07: write 7 for 7 % (a figure between 0 and 1 is refused as a fraction)"},
+		{"percent 0", Percent(0), ""},
+		{"percent 1", Percent(1), ""},
 		{"points negative", Points(-1), "want percentage points between 0 and 100, got -1"},
 		{"status 599", HTTPStatus(599), ""},
 		{"status 20", HTTPStatus(20), "want an HTTP status between 100 and 599, got 20"},

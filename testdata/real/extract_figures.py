@@ -359,6 +359,34 @@ def gotestsum(sample, out):
     }
 
 
+def gotestsum_rerun(sample, out):
+    """gotestsum with --rerun-fails: the first run's DONE line counts the tests, the last DONE line the runs, and
+    the rerun report names the tests that were rerun; the exit status is gotestsum's verdict after the reruns."""
+    with open(os.path.join(out, "gotestsum.txt")) as f:
+        text = f.read()
+    first = re.search(r"^DONE (\d+) tests?, (\d+) failures? in [\d.]+s$", text, re.M)
+    last = re.search(r"^DONE (\d+) runs, (\d+) tests, (\d+) failures? in [\d.]+s$", text, re.M)
+    with open(os.path.join(out, "rerun-report.txt")) as f:
+        rerun = [line.split(":", 1)[0].strip() for line in f if line.strip()]
+    with open(os.path.join(out, "gotestsum-version.txt")) as f:
+        version = f.read().split()[2]
+    failed_first = int(first.group(2))
+    return {
+        "tool": "gotestsum",
+        "tool_version": version,
+        "figures_from": "out/gotestsum.txt (the DONE lines of the first run and of all runs, exit status) and "
+                        "out/rerun-report.txt (--rerun-fails-report)",
+        "first_run_line": first.group(0),
+        "summary_line": last.group(0),
+        "runs": int(last.group(1)),
+        "test_runs": int(last.group(2)),
+        "rerun_report": rerun,
+        "tests": {"total": int(first.group(1)), "failed_first_run": failed_first,
+                  "flaky": len(rerun), "passed": int(first.group(1)) - failed_first},
+        "exit_status": int(re.search(r"^exit status (\d+)$", text, re.M).group(1)),
+    }
+
+
 def jest(sample, out):
     with open(os.path.join(out, "jest-results.json")) as f:
         r = json.load(f)
@@ -382,7 +410,9 @@ def jest(sample, out):
 
 EXTRACT = {
     "jest-junit": jest,
+    "jest-junit-samename": jest,
     "gotestsum-junit": gotestsum,
+    "gotestsum-rerun-junit": gotestsum_rerun,
     "pytest-junit": pytest_junit,
     "jacoco-xml": jacoco,
     "gcovr-lcov": gcovr,

@@ -118,3 +118,18 @@ func trendGates() []gate.GateResult {
 	refused.Trend = &gate.Trend{Refused: "field history[0].commit: want a full commit id, got \"`@org <b>\""}
 	return []gate.GateResult{parse, refused}
 }
+
+// TestFailedTestsEscapesOutcome: a test's outcome is text of the results
+// file in the report mode; it cannot start a heading, a table or a mention.
+func TestFailedTestsEscapesOutcome(t *testing.T) {
+	t.Parallel()
+	g := signOffGate("unit", "Unit", false, gate.StatusFail, 1, "1 of 1 tests failed")
+	g.Tests = &gate.TestsReport{Counts: junit.Counts{Total: 1, Failed: 1},
+		Failed: []junit.Case{{Name: "t", Outcome: "failed\n\n# PWNED @org/team <img src=x>\n| a | b |"}}}
+	got := signoff.FailedTests(&gate.Results{Gates: []gate.GateResult{g}})
+	for _, bad := range []string{"\n# PWNED", "@org", "<img", "\n| a"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("outcome not escaped (%q):\n%s", bad, got)
+		}
+	}
+}

@@ -23,7 +23,9 @@ func FailedTests(r *gate.Results) string {
 		total := t.Counts.Failed + t.Counts.Errors
 		fmt.Fprintf(&b, "\n### Failed tests: %s (%d of %d)\n\n", safetext.Inline(title(g), titleRunes), total, t.Counts.Total)
 		for _, c := range t.Failed {
-			fmt.Fprintf(&b, "- %s %s", safetext.Inline(c.ID(), 160), c.Outcome)
+			// The outcome is the file's text in the report mode (a
+			// gate_results.json handed over): escaped like the rest.
+			fmt.Fprintf(&b, "- %s %s", safetext.Inline(c.ID(), 160), safetext.Inline(string(c.Outcome), 20))
 			switch {
 			case slices.Contains(t.AlreadyFailing, c.ID()):
 				b.WriteString(" (already failing)")

@@ -1,0 +1,3 @@
+module example.com/rerunsample
+
+go 1.26

